@@ -1,0 +1,70 @@
+# Konvergensi — the commands of the README.
+#   make demo   install everything, create the SQLite database with the demo district, serve on :8000
+#   make test   run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+K := $(BIN)/konvergensi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench clean
+
+demo: install db demo-data
+	KONVERGENSI_DEMO=1 $(K) manage collectstatic --noinput -v0
+	@echo "Konvergensi demo: http://$(HOST):$(PORT)/  (akun demo tertera di halaman masuk)"
+	KONVERGENSI_DEMO=1 $(K) serve --host $(HOST) --port $(PORT)
+
+install: venv assets messages
+
+venv: $(BIN)/konvergensi
+$(BIN)/konvergensi: pyproject.toml uv.lock scripts/bootstrap
+	scripts/bootstrap
+	@touch $@
+
+# Front-end packages from the npm registry (pinned in frontend/package-lock.json), copied into
+# frontend/vendor for the app to serve. Nothing third-party is committed; nothing comes from a CDN.
+assets: frontend/vendor/.stamp
+frontend/vendor/.stamp: frontend/package.json frontend/package-lock.json scripts/vendor_assets.py
+	cd frontend && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	python3 scripts/vendor_assets.py
+	@touch $@
+
+messages: venv
+	@command -v msgfmt >/dev/null || { echo "msgfmt (gettext) belum ada; memasang…"; apt-get install -y -qq gettext >/dev/null; }
+	cd src/konvergensi && ../../$(K) manage compilemessages -v0
+
+db: install
+	$(K) manage migrate --noinput -v0
+	$(K) wilayah load
+
+demo-data:
+	$(K) demo load
+
+serve:
+	KONVERGENSI_DEMO=1 $(K) serve --host $(HOST) --port $(PORT)
+
+worker:
+	$(K) worker
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts
+	KONVERGENSI_TESTING=1 $(K) manage makemigrations --check --dry-run -v1
+
+format: venv
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .uv var frontend/node_modules frontend/vendor

@@ -1,0 +1,3 @@
+from konvergensi.cli import app
+
+app(prog_name="konvergensi")

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Nama pengguna"),
+        max_length=60,
+        regex=r"^[a-zA-Z0-9._-]+$",
+        error_messages={"invalid": _("Gunakan huruf, angka, titik, garis bawah atau tanda hubung.")},
+    )
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=120)
+    email = forms.EmailField(label=_("Surel"), required=False)
+    password = forms.CharField(label=_("Kata sandi awal"), widget=forms.PasswordInput, min_length=8)
+    role = forms.ChoiceField(label=_("Peran"))
+    region = forms.ChoiceField(label=_("Wilayah"), required=False)
+    opd = forms.ChoiceField(label=_("OPD (untuk staf OPD)"), required=False)
+    puskesmas = forms.ChoiceField(label=_("Puskesmas (untuk petugas puskesmas)"), required=False)
+
+    def __init__(self, *args, roles, regions, opd_choices, puskesmas_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [(r, labels[r]) for r in roles]
+        self.fields["region"].choices = [("", _("— pilih —"))] + regions
+        self.fields["opd"].choices = [("", "—")] + opd_choices
+        self.fields["puskesmas"].choices = [("", "—")] + puskesmas_choices

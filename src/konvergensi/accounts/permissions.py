@@ -1,0 +1,96 @@
+"""Permissions as an enum behind one check, :func:`has_permission`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+from .scope import Scope
+
+DISTRICT_ROLES = frozenset({Role.OPERATOR, Role.OPD, Role.KECAMATAN, Role.DESA, Role.PUSKESMAS})
+
+
+class Permission(StrEnum):
+    VIEW_NATIONAL = "view_national"  # national Pantau Aksi
+    VIEW_PROVINCE = "view_province"  # a province's districts
+    VIEW_DISTRICT = "view_district"  # a district's cycle, aksi, regions, OPD, puskesmas
+    MANAGE_USERS = "manage_users"  # create accounts below oneself
+    MANAGE_OPD = "manage_opd"  # add the district's agencies
+    AKSI_EDIT = "aksi_edit"  # start, plan, submit the district's aksi
+    AKSI_CONTRIBUTE = "aksi_contribute"  # add evidence (operator; OPD for aksi assigned to it)
+    AKSI_COMMENT = "aksi_comment"
+    AKSI_REVIEW = "aksi_review"  # verify or send back (province)
+    VIEW_AUDIT = "view_audit"
+
+
+def has_permission(
+    scope: Scope, permission: Permission, kode: str | None = None, *, opd_id: int | None = None
+) -> bool:
+    """May the holder of ``scope`` do ``permission`` on region ``kode``?
+
+    ``kode`` is the region the object belongs to (a province for VIEW_PROVINCE, a district for
+    the district permissions). ``opd_id`` is the agency responsible for the object, when it matters.
+    """
+    if not scope.is_active:
+        return False
+    role = scope.role
+    national = role == Role.PUSAT
+    in_province = kode is not None and role == Role.PROVINSI and scope.covers(kode)
+    in_district = kode is not None and role in DISTRICT_ROLES and scope.covers(kode)
+    match permission:
+        case Permission.VIEW_NATIONAL:
+            return national
+        case Permission.VIEW_PROVINCE:
+            return national or in_province
+        case Permission.VIEW_DISTRICT:
+            return national or in_province or in_district
+        case Permission.MANAGE_USERS | Permission.VIEW_AUDIT:
+            return national or in_province or (in_district and role == Role.OPERATOR)
+        case Permission.MANAGE_OPD | Permission.AKSI_EDIT:
+            return in_district and role == Role.OPERATOR
+        case Permission.AKSI_CONTRIBUTE:
+            return in_district and (
+                role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
+            )
+        case Permission.AKSI_COMMENT:
+            return national or in_province or (in_district and role in (Role.OPERATOR, Role.OPD))
+        case Permission.AKSI_REVIEW:
+            return in_province
+    return False
+
+
+def require(
+    scope: Scope, permission: Permission, kode: str | None = None, *, opd_id: int | None = None
+) -> None:
+    """Raise PermissionDenied (HTTP 403) unless allowed."""
+    if not has_permission(scope, permission, kode, opd_id=opd_id):
+        raise PermissionDenied
+
+
+def assignable_roles(scope: Scope) -> list[str]:
+    """Roles the holder of ``scope`` may give to new accounts."""
+    if scope.role == Role.PUSAT:
+        return [r.value for r in Role]
+    if scope.role == Role.PROVINSI:
+        return [Role.PROVINSI.value, Role.OPERATOR.value]
+    if scope.role == Role.OPERATOR:
+        return [Role.OPD.value, Role.KECAMATAN.value, Role.DESA.value, Role.PUSKESMAS.value]
+    return []
+
+
+def login_required_scope(view):
+    """Views that need a logged-in user with a membership: redirect to login, else 403."""
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.scope.is_active:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

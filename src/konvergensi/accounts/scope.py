@@ -1,0 +1,104 @@
+"""The one place that decides what part of the country a user sees.
+
+``ScopeMiddleware`` puts ``request.scope`` on every request; every queryset of scoped data goes
+through :func:`scope_filter`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.db.models import Q, QuerySet
+
+from .models import Role
+
+Purpose = Literal["region", "district"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None  # None: anonymous or a user without a membership, sees nothing
+    kode: str | None = None  # region code of the membership; None for pusat
+    user_id: int | None = None
+    opd_id: int | None = None
+    puskesmas_id: int | None = None
+    desa_codes: frozenset[str] = field(default_factory=frozenset)  # puskesmas service area
+
+    @property
+    def is_active(self) -> bool:
+        return self.role is not None
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == Role.PUSAT
+
+    @property
+    def provinsi_kode(self) -> str | None:
+        return self.kode[:2] if self.kode else None
+
+    @property
+    def kabkota_kode(self) -> str | None:
+        return self.kode[:5] if self.kode and len(self.kode) >= 5 else None
+
+    def prefix(self, purpose: Purpose) -> str | None:
+        """The region-code prefix this scope is limited to; None means the whole nation."""
+        if self.is_national:
+            return None
+        if purpose == "district" and self.kabkota_kode:
+            return self.kabkota_kode
+        return self.kode
+
+    def covers(self, kode: str | None, purpose: Purpose = "district") -> bool:
+        """Whether the region ``kode`` is inside this scope."""
+        if not self.is_active or kode is None:
+            return self.is_national and kode is None
+        if purpose == "region" and self.role == Role.PUSKESMAS:
+            return kode in self.desa_codes
+        prefix = self.prefix(purpose)
+        return prefix is None or kode == prefix or kode.startswith(prefix + ".")
+
+
+ANONYMOUS = Scope(role=None)
+
+
+def scope_filter(qs: QuerySet, scope: Scope, field_path: str, purpose: Purpose = "district") -> QuerySet:
+    """Limit ``qs`` to rows whose region code (at ``field_path``) lies inside ``scope``.
+
+    ``purpose="district"``: data owned by a district (aksi, OPD, accounts) – every member of the
+    district sees it, the province sees its districts. ``purpose="region"``: regions and
+    region-level data – a kecamatan sees its own kecamatan, a desa itself, a puskesmas its
+    service area.
+    """
+    if not scope.is_active:
+        return qs.none()
+    if field_path.endswith("_id"):
+        # Pattern lookups are not allowed on a foreign key's column; "fk__pk" reads the same column.
+        field_path = field_path[:-3] + "__pk"
+    if purpose == "region" and scope.role == Role.PUSKESMAS:
+        return qs.filter(**{f"{field_path}__in": scope.desa_codes})
+    prefix = scope.prefix(purpose)
+    if prefix is None:
+        return qs
+    return qs.filter(Q(**{field_path: prefix}) | Q(**{f"{field_path}__startswith": prefix + "."}))
+
+
+def scope_for_user(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    from .models import Membership
+
+    membership = Membership.objects.filter(user=user).select_related("puskesmas").first()
+    if membership is None:
+        return ANONYMOUS
+    desa_codes: frozenset[str] = frozenset()
+    if membership.role == Role.PUSKESMAS and membership.puskesmas_id:
+        desa_codes = frozenset(membership.puskesmas.desa.values_list("kode", flat=True))
+    return Scope(
+        role=membership.role,
+        kode=membership.region_id,
+        user_id=user.pk,
+        opd_id=membership.opd_id,
+        puskesmas_id=membership.puskesmas_id,
+        desa_codes=desa_codes,
+    )

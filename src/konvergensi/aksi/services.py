@@ -1,0 +1,224 @@
+"""Writes for the annual cycle. Each checks permission, applies the rules, and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from konvergensi.accounts.permissions import Permission, require
+from konvergensi.accounts.scope import Scope
+from konvergensi.accounts.services import audit
+from konvergensi.wilayah.models import OPD, Region
+from konvergensi_core import aksi as rules
+from konvergensi_core.files import FileRejected, check_upload
+
+from .models import Aksi, Comment, Evidence, Siklus, Transition
+
+
+class Conflict(Exception):
+    """Someone else changed the aksi since the form was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Aksi ini baru saja diubah oleh pengguna lain. Muat ulang halaman lalu ulangi."))
+
+
+def siklus_start(*, scope: Scope, kabkota: Region, tahun: int, by) -> Siklus:
+    """Open a district's cycle for a year: the eight aksi, not started, with default due dates."""
+    require(scope, Permission.AKSI_EDIT, kabkota.kode)
+    if kabkota.level != "kabkota":
+        raise ValidationError(_("Siklus hanya untuk kabupaten/kota."))
+    try:
+        with transaction.atomic():
+            siklus = Siklus.objects.create(kabkota=kabkota, tahun=tahun)
+            Aksi.objects.bulk_create(
+                Aksi(
+                    siklus=siklus,
+                    nomor=info.nomor,
+                    due_date=rules.default_due_date(info.nomor, tahun),
+                )
+                for info in rules.AKSI
+            )
+            audit(
+                by=by,
+                action="siklus.start",
+                target=siklus,
+                region_kode=kabkota.kode,
+                data={"tahun": tahun},
+            )
+    except IntegrityError:
+        return Siklus.objects.get(kabkota=kabkota, tahun=tahun)
+    return siklus
+
+
+def _compare_and_set(aksi: Aksi, expected_version: int, **changes) -> None:
+    updated = Aksi.objects.filter(pk=aksi.pk, version=expected_version).update(
+        version=expected_version + 1, **changes
+    )
+    if updated != 1:
+        raise Conflict()
+    for key, value in changes.items():
+        setattr(aksi, key, value)
+    aksi.version = expected_version + 1
+
+
+MOVE_PERMISSION = {
+    rules.Move.START: Permission.AKSI_EDIT,
+    rules.Move.SUBMIT: Permission.AKSI_EDIT,
+    rules.Move.VERIFY: Permission.AKSI_REVIEW,
+    rules.Move.REQUEST_REVISION: Permission.AKSI_REVIEW,
+    rules.Move.REOPEN: Permission.AKSI_REVIEW,
+}
+
+
+def aksi_move(
+    *, scope: Scope, aksi: Aksi, move: rules.Move, expected_version: int, reason: str = "", by
+) -> Transition:
+    """Change an aksi's status by one allowed move (submit, verify, request revision…)."""
+    require(scope, MOVE_PERMISSION[move], aksi.kabkota_kode)
+    reason = reason.strip()
+    if move in rules.MOVES_NEEDING_REASON and not reason:
+        raise ValidationError(
+            {"reason": _("Tuliskan alasan agar kabupaten/kota tahu apa yang perlu diperbaiki.")}
+        )
+    current = rules.Status(aksi.status)
+    try:
+        target = rules.next_status(current, move)
+    except rules.TransitionError as exc:
+        raise ValidationError(
+            _("Status aksi sudah berubah (sekarang: %(status)s). Muat ulang halaman.")
+            % {"status": aksi.get_status_display()}
+        ) from exc
+    if move == rules.Move.SUBMIT and not aksi.evidence.exists():
+        raise ValidationError(_("Unggah minimal satu dokumen bukti sebelum mengajukan ke provinsi."))
+    with transaction.atomic():
+        _compare_and_set(aksi, expected_version, status=target.value)
+        transition = Transition.objects.create(
+            aksi=aksi, from_status=current.value, to_status=target.value, by=by, reason=reason
+        )
+        audit(
+            by=by,
+            action=f"aksi.{move.value}",
+            target=aksi,
+            region_kode=aksi.kabkota_kode,
+            data={"nomor": aksi.nomor, "from": current.value, "to": target.value, "reason": reason},
+        )
+    return transition
+
+
+def aksi_update(
+    *,
+    scope: Scope,
+    aksi: Aksi,
+    expected_version: int,
+    due_date: dt.date | None,
+    opd: OPD | None,
+    by,
+) -> Aksi:
+    """Set the due date and the responsible agency."""
+    require(scope, Permission.AKSI_EDIT, aksi.kabkota_kode)
+    if opd is not None and opd.kabkota_id != aksi.kabkota_kode:
+        raise ValidationError({"opd": _("OPD harus milik kabupaten/kota ini.")})
+    with transaction.atomic():
+        before = {"due_date": str(aksi.due_date), "opd": aksi.opd_id}
+        _compare_and_set(aksi, expected_version, due_date=due_date, opd=opd)
+        audit(
+            by=by,
+            action="aksi.update",
+            target=aksi,
+            region_kode=aksi.kabkota_kode,
+            data={
+                "before": before,
+                "after": {"due_date": str(due_date), "opd": opd.pk if opd else None},
+            },
+        )
+    return aksi
+
+
+def evidence_add(*, scope: Scope, aksi: Aksi, upload, description: str = "", by) -> Evidence:
+    """Store an evidence file after checking its type (by content) and size."""
+    require(scope, Permission.AKSI_CONTRIBUTE, aksi.kabkota_kode, opd_id=aksi.opd_id)
+    if aksi.status == rules.Status.DIVERIFIKASI:
+        raise ValidationError(_("Aksi sudah diverifikasi; bukti tidak dapat ditambah."))
+    try:
+        _ext, content_type = check_upload(
+            upload.name, upload.size, upload.file, settings.EVIDENCE_MAX_MB * 1_048_576
+        )
+    except FileRejected as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        evidence = Evidence(
+            aksi=aksi,
+            original_name=upload.name[-200:],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            description=description.strip()[:300],
+            uploaded_by=by,
+        )
+        evidence.file.save(upload.name, upload, save=False)
+        evidence.save()
+        if aksi.status == rules.Status.BELUM_MULAI:
+            # Uploading evidence is starting the work.
+            _compare_and_set(aksi, aksi.version, status=rules.Status.DRAF.value)
+            Transition.objects.create(
+                aksi=aksi,
+                from_status=rules.Status.BELUM_MULAI.value,
+                to_status=rules.Status.DRAF.value,
+                by=by,
+            )
+        audit(
+            by=by,
+            action="evidence.add",
+            target=evidence,
+            region_kode=aksi.kabkota_kode,
+            data={
+                "aksi": aksi.nomor,
+                "name": evidence.original_name,
+                "size": evidence.size,
+                "sha256": evidence.sha256,
+            },
+        )
+    return evidence
+
+
+def evidence_delete(*, scope: Scope, evidence: Evidence, by) -> None:
+    aksi = evidence.aksi
+    require(scope, Permission.AKSI_CONTRIBUTE, aksi.kabkota_kode, opd_id=aksi.opd_id)
+    if aksi.status in (rules.Status.DIAJUKAN, rules.Status.DIVERIFIKASI):
+        raise PermissionDenied
+    with transaction.atomic():
+        audit(
+            by=by,
+            action="evidence.delete",
+            target=evidence,
+            region_kode=aksi.kabkota_kode,
+            data={"aksi": aksi.nomor, "name": evidence.original_name},
+        )
+        evidence.file.delete(save=False)
+        evidence.delete()
+
+
+def comment_add(*, scope: Scope, aksi: Aksi, body: str, by) -> Comment:
+    require(scope, Permission.AKSI_COMMENT, aksi.kabkota_kode)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Komentar kosong.")})
+    with transaction.atomic():
+        comment = Comment.objects.create(aksi=aksi, author=by, body=body[:4000])
+        audit(
+            by=by,
+            action="comment.add",
+            target=comment,
+            region_kode=aksi.kabkota_kode,
+            data={"aksi": aksi.nomor},
+        )
+    return comment

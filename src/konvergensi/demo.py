@@ -1,0 +1,244 @@
+"""The demo: Kabupaten Sumedang (Jawa Barat) with one account per role.
+
+Regions are the official ones. Puskesmas (one per kecamatan, serving its desa), the progress of
+other districts and the evidence documents are invented for the demo and say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from konvergensi.accounts.models import Membership, Role
+from konvergensi.accounts.scope import scope_for_user
+from konvergensi.aksi import services as aksi_services
+from konvergensi.aksi.models import Aksi, Siklus
+from konvergensi.wilayah import services as wilayah_services
+from konvergensi.wilayah.models import OPD, Puskesmas, Region
+from konvergensi_core import aksi as rules
+
+DEMO_PASSWORD = "demo-konvergensi"  # noqa: S105 (shown on the login page in demo mode only)
+DEMO_KABKOTA = "32.11"  # Kabupaten Sumedang
+NEIGHBOUR_KABKOTA = "32.10"  # Kabupaten Majalengka, same province
+OTHER_PROVINCE_KABKOTA = "33.29"  # Kabupaten Brebes, Jawa Tengah
+DEMO_KECAMATAN = "32.11.01"  # Wado
+DEMO_DESA = "32.11.01.2001"  # Cimungkal
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    region: str | None
+    opd: str | None = None
+    puskesmas: bool = False
+    where: str = ""
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("bappeda-sumedang", "Rina Operator", Role.OPERATOR, DEMO_KABKOTA, where="Kab. Sumedang"),
+    DemoAccount(
+        "dinkes-sumedang",
+        "Dedi Dinkes",
+        Role.OPD,
+        DEMO_KABKOTA,
+        opd="Dinkes",
+        where="Dinas Kesehatan Kab. Sumedang",
+    ),
+    DemoAccount("kec-wado", "Asep Camat", Role.KECAMATAN, DEMO_KECAMATAN, where="Kec. Wado"),
+    DemoAccount("desa-cimungkal", "Siti Desa", Role.DESA, DEMO_DESA, where="Desa Cimungkal, Wado"),
+    DemoAccount(
+        "pkm-wado",
+        "Nani Puskesmas",
+        Role.PUSKESMAS,
+        DEMO_KECAMATAN,
+        puskesmas=True,
+        where="Puskesmas Wado",
+    ),
+    DemoAccount("prov-jabar", "Budi Provinsi", Role.PROVINSI, "32", where="Provinsi Jawa Barat"),
+    DemoAccount("bangda", "Maya Bangda", Role.PUSAT, None, where="Nasional"),
+    DemoAccount(
+        "bappeda-majalengka",
+        "Operator Majalengka",
+        Role.OPERATOR,
+        NEIGHBOUR_KABKOTA,
+        where="Kab. Majalengka (tetangga)",
+    ),
+    DemoAccount(
+        "bappeda-brebes",
+        "Operator Brebes",
+        Role.OPERATOR,
+        OTHER_PROVINCE_KABKOTA,
+        where="Kab. Brebes, Jawa Tengah (provinsi lain)",
+    ),
+)
+
+# A tiny but valid PDF, so the demo's evidence opens in any viewer.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 61>>stream\nBT /F1 18 Tf 72 760 Td (Dokumen contoh - data demo Konvergensi) Tj ET\nendstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def puskesmas_for_kecamatan(kabkota_kode: str) -> list[Puskesmas]:
+    """One demo puskesmas per kecamatan, named after it, serving all of its desa."""
+    created = []
+    for kec in Region.objects.filter(parent_id=kabkota_kode, level="kecamatan"):
+        kode = f"P{kec.kode_angka}01"
+        if Puskesmas.objects.filter(kode=kode).exists():
+            continue
+        created.append(
+            wilayah_services.puskesmas_create(
+                kode=kode,
+                nama=f"Puskesmas {kec.nama}",
+                kecamatan=kec,
+                desa=list(kec.children.all()),
+            )
+        )
+    return created
+
+
+def _users() -> dict[str, object]:
+    User = get_user_model()
+    users = {}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            first, _sep, last = account.full_name.partition(" ")
+            user = User.objects.create_user(
+                account.username, password=DEMO_PASSWORD, first_name=first, last_name=last
+            )
+            opd = OPD.objects.get(kabkota_id=account.region, singkatan=account.opd) if account.opd else None
+            pkm = (
+                Puskesmas.objects.get(kode=f"P{account.region.replace('.', '')}01")
+                if account.puskesmas
+                else None
+            )
+            Membership.objects.create(
+                user=user, role=account.role, region_id=account.region, opd=opd, puskesmas=pkm
+            )
+        users[account.username] = user
+    return users
+
+
+def _story(users: dict, tahun: int) -> None:
+    """Sumedang's cycle with a history: verified, sent back, waiting, in draft."""
+    operator, province = users["bappeda-sumedang"], users["prov-jabar"]
+    op_scope, prov_scope = scope_for_user(operator), scope_for_user(province)
+    kab = Region.objects.get(kode=DEMO_KABKOTA)
+    siklus = aksi_services.siklus_start(scope=op_scope, kabkota=kab, tahun=tahun, by=operator)
+    opd = {o.singkatan: o for o in OPD.objects.filter(kabkota=kab)}
+    owners = {
+        1: "Bappeda",
+        2: "Bappeda",
+        3: "Bappeda",
+        4: "Bappeda",
+        5: "DPMD",
+        6: "Diskominfo",
+        7: "Dinkes",
+        8: "Bappeda",
+    }
+    aksi = {a.nomor: a for a in siklus.aksi_set.all()}
+    for nomor, a in aksi.items():
+        aksi_services.aksi_update(
+            scope=op_scope,
+            aksi=a,
+            expected_version=a.version,
+            due_date=a.due_date,
+            opd=opd[owners[nomor]],
+            by=operator,
+        )
+
+    def upload(a: Aksi, name: str) -> None:
+        aksi_services.evidence_add(
+            scope=op_scope,
+            aksi=a,
+            upload=SimpleUploadedFile(name, DEMO_PDF, "application/pdf"),
+            description="Dokumen contoh (demo)",
+            by=operator,
+        )
+
+    def move(a: Aksi, m: rules.Move, by, scope, reason: str = "") -> None:
+        a.refresh_from_db()
+        aksi_services.aksi_move(scope=scope, aksi=a, move=m, expected_version=a.version, reason=reason, by=by)
+
+    upload(aksi[1], "laporan-analisis-situasi.pdf")
+    move(aksi[1], rules.Move.SUBMIT, operator, op_scope)
+    move(aksi[1], rules.Move.VERIFY, province, prov_scope, "Lengkap. Desa lokus sesuai kriteria.")
+    upload(aksi[2], "rencana-kegiatan.pdf")
+    move(aksi[2], rules.Move.SUBMIT, operator, op_scope)
+    move(aksi[2], rules.Move.VERIFY, province, prov_scope)
+    upload(aksi[3], "berita-acara-rembuk.pdf")
+    move(aksi[3], rules.Move.SUBMIT, operator, op_scope)
+    move(
+        aksi[3],
+        rules.Move.REQUEST_REVISION,
+        province,
+        prov_scope,
+        "Berita acara belum ditandatangani camat; lampirkan daftar hadir.",
+    )
+    upload(aksi[4], "perbup-peran-desa.pdf")
+    move(aksi[4], rules.Move.SUBMIT, operator, op_scope)
+    upload(aksi[5], "daftar-kpm.pdf")
+    aksi_services.comment_add(
+        scope=prov_scope, aksi=aksi[3], body="Mohon unggah ulang minggu ini.", by=province
+    )
+
+
+def _other_districts(tahun: int, today: dt.date) -> int:
+    """Invented progress for every other district, so the province and national maps show something."""
+    existing = set(Siklus.objects.filter(tahun=tahun).values_list("kabkota_id", flat=True))
+    statuses = [s.value for s in rules.Status]
+    rows = []
+    for kab in (
+        Region.objects.filter(level="kabkota").exclude(kode__in=existing).values_list("kode", flat=True)
+    ):
+        rows.append(Siklus(kabkota_id=kab, tahun=tahun))
+    Siklus.objects.bulk_create(rows)
+    aksi = []
+    for s in Siklus.objects.filter(tahun=tahun).exclude(kabkota_id__in=existing):
+        rng = random.Random(f"{s.kabkota_id}-{tahun}")
+        done = rng.randint(0, 8)
+        for info in rules.AKSI:
+            due = rules.default_due_date(info.nomor, tahun)
+            if info.nomor <= done:
+                status = rng.choices(statuses[1:], weights=[1, 2, 1, 6])[0]
+            else:
+                status = (
+                    rules.Status.BELUM_MULAI.value
+                    if due > today or rng.random() < 0.5
+                    else rules.Status.DRAF.value
+                )
+            aksi.append(Aksi(siklus=s, nomor=info.nomor, status=status, due_date=due))
+    Aksi.objects.bulk_create(aksi, batch_size=2000)
+    return len(rows)
+
+
+def demo_load(*, tahun: int | None = None) -> dict[str, int]:
+    """Create the demo district and accounts; safe to run twice."""
+    if not Region.objects.filter(kode=DEMO_KABKOTA).exists():
+        raise RuntimeError("Wilayah belum dimuat. Jalankan `konvergensi wilayah load` dulu.")
+    today = timezone.localdate()
+    tahun = tahun or today.year
+    with transaction.atomic():
+        for kab in (DEMO_KABKOTA, NEIGHBOUR_KABKOTA, OTHER_PROVINCE_KABKOTA):
+            wilayah_services.opd_create_standard(kabkota=Region.objects.get(kode=kab))
+        pkm = puskesmas_for_kecamatan(DEMO_KABKOTA)
+        users = _users()
+        if not Siklus.objects.filter(kabkota_id=DEMO_KABKOTA, tahun=tahun).exists():
+            _story(users, tahun)
+        others = _other_districts(tahun, today)
+    return {"puskesmas": len(pkm), "accounts": len(users), "other_districts": others}

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from konvergensi.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("konvergensi.accounts.urls")),
+    path("", include("konvergensi.wilayah.urls")),
+    path("", include("konvergensi.aksi.urls")),
+    path("", include("konvergensi.jobs.urls")),
+]

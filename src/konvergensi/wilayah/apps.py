@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WilayahConfig(AppConfig):
+    name = "konvergensi.wilayah"
+    verbose_name = "Wilayah"
