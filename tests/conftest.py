@@ -1,0 +1,120 @@
+"""Shared fixtures: real regions (three districts of two provinces) and one persona per role.
+
+Personas: the district operator, OPD staff, kecamatan, desa and puskesmas staff of Kabupaten
+Sumedang (32.11), the Jawa Barat province reviewer, the national (Bangda) user, the operator of
+the neighbouring Kabupaten Majalengka (32.10) and the operator of Kabupaten Brebes (33.29) in
+another province — the last two must see nothing of Sumedang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from konvergensi.accounts.models import Membership, Role
+from konvergensi.accounts.scope import Scope, scope_for_user
+from konvergensi.aksi import services as aksi_services
+from konvergensi.aksi.models import Aksi, Evidence, Siklus
+from konvergensi.wilayah import services as wilayah_services
+from konvergensi.wilayah.models import OPD, Puskesmas, Region
+
+KAB = "32.11"  # Kabupaten Sumedang
+NEIGHBOUR = "32.10"  # Kabupaten Majalengka
+OTHER_PROVINCE_KAB = "33.29"  # Kabupaten Brebes, Jawa Tengah
+KEC = "32.11.01"  # Wado
+DESA = "32.11.01.2001"  # Cimungkal
+OTHER_KEC = "32.11.02"  # Jatinunggal
+PASSWORD = "rahasia-uji-123"
+
+PERSONAS = (
+    "operator",
+    "opd",
+    "kecamatan",
+    "desa",
+    "puskesmas",
+    "provinsi",
+    "pusat",
+    "neighbour",
+    "other_province",
+)
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real regions of three districts once for the whole session."""
+    with django_db_blocker.unblock():
+        wilayah_services.region_load(only_prefixes=(KAB, NEIGHBOUR, OTHER_PROVINCE_KAB))
+
+
+@dataclass
+class World:
+    users: dict
+    scopes: dict[str, Scope]
+    siklus: Siklus
+    aksi: dict[int, Aksi]
+    evidence: Evidence
+    opd: dict[str, OPD]
+    puskesmas: Puskesmas
+    neighbour_siklus: Siklus
+
+    def user(self, persona: str):
+        return self.users[persona]
+
+
+def make_user(username: str, role: str, region: str | None, opd=None, puskesmas=None):
+    user = get_user_model().objects.create_user(username, password=PASSWORD, first_name=username.title())
+    Membership.objects.create(user=user, role=role, region_id=region, opd=opd, puskesmas=puskesmas)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    kab = Region.objects.get(kode=KAB)
+    for kode in (KAB, NEIGHBOUR, OTHER_PROVINCE_KAB):
+        wilayah_services.opd_create_standard(kabkota=Region.objects.get(kode=kode))
+    opd = {o.singkatan: o for o in OPD.objects.filter(kabkota=kab)}
+    kec = Region.objects.get(kode=KEC)
+    pkm = wilayah_services.puskesmas_create(
+        kode="P321101001", nama="Puskesmas Wado", kecamatan=kec, desa=list(kec.children.all())
+    )
+    users = {
+        "operator": make_user("operator", Role.OPERATOR, KAB),
+        "opd": make_user("dinkes", Role.OPD, KAB, opd=opd["Dinkes"]),
+        "kecamatan": make_user("camat", Role.KECAMATAN, KEC),
+        "desa": make_user("kades", Role.DESA, DESA),
+        "puskesmas": make_user("pkm", Role.PUSKESMAS, KEC, puskesmas=pkm),
+        "provinsi": make_user("provjabar", Role.PROVINSI, "32"),
+        "pusat": make_user("bangda", Role.PUSAT, None),
+        "neighbour": make_user("majalengka", Role.OPERATOR, NEIGHBOUR),
+        "other_province": make_user("brebes", Role.OPERATOR, OTHER_PROVINCE_KAB),
+    }
+    scopes = {p: scope_for_user(u) for p, u in users.items()}
+    siklus = aksi_services.siklus_start(
+        scope=scopes["operator"], kabkota=kab, tahun=2026, by=users["operator"]
+    )
+    aksi = {a.nomor: a for a in siklus.aksi_set.all()}
+    evidence = aksi_services.evidence_add(
+        scope=scopes["operator"],
+        aksi=aksi[1],
+        upload=SimpleUploadedFile("bukti.pdf", PDF_BYTES, "application/pdf"),
+        by=users["operator"],
+    )
+    aksi[1].refresh_from_db()
+    neighbour_siklus = aksi_services.siklus_start(
+        scope=scopes["neighbour"],
+        kabkota=Region.objects.get(kode=NEIGHBOUR),
+        tahun=2026,
+        by=users["neighbour"],
+    )
+    return World(users, scopes, siklus, aksi, evidence, opd, pkm, neighbour_siklus)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to a per-test folder, never into the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
