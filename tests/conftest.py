@@ -72,8 +72,15 @@ def make_user(username: str, role: str, region: str | None, opd=None, puskesmas=
     return user
 
 
+def ensure_regions() -> None:
+    """Transactional tests (browser, worker) flush every table afterwards; reload if needed."""
+    if not Region.objects.filter(kode=KAB).exists():
+        wilayah_services.region_load(only_prefixes=(KAB, NEIGHBOUR, OTHER_PROVINCE_KAB))
+
+
 @pytest.fixture
 def world(db) -> World:
+    ensure_regions()
     kab = Region.objects.get(kode=KAB)
     for kode in (KAB, NEIGHBOUR, OTHER_PROVINCE_KAB):
         wilayah_services.opd_create_standard(kabkota=Region.objects.get(kode=kode))

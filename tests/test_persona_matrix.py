@@ -5,8 +5,8 @@ Adding a URL pattern without a row here fails ``test_every_url_pattern_is_in_the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
