@@ -35,6 +35,12 @@ messages: venv
 	@command -v msgfmt >/dev/null || { echo "msgfmt (gettext) belum ada; memasang…"; apt-get install -y -qq gettext >/dev/null; }
 	cd src/konvergensi && ../../$(K) manage compilemessages -v0
 
+# Refresh the English catalogue from the Indonesian msgids in the konvergensi package (templates
+# and Python), then translate every new entry in src/konvergensi/locale/en/LC_MESSAGES/django.po.
+.PHONY: messages-update
+messages-update: venv
+	cd src/konvergensi && KONVERGENSI_TESTING=1 ../../$(K) manage makemessages -l en --no-obsolete --no-location -i "data/*"
+
 db: install
 	$(K) manage migrate --noinput -v0
 	$(K) wilayah load
