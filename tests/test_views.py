@@ -235,3 +235,10 @@ def test_login_form_works_and_demo_accounts_show_only_in_demo_mode(world, settin
     assert "Akun demo" in html and "bappeda-sumedang" in html
     r = c.post(reverse("accounts:login"), {"username": "operator", "password": PASSWORD})
     assert r.status_code == 302 and r["Location"] == "/"
+
+
+def test_indonesian_even_when_the_browser_asks_for_english_until_the_switch_is_used(world):
+    c = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Masuk ke Konvergensi" in c.get(reverse("accounts:login")).content.decode()
+    c.post(reverse("set_language"), {"language": "en", "next": "/masuk/"})
+    assert "Masuk ke Konvergensi" not in c.get(reverse("accounts:login")).content.decode()
