@@ -5,6 +5,10 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 K := $(BIN)/konvergensi
+# The Makefile is for development and the demo: it runs the CLI in demo mode (a built-in secret
+# key, demo accounts listed on the login page). Production runs `konvergensi` with its own
+# environment (docs/deployment.md).
+KD := KONVERGENSI_DEMO=1 $(K)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
@@ -12,9 +16,9 @@ export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 .PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench clean
 
 demo: install db demo-data
-	KONVERGENSI_DEMO=1 $(K) manage collectstatic --noinput -v0
+	$(KD) manage collectstatic --noinput -v0
 	@echo "Konvergensi demo: http://$(HOST):$(PORT)/  (akun demo tertera di halaman masuk)"
-	KONVERGENSI_DEMO=1 $(K) serve --host $(HOST) --port $(PORT)
+	$(KD) serve --host $(HOST) --port $(PORT)
 
 install: venv assets messages
 
@@ -33,7 +37,7 @@ frontend/vendor/.stamp: frontend/package.json frontend/package-lock.json scripts
 
 messages: venv
 	@command -v msgfmt >/dev/null || { echo "msgfmt (gettext) belum ada; memasang…"; apt-get install -y -qq gettext >/dev/null; }
-	cd src/konvergensi && ../../$(K) manage compilemessages -v0
+	cd src/konvergensi && KONVERGENSI_DEMO=1 ../../$(K) manage compilemessages -v0
 
 # Refresh the English catalogue from the Indonesian msgids in the konvergensi package (templates
 # and Python), then translate every new entry in src/konvergensi/locale/en/LC_MESSAGES/django.po.
@@ -42,17 +46,17 @@ messages-update: venv
 	cd src/konvergensi && KONVERGENSI_TESTING=1 ../../$(K) manage makemessages -l en --no-obsolete --no-location -i "data/*"
 
 db: install
-	$(K) manage migrate --noinput -v0
-	$(K) wilayah load
+	$(KD) manage migrate --noinput -v0
+	$(KD) wilayah load
 
 demo-data:
-	$(K) demo load
+	$(KD) demo load
 
 serve:
-	KONVERGENSI_DEMO=1 $(K) serve --host $(HOST) --port $(PORT)
+	$(KD) serve --host $(HOST) --port $(PORT)
 
 worker:
-	$(K) worker
+	$(KD) worker
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from konvergensi.accounts.models import Role
@@ -246,11 +246,11 @@ def aksi_update(request, pk: int):
 
 
 MOVE_MESSAGES = {
-    rules.Move.START: _lazy("Aksi mulai dikerjakan (draf)."),
-    rules.Move.SUBMIT: _lazy("Aksi diajukan ke provinsi untuk diverifikasi."),
-    rules.Move.VERIFY: _lazy("Aksi diverifikasi."),
-    rules.Move.REQUEST_REVISION: _lazy("Aksi dikembalikan untuk perbaikan."),
-    rules.Move.REOPEN: _lazy("Aksi dibuka kembali untuk perbaikan."),
+    rules.Move.START: gettext_lazy("Aksi mulai dikerjakan (draf)."),
+    rules.Move.SUBMIT: gettext_lazy("Aksi diajukan ke provinsi untuk diverifikasi."),
+    rules.Move.VERIFY: gettext_lazy("Aksi diverifikasi."),
+    rules.Move.REQUEST_REVISION: gettext_lazy("Aksi dikembalikan untuk perbaikan."),
+    rules.Move.REOPEN: gettext_lazy("Aksi dibuka kembali untuk perbaikan."),
 }
 
 
