@@ -242,3 +242,9 @@ def test_indonesian_even_when_the_browser_asks_for_english_until_the_switch_is_u
     assert "Masuk ke Konvergensi" in c.get(reverse("accounts:login")).content.decode()
     c.post(reverse("set_language"), {"language": "en", "next": "/masuk/"})
     assert "Masuk ke Konvergensi" not in c.get(reverse("accounts:login")).content.decode()
+
+
+def test_status_history_does_not_mark_past_transitions_overdue(world):
+    html = client_for(world, "operator").get(reverse("aksi:detail", args=[world.aksi[1].pk])).content.decode()
+    history = html.split('class="history"')[1].split("</ol>")[0]
+    assert "Belum mulai" in history and "Terlambat" not in history
