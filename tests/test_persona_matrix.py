@@ -67,6 +67,18 @@ MATRIX: dict[str, Case] = {
         allowed=("operator",),
         ok=302,
     ),
+    "wilayah:puskesmas-create": Case(
+        kwargs=lambda w: {"kode": "32.11"},
+        method="post",
+        data=lambda w: {
+            "kode": "P3211020001",
+            "nama": "Puskesmas Jatinunggal",
+            "kecamatan": "32.11.02",
+            "desa": ["32.11.02.2001"],
+        },
+        allowed=("operator",),
+        ok=302,
+    ),
     "wilayah:geojson-national": Case(allowed=("pusat",)),
     "wilayah:geojson": Case(kwargs=lambda w: {"kode": "32"}, allowed=("provinsi", "pusat")),
     "aksi:pantau": Case(allowed=ALL, ok=302),

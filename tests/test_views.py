@@ -248,3 +248,41 @@ def test_status_history_does_not_mark_past_transitions_overdue(world):
     html = client_for(world, "operator").get(reverse("aksi:detail", args=[world.aksi[1].pk])).content.decode()
     history = html.split('class="history"')[1].split("</ol>")[0]
     assert "Belum mulai" in history and "Terlambat" not in history
+
+
+def test_operator_registers_a_puskesmas_with_its_service_area(world):
+    from konvergensi.wilayah.models import Puskesmas
+
+    c = client_for(world, "operator")
+    url = reverse("wilayah:puskesmas-create", args=[KAB])
+    r = c.post(
+        url,
+        {
+            "kode": "P3211020001",
+            "nama": "Puskesmas Jatinunggal",
+            "kecamatan": "32.11.02",
+            "desa": ["32.11.02.2001", "32.11.02.2002"],
+        },
+        follow=True,
+    )
+    assert "Puskesmas Jatinunggal ditambahkan" in r.content.decode()
+    pkm = Puskesmas.objects.get(kode="P3211020001")
+    assert pkm.kabkota_id == KAB and set(pkm.desa.values_list("kode", flat=True)) == {
+        "32.11.02.2001",
+        "32.11.02.2002",
+    }
+    # a desa of the neighbouring district is not a valid choice
+    r = c.post(
+        url, {"kode": "P9", "nama": "X", "kecamatan": "32.11.02", "desa": ["32.10.01.2001"]}, follow=True
+    )
+    assert (
+        not Puskesmas.objects.filter(kode="P9").exists()
+        and "bukan salah satu dari pilihan" in r.content.decode()
+    )
+    # the same code twice is explained
+    r = c.post(
+        url,
+        {"kode": "P3211020001", "nama": "Lagi", "kecamatan": "32.11.02", "desa": ["32.11.02.2003"]},
+        follow=True,
+    )
+    assert "Kode puskesmas sudah terdaftar" in r.content.decode()

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from konvergensi.wilayah.models import Level
+
 from .models import ROLE_LEVEL, AuditEvent, Membership, Role
 from .permissions import Permission, assignable_roles, has_permission
 from .scope import Scope
@@ -51,7 +53,9 @@ def user_create(
     elif region is None:
         errors.setdefault("region", []).append(_("Pilih wilayah untuk akun ini."))
     elif region.level != level:
-        errors.setdefault("region", []).append(_("Wilayah harus setingkat %(level)s.") % {"level": level})
+        errors.setdefault("region", []).append(
+            _("Wilayah harus setingkat %(level)s.") % {"level": Level(level).label}
+        )
     if region is not None and not has_permission(scope, Permission.MANAGE_USERS, region.kode):
         errors.setdefault("region", []).append(_("Wilayah ini di luar wilayah kewenangan Anda."))
     if role == Role.OPD:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from konvergensi.accounts.services import audit
 from konvergensi_core import kode as kode_rules
@@ -137,12 +139,23 @@ def opd_create_standard(*, kabkota: Region, by=None) -> list[OPD]:
 
 
 def puskesmas_create(*, kode: str, nama: str, kecamatan: Region, desa: list[Region], by=None) -> Puskesmas:
+    """Register a puskesmas and the desa it serves (all in the same district)."""
+    kabkota = kode_rules.at_level(kecamatan.kode, "kabkota")
+    errors: dict[str, list[str]] = {}
+    if kecamatan.level != "kecamatan":
+        errors["kecamatan"] = [_("Pilih kecamatan.")]
+    outside = [d.kode for d in desa if d.level != "desa" or not kode_rules.contains(kabkota, d.kode)]
+    if outside:
+        errors["desa"] = [_("Desa di luar kabupaten/kota ini: %(kode)s") % {"kode": ", ".join(outside)}]
+    if not desa:
+        errors.setdefault("desa", []).append(_("Pilih minimal satu desa wilayah kerja."))
+    if Puskesmas.objects.filter(kode=kode.strip()).exists():
+        errors["kode"] = [_("Kode puskesmas sudah terdaftar.")]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         pkm = Puskesmas.objects.create(
-            kode=kode,
-            nama=nama,
-            kecamatan=kecamatan,
-            kabkota_id=kode_rules.at_level(kecamatan.kode, "kabkota"),
+            kode=kode.strip(), nama=nama.strip(), kecamatan=kecamatan, kabkota_id=kabkota
         )
         pkm.desa.set(desa)
         audit(

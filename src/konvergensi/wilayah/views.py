@@ -4,9 +4,11 @@ import json
 from functools import cache
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
@@ -19,8 +21,8 @@ from konvergensi.accounts.permissions import (
 )
 
 from . import selectors, services
-from .forms import OPDForm
-from .models import Level
+from .forms import OPDForm, PuskesmasForm
+from .models import Level, Region
 
 
 @login_required_scope
@@ -43,6 +45,7 @@ def region_detail(request, kode: str):
             "opd": selectors.opd_list(scope=request.scope, kabkota_kode=region.kode),
             "can_manage_opd": has_permission(request.scope, Permission.MANAGE_OPD, region.kode),
             "opd_form": OPDForm(),
+            "puskesmas_form": PuskesmasForm(kecamatan_list=kecamatan),
         },
     )
 
@@ -64,6 +67,37 @@ def opd_create(request, kode: str):
     else:
         messages.error(request, _("Isi singkatan dan nama OPD."))
     return redirect("wilayah:detail", kode=region.kode)
+
+
+@require_http_methods(["POST"])
+@login_required_scope
+def puskesmas_create(request, kode: str):
+    region = selectors.region_get(kode=kode)
+    if region is None or region.level != Level.KABKOTA:
+        raise Http404
+    require(request.scope, Permission.MANAGE_OPD, region.kode)
+    kecamatan = selectors.kecamatan_with_desa(scope=request.scope, kabkota_kode=region.kode)
+    form = PuskesmasForm(request.POST, kecamatan_list=kecamatan)
+    back = reverse("wilayah:detail", kwargs={"kode": region.kode}) + "#puskesmas"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        services.puskesmas_create(
+            kode=data["kode"],
+            nama=data["nama"],
+            kecamatan=Region.objects.get(kode=data["kecamatan"]),
+            desa=list(Region.objects.filter(kode__in=data["desa"])),
+            by=request.user,
+        )
+        messages.success(request, _("Puskesmas %(nama)s ditambahkan.") % {"nama": data["nama"]})
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(back)
 
 
 @cache

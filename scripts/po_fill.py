@@ -1,0 +1,48 @@
+"""Fill English translations into the .po from a JSON file {msgid: msgstr} (clears fuzzy flags).
+
+Used with `make messages-update`: list what is missing with `--todo`, write the translations into a
+JSON file, then `python scripts/po_fill.py translations.json`. Singular entries only.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+PO = Path(__file__).resolve().parent.parent / "src/konvergensi/locale/en/LC_MESSAGES/django.po"
+
+
+def _text(chunk: str) -> str:
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', chunk))
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def main() -> int:
+    blocks = PO.read_text(encoding="utf-8").split("\n\n")
+    if sys.argv[1:] == ["--todo"]:
+        for block in blocks[1:]:
+            mid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+            mstr = re.search(r'^msgstr ((?:".*"\n?)+)', block, re.M)
+            if mid and ("#, fuzzy" in block or (mstr and _text(mstr.group(1)) == "")):
+                print(json.dumps(_text(mid.group(1)).encode().decode("unicode_escape"), ensure_ascii=False))
+        return 0
+    translations = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    out = [blocks[0]]
+    for block in blocks[1:]:
+        mid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        key = _text(mid.group(1)).encode().decode("unicode_escape") if mid else None
+        if key in translations and "msgid_plural" not in block:
+            lines = [ln for ln in block.splitlines() if not ln.startswith("#|")]
+            lines = [ln.replace("#, fuzzy, ", "#, ") for ln in lines if ln != "#, fuzzy"]
+            head = "\n".join(ln for ln in lines if ln.startswith("#"))
+            block = (head + "\n" if head else "") + f"msgid {_quote(key)}\nmsgstr {_quote(translations[key])}"
+        out.append(block)
+    PO.write_text("\n\n".join(out), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
