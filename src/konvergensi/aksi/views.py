@@ -18,6 +18,7 @@ from konvergensi.accounts.permissions import (
     login_required_scope,
     require,
 )
+from konvergensi.web import flash_errors, region_or_404
 from konvergensi.wilayah import selectors as wilayah_selectors
 from konvergensi.wilayah.models import Level
 from konvergensi_core import aksi as rules
@@ -32,18 +33,6 @@ def _tahun(request) -> int:
     except ValueError:
         return timezone.localdate().year
     return tahun if 2018 <= tahun <= 2100 else timezone.localdate().year
-
-
-def _region_or_404(kode: str, level: str):
-    region = wilayah_selectors.region_get(kode=kode)
-    if region is None or region.level != level:
-        raise Http404
-    return region
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required_scope
@@ -78,7 +67,7 @@ def pantau_national(request):
 
 @login_required_scope
 def pantau_province(request, kode: str):
-    provinsi = _region_or_404(kode, Level.PROVINSI)
+    provinsi = region_or_404(kode, Level.PROVINSI)
     require(request.scope, Permission.VIEW_PROVINCE, provinsi.kode)
     tahun = _tahun(request)
     rows = selectors.province_rows(
@@ -117,7 +106,7 @@ def _sorted(rows, key: str):
 
 @login_required_scope
 def pantau_district(request, kode: str):
-    kabkota = _region_or_404(kode, Level.KABKOTA)
+    kabkota = region_or_404(kode, Level.KABKOTA)
     require(request.scope, Permission.VIEW_DISTRICT, kabkota.kode)
     tahun = _tahun(request)
     today = timezone.localdate()
@@ -145,7 +134,7 @@ def pantau_district(request, kode: str):
 @require_POST
 @login_required_scope
 def siklus_start(request, kode: str):
-    kabkota = _region_or_404(kode, Level.KABKOTA)
+    kabkota = region_or_404(kode, Level.KABKOTA)
     try:
         tahun = int(request.POST.get("tahun", ""))
     except ValueError:
@@ -224,9 +213,7 @@ def aksi_update(request, pk: int):
         opd_queryset=wilayah_selectors.opd_list(scope=request.scope, kabkota_kode=aksi.kabkota_kode),
     )
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_errors(request, form.errors)
         return _back(aksi)
     try:
         services.aksi_update(
@@ -241,7 +228,7 @@ def aksi_update(request, pk: int):
     except services.Conflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return _back(aksi)
 
 
@@ -277,7 +264,7 @@ def aksi_move(request, pk: int):
     except services.Conflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return _back(aksi)
 
 
@@ -288,9 +275,7 @@ def evidence_add(request, pk: int):
     require(request.scope, Permission.AKSI_CONTRIBUTE, aksi.kabkota_kode, opd_id=aksi.opd_id)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_errors(request, form.errors)
         return _back(aksi)
     try:
         evidence = services.evidence_add(
@@ -304,7 +289,7 @@ def evidence_add(request, pk: int):
     except services.Conflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return _back(aksi)
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from konvergensi.accounts.permissions import Permission, login_required_scope, require
-from konvergensi.wilayah.selectors import region_get
+from konvergensi.web import region_or_404
 
 from . import services
 from .models import Job
@@ -30,9 +30,7 @@ def export_pantau(request):
     except ValueError:
         tahun = timezone.localdate().year
     if kode:
-        region = region_get(kode=kode)
-        if region is None or region.level != "provinsi":
-            raise Http404
+        region = region_or_404(kode, "provinsi")
         require(request.scope, Permission.VIEW_PROVINCE, region.kode)
         title = _("Rekap Pantau Aksi %(nama)s %(tahun)s") % {"nama": region.nama, "tahun": tahun}
     else:

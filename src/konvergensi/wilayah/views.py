@@ -19,6 +19,7 @@ from konvergensi.accounts.permissions import (
     login_required_scope,
     require,
 )
+from konvergensi.web import flash_errors, region_or_404
 
 from . import selectors, services
 from .forms import OPDForm, PuskesmasForm
@@ -28,9 +29,7 @@ from .models import Level, Region
 @login_required_scope
 def region_detail(request, kode: str):
     """A district's regions: kecamatan and desa with codes, puskesmas with their desa, OPD."""
-    region = selectors.region_get(kode=kode)
-    if region is None or region.level != Level.KABKOTA:
-        raise Http404
+    region = region_or_404(kode, Level.KABKOTA)
     require(request.scope, Permission.VIEW_DISTRICT, region.kode)
     kecamatan = selectors.kecamatan_with_desa(scope=request.scope, kabkota_kode=region.kode)
     return render(
@@ -53,9 +52,7 @@ def region_detail(request, kode: str):
 @require_http_methods(["POST"])
 @login_required_scope
 def opd_create(request, kode: str):
-    region = selectors.region_get(kode=kode)
-    if region is None or region.level != Level.KABKOTA:
-        raise Http404
+    region = region_or_404(kode, Level.KABKOTA)
     require(request.scope, Permission.MANAGE_OPD, region.kode)
     form = OPDForm(request.POST)
     if form.is_valid():
@@ -72,17 +69,13 @@ def opd_create(request, kode: str):
 @require_http_methods(["POST"])
 @login_required_scope
 def puskesmas_create(request, kode: str):
-    region = selectors.region_get(kode=kode)
-    if region is None or region.level != Level.KABKOTA:
-        raise Http404
+    region = region_or_404(kode, Level.KABKOTA)
     require(request.scope, Permission.MANAGE_OPD, region.kode)
     kecamatan = selectors.kecamatan_with_desa(scope=request.scope, kabkota_kode=region.kode)
     form = PuskesmasForm(request.POST, kecamatan_list=kecamatan)
     back = reverse("wilayah:detail", kwargs={"kode": region.kode}) + "#puskesmas"
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form.errors)
         return redirect(back)
     data = form.cleaned_data
     try:
@@ -95,8 +88,7 @@ def puskesmas_create(request, kode: str):
         )
         messages.success(request, _("Puskesmas %(nama)s ditambahkan.") % {"nama": data["nama"]})
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     return redirect(back)
 
 

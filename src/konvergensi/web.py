@@ -1,0 +1,27 @@
+"""Small helpers shared by the views of every app."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+
+def region_or_404(kode: str, level: str):
+    """The region with this code at this level, or a 404 page."""
+    from konvergensi.wilayah.selectors import region_get
+
+    region = region_get(kode=kode)
+    if region is None or region.level != level:
+        raise Http404
+    return region
+
+
+def flash_errors(request, errors) -> None:
+    """Show a form's errors, or a ValidationError's messages, as messages on the next page."""
+    if isinstance(errors, ValidationError):
+        texts = errors.messages
+    else:
+        texts = [e for field_errors in errors.values() for e in field_errors]
+    for text in texts:
+        messages.error(request, text)
