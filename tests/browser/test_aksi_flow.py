@@ -138,6 +138,9 @@ def test_submit_revise_resubmit_verify_aksi_1_in_chromium(accounts, new_page, pr
     expect_success(reviewer, "diverifikasi")
     expect(status_badge(reviewer)).to_have_text("Diverifikasi")
     expect(reviewer.locator("#status button[data-move]")).to_have_count(1)  # only "Buka kembali"
+    # Reopening a verified aksi is possible but tucked away behind a summary.
+    expect(reviewer.locator('button[data-move="reopen"]')).to_be_hidden()
+    reviewer.get_by_text("Buka kembali aksi yang sudah diverifikasi").click()
     expect(reviewer.locator('button[data-move="reopen"]')).to_be_visible()
     expect(reviewer.locator(".history li")).to_have_count(5)
     taken.append(shots(reviewer, "03-aksi-diverifikasi"))

@@ -5,9 +5,9 @@
   var el = document.getElementById("peta");
   if (!el || typeof L === "undefined") { return; }
   var values = JSON.parse(document.getElementById(el.dataset.values).textContent);
-  var colours = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
+  var colours = ["#fde0c5", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
   function colour(v) {
-    if (v === undefined || v === null) { return "#ffffff"; }
+    if (v === undefined || v === null) { return "#d9d9d9"; }
     return colours[Math.min(4, Math.floor(v / 20))];
   }
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
