@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench clean
+.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench clean docs-cli
 
 demo: install db demo-data
 	$(KD) manage collectstatic --noinput -v0
@@ -72,6 +72,10 @@ lint: venv
 format: venv
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
+
+# docs/cli.md is generated from the CLI's own help; tests/test_docs.py fails when it drifts.
+docs-cli: venv
+	$(BIN)/typer konvergensi.cli utils docs --name konvergensi --output docs/cli.md
 
 bench: install
 	$(BIN)/python bench/run.py
