@@ -150,6 +150,36 @@ def test_opd_account_needs_an_opd_of_the_same_district(world):
     )
     html = r.content.decode()
     assert r.status_code == 200 and "Pilih OPD untuk staf OPD." in html
+    dinsos = world.opd["Dinsos"]
+    r = c.post(
+        reverse("accounts:user-create"),
+        {
+            "username": "dinsos",
+            "full_name": "Staf Dinsos",
+            "password": "Kuat-Sekali-2026",
+            "role": "opd",
+            "opd": dinsos.pk,
+        },
+    )
+    assert r.status_code == 302
+    m = Membership.objects.get(user__username="dinsos")
+    assert (m.role, m.region_id, m.opd_id) == ("opd", KAB, dinsos.pk)
+
+
+def test_operator_creates_puskesmas_staff_placed_at_their_puskesmas(world):
+    r = client_for(world, "operator").post(
+        reverse("accounts:user-create"),
+        {
+            "username": "bidan",
+            "full_name": "Bidan Wado",
+            "password": "Kuat-Sekali-2026",
+            "role": "puskesmas",
+            "puskesmas": world.puskesmas.pk,
+        },
+    )
+    assert r.status_code == 302
+    m = Membership.objects.get(user__username="bidan")
+    assert (m.region_id, m.puskesmas_id) == ("32.11.01", world.puskesmas.pk)
 
 
 def test_weak_password_is_explained(world):

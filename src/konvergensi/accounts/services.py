@@ -46,8 +46,11 @@ def user_create(
     if role not in assignable_roles(scope):
         errors.setdefault("role", []).append(_("Anda tidak berwenang membuat akun dengan peran ini."))
     level = ROLE_LEVEL.get(role)
+    # OPD and puskesmas staff belong where their agency / health centre is.
     if role == Role.PUSKESMAS and puskesmas is not None:
         region = puskesmas.kecamatan
+    if role == Role.OPD and opd is not None:
+        region = opd.kabkota
     if level is None:
         region = None
     elif region is None:
