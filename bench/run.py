@@ -2,8 +2,8 @@
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/konvergensi_bench make bench`.
 
 Measures the official region load (91,599 rows): a first load into an empty table and a
-refresh that finds nothing to change; and the national Pantau Aksi aggregate over 514 districts.
-Prints medians over repeated runs.
+refresh that finds nothing to change; the server time and size of the main pages with the demo
+(all regions, 514 districts' cycles); and the national Pantau Aksi aggregate. Prints medians.
 """
 
 from __future__ import annotations
@@ -18,10 +18,52 @@ import time
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 
 
+def pages() -> None:
+    """Server time of the main pages with the demo (all regions, 514 districts' cycles)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from konvergensi.aksi.models import Aksi
+    from konvergensi.demo import demo_load
+
+    settings.ALLOWED_HOSTS = ["*"]
+    demo_load(tahun=2026)
+    aksi = Aksi.objects.get(siklus__kabkota_id="32.11", siklus__tahun=2026, nomor=1)
+    cases = [
+        ("bangda", "/pantau/nasional/?tahun=2026"),
+        ("prov-jabar", "/pantau/provinsi/32/?tahun=2026"),
+        ("bappeda-sumedang", "/pantau/kabkota/32.11/?tahun=2026"),
+        ("bappeda-sumedang", f"/aksi/{aksi.pk}/"),
+        ("bappeda-sumedang", "/wilayah/32.11/"),
+        ("bappeda-sumedang", "/"),
+        ("prov-jabar", "/peta/32.geojson"),
+    ]
+    users = get_user_model().objects
+    for username, url in cases:
+        client = Client()
+        client.force_login(users.get(username=username))
+        client.get(url)  # warm caches (templates, boundaries)
+        times = []
+        size = 0
+        for _ in range(REPEAT * 6):
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, (url, response.status_code)
+            size = len(response.content)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(
+            f"GET {url:<38} as {username:<17} median {1000 * statistics.median(times):6.1f} ms  p95 {1000 * p95:6.1f} ms  {size / 1024:6.1f} KB"
+        )
+
+
 def main() -> int:
     tmp = tempfile.mkdtemp(prefix="konvergensi-bench-")
     os.environ.setdefault("KONVERGENSI_VAR_DIR", tmp)
     os.environ.setdefault("KONVERGENSI_DEMO", "1")
+    os.environ.setdefault("KONVERGENSI_TESTING", "1")  # plain static storage: no collectstatic needed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "konvergensi.settings")
     import django
     from django.core.management import call_command
@@ -35,7 +77,6 @@ def main() -> int:
         from konvergensi.accounts.scope import Scope
         from konvergensi.aksi import selectors
         from konvergensi.aksi.models import Aksi, Siklus
-        from konvergensi.demo import _other_districts
         from konvergensi.wilayah.models import Region
         from konvergensi.wilayah.services import region_load
 
@@ -57,7 +98,7 @@ def main() -> int:
             f"wilayah load, nothing to do: median {statistics.median(refresh):.2f} s (min {min(refresh):.2f})"
         )
 
-        _other_districts(2026, dt.date(2026, 11, 22))
+        pages()
         national = Scope(role="pusat")
         runs = []
         for _ in range(REPEAT * 4):
