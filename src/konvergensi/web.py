@@ -25,3 +25,15 @@ def flash_errors(request, errors) -> None:
         texts = [e for field_errors in errors.values() for e in field_errors]
     for text in texts:
         messages.error(request, text)
+
+
+def tahun_from(value: str | None) -> int:
+    """The cycle year from a form or query value; this year when missing or implausible."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    try:
+        tahun = int(value or "")
+    except ValueError:
+        return this_year
+    return tahun if 2018 <= tahun <= 2100 else this_year

@@ -18,7 +18,7 @@ from konvergensi.accounts.permissions import (
     login_required_scope,
     require,
 )
-from konvergensi.web import flash_errors, region_or_404
+from konvergensi.web import flash_errors, region_or_404, tahun_from
 from konvergensi.wilayah import selectors as wilayah_selectors
 from konvergensi.wilayah.models import Level
 from konvergensi_core import aksi as rules
@@ -28,11 +28,7 @@ from .forms import AksiUpdateForm, CommentForm, EvidenceForm, MoveForm
 
 
 def _tahun(request) -> int:
-    try:
-        tahun = int(request.GET.get("tahun", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return tahun if 2018 <= tahun <= 2100 else timezone.localdate().year
+    return tahun_from(request.GET.get("tahun"))
 
 
 @login_required_scope
@@ -135,12 +131,7 @@ def pantau_district(request, kode: str):
 @login_required_scope
 def siklus_start(request, kode: str):
     kabkota = region_or_404(kode, Level.KABKOTA)
-    try:
-        tahun = int(request.POST.get("tahun", ""))
-    except ValueError:
-        tahun = timezone.localdate().year
-    if not 2018 <= tahun <= 2100:
-        tahun = timezone.localdate().year
+    tahun = tahun_from(request.POST.get("tahun"))
     services.siklus_start(scope=request.scope, kabkota=kabkota, tahun=tahun, by=request.user)
     messages.success(request, _("Siklus %(tahun)s dibuka: delapan aksi siap dikerjakan.") % {"tahun": tahun})
     return redirect(f"{reverse('aksi:pantau-district', kwargs={'kode': kabkota.kode})}?tahun={tahun}")

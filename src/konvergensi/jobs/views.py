@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from konvergensi.accounts.permissions import Permission, login_required_scope, require
-from konvergensi.web import region_or_404
+from konvergensi.web import region_or_404, tahun_from
 
 from . import services
 from .models import Job
@@ -25,10 +24,7 @@ def _job_or_404(request, pk) -> Job:
 @login_required_scope
 def export_pantau(request):
     kode = request.POST.get("kode", "")
-    try:
-        tahun = int(request.POST.get("tahun", ""))
-    except ValueError:
-        tahun = timezone.localdate().year
+    tahun = tahun_from(request.POST.get("tahun"))
     if kode:
         region = region_or_404(kode, "provinsi")
         require(request.scope, Permission.VIEW_PROVINCE, region.kode)
