@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -56,6 +57,109 @@ def kode(kode: str, format: Annotated[str, typer.Option("--format", help="text a
         typer.echo(
             f"{info['kode']}: {info['level']} ({info['jenis']}); induk: {', '.join(info['ancestors']) or '-'}"
         )
+
+
+ZSCORE_OUTPUTS = (
+    "clenhei",
+    "cmeasure",
+    "c9mo_flag",
+    "cbmi",
+    "zlen",
+    "zwei",
+    "zwfl",
+    "zbmi",
+    "flen",
+    "fwei",
+    "fwfl",
+    "fbmi",
+)
+
+
+@app.command()
+def zscore(
+    input: Annotated[Path, typer.Argument(help="Berkas CSV, XLSX atau Parquet")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Berkas hasil: .csv, .parquet atau .xlsx")],
+    age_unit: Annotated[str, typer.Option("--age-unit", help="Satuan kolom usia: days atau months")] = "days",
+    map: Annotated[
+        list[str] | None, typer.Option("--map", help="Kolom berkas=kolom baku, mis. 'Umur (bln)=age'")
+    ] = None,
+    round: Annotated[int | None, typer.Option("--round", help="Bulatkan z-score ke N desimal")] = None,
+    format: Annotated[str, typer.Option("--format", help="Ringkasan: text atau json")] = "text",
+) -> None:
+    """WHO 2006 z-scores (0–60 months) for a measurement file, streamed in chunks; no database."""
+    from konvergensi_core.growth import rounded, zscores
+    from konvergensi_core.io.measurements import UnreadableFile, normalise, read_chunks, recognise_columns
+    from konvergensi_core.io.writers import TableWriter, UnwritableFile
+
+    if age_unit not in ("days", "months"):
+        _fail("--age-unit harus days atau months.")
+    mapping: dict[str, str] = {}
+    for item in map or []:
+        header, sep, target = item.rpartition("=")
+        if not sep or not header:
+            _fail(f"--map harus berbentuk kolom=nama, bukan {item!r}.")
+        mapping[header] = target
+    totals = {"rows": 0, "computed": 0, "flagged": 0, "missing": 0}
+    problems: dict[str, int] = {}
+    show_progress = sys.stderr.isatty() and format != "json"
+    try:
+        with TableWriter(output) as writer:
+            for chunk in read_chunks(input):
+                columns = recognise_columns(chunk.columns, mapping)
+                needed = {"sex", "weight", "lenhei"} - set(columns)
+                if "age" not in columns and not {"birth_date", "visit_date"} <= set(columns):
+                    needed.add("age (atau tanggal lahir + tanggal pengukuran)")
+                if needed:
+                    _fail(
+                        "Kolom wajib tidak ditemukan: "
+                        + ", ".join(sorted(needed))
+                        + f". Kolom berkas: {', '.join(chunk.columns)}. Gunakan --map 'Nama Kolom=sex'."
+                    )
+                parsed = normalise(chunk, columns, age_unit=age_unit)
+                result = zscores(
+                    parsed.sex,
+                    parsed.age,
+                    parsed.weight,
+                    parsed.lenhei,
+                    parsed.measure,
+                    parsed.oedema,
+                    age_unit=parsed.age_unit,
+                )
+                if round is not None:
+                    result = rounded(result, round)
+                import numpy as np
+
+                z = np.column_stack([result[k] for k in ("zlen", "zwei", "zwfl", "zbmi")])
+                flags = np.column_stack([result[k] for k in ("flen", "fwei", "fwfl", "fbmi")])
+                computed = ~np.isnan(z).all(axis=1)
+                totals["rows"] += chunk.height
+                totals["computed"] += int(computed.sum())
+                totals["missing"] += int((~computed).sum())
+                totals["flagged"] += int((np.nan_to_num(flags) == 1).any(axis=1).sum())
+                for reason, count in parsed.problems.items():
+                    problems[reason] = problems.get(reason, 0) + count
+                writer.write(chunk, {k: result[k] for k in ZSCORE_OUTPUTS})
+                if show_progress:
+                    typer.echo(f"\r{totals['rows']:,} baris diproses…".replace(",", "."), err=True, nl=False)
+    except (UnreadableFile, UnwritableFile) as exc:
+        _fail(str(exc))
+    if show_progress:
+        typer.echo("", err=True)
+    summary = {**totals, "problems": problems, "output": str(output)}
+    if format == "json":
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        typer.echo(
+            f"{totals['rows']} baris, {totals['computed']} dihitung, {totals['flagged']} ditandai tidak wajar, "
+            f"{totals['missing']} tanpa z-score → {output}"
+        )
+        for reason, count in sorted(problems.items(), key=lambda kv: -kv[1]):
+            typer.echo(f"  {reason}: {count}")
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
 
 
 @wilayah_app.command("load")

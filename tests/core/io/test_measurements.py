@@ -1,0 +1,102 @@
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from konvergensi_core.io import normalise, read_chunks, recognise_columns
+from konvergensi_core.io.measurements import UnreadableFile
+
+MESSY = """No;NIK;Nama Anak;JK;Tgl Lahir;Tanggal Pengukuran;Berat (kg);Tinggi (cm);Cara Ukur;Edema
+1;3211010101200001;Anak A;L;01/02/2024;15/08/2025;9,5;76,2;terlentang;tidak
+2;3211010101200002;Anak B;P;2023-03-05;2025-08-15;11;86;Berdiri;
+3;3211010101200003;Anak C;X;31/31/2024;2025-08-15;abc;80;?;ya
+4;3211010101200004;Anak D;p;2026-01-01;2025-08-15;8;70;L;n
+;;;;;;;;;
+"""
+
+
+@pytest.fixture
+def messy(tmp_path) -> Path:
+    path = tmp_path / "eppgbm.csv"
+    path.write_text(MESSY, encoding="utf-8")
+    return path
+
+
+def test_indonesian_headers_are_recognised_in_any_order():
+    cols = recognise_columns(["Cara Ukur", "BB", "TB/PB", "Tgl Lahir", "JK", "Tanggal Pengukuran", "EDEMA"])
+    assert cols == {
+        "measure": "Cara Ukur",
+        "weight": "BB",
+        "lenhei": "TB/PB",
+        "birth_date": "Tgl Lahir",
+        "sex": "JK",
+        "visit_date": "Tanggal Pengukuran",
+        "oedema": "EDEMA",
+    }
+
+
+def test_an_explicit_mapping_wins():
+    cols = recognise_columns(["Umur (bln)", "Kelamin", "Berat"], {"Umur (bln)": "age"})
+    assert cols["age"] == "Umur (bln)" and cols["sex"] == "Kelamin"
+
+
+def test_messy_values_are_parsed_and_bad_ones_counted(messy):
+    (chunk,) = list(read_chunks(messy))
+    parsed = normalise(chunk, recognise_columns(chunk.columns))
+    assert parsed.sex[:4].tolist()[:2] == [1.0, 2.0] and np.isnan(parsed.sex[2]) and parsed.sex[3] == 2.0
+    assert parsed.weight[0] == 9.5 and parsed.lenhei[0] == 76.2  # decimal commas
+    assert parsed.measure.tolist() == [1, 2, 0, 1, 0]
+    assert parsed.oedema.tolist() == [False, False, True, False, False]
+    assert parsed.age[0] == (np.datetime64("2025-08-15") - np.datetime64("2024-02-01")).astype(int)
+    assert np.isnan(parsed.age[2]) and np.isnan(parsed.age[3])
+    assert parsed.problems == {
+        "jenis kelamin tidak dikenal": 1,
+        "berat bukan angka": 1,
+        "cara ukur tidak dikenal": 1,
+        "tanggal lahir tidak valid": 1,
+        "tanggal lahir setelah tanggal ukur": 1,
+        "baris kosong": 1,
+    }
+
+
+def test_excel_serial_dates_and_age_columns(tmp_path):
+    frame = pl.DataFrame(
+        {"JK": ["1"], "Tgl Lahir": ["45292"], "Tgl Ukur": ["45519"], "BB": ["9"], "PB": ["75"]}
+    )
+    parsed = normalise(frame, recognise_columns(frame.columns))
+    assert parsed.age[0] == 45519 - 45292
+    frame = pl.DataFrame({"sex": ["M"], "Usia": ["14,5"], "weight": ["9"], "lenhei": ["75"]})
+    parsed = normalise(frame, recognise_columns(frame.columns), age_unit="months")
+    assert parsed.age[0] == 14.5 and parsed.age_unit == "months"
+
+
+def test_unsupported_or_missing_files_get_a_message(tmp_path):
+    with pytest.raises(UnreadableFile, match="tidak didukung"):
+        list(read_chunks(tmp_path / "data.docx"))
+    with pytest.raises(UnreadableFile, match="tidak ditemukan"):
+        list(read_chunks(tmp_path / "none.csv"))
+
+
+def test_chunks_are_bounded(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("sex,age,weight,lenhei\n" + "1,100,7,65\n" * 2500)
+    sizes = [c.height for c in read_chunks(path, chunk_rows=1000)]
+    assert sum(sizes) == 2500 and max(sizes) <= 1000
+
+
+cell = st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=True).map(str), st.integers().map(str))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(cell, cell, cell, cell, cell, cell, cell), min_size=1, max_size=15))
+def test_any_cell_content_never_raises_and_counts_stay_within_the_rows(rows):
+    names = ["JK", "Tgl Lahir", "Tanggal Pengukuran", "Berat", "Tinggi", "Cara Ukur", "Edema"]
+    frame = pl.DataFrame(
+        {n: [r[i] for r in rows] for i, n in enumerate(names)}, schema=dict.fromkeys(names, pl.String)
+    )
+    parsed = normalise(frame, recognise_columns(frame.columns))
+    assert parsed.sex.shape == parsed.age.shape == (len(rows),)
+    assert all(0 < count <= len(rows) for count in parsed.problems.values())
