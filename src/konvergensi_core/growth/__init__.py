@@ -1,5 +1,6 @@
-"""Child growth: WHO 2006 z-scores (0–60 months), vectorised over columns."""
+"""Child growth: WHO 2006 z-scores (0–60 months) and WHO 2007 (5–19 years), vectorised over columns."""
 
 from .who2006 import OUTPUTS, round_decimal, round_half_up, rounded, zscores
+from .who2007 import zscores_5_19
 
-__all__ = ["OUTPUTS", "round_decimal", "round_half_up", "rounded", "zscores"]
+__all__ = ["OUTPUTS", "round_decimal", "round_half_up", "rounded", "zscores", "zscores_5_19"]
