@@ -176,22 +176,48 @@ def zscores(
     oedema=None,
     *,
     age_unit: str = "days",
+    birth_date=None,
+    visit_date=None,
+    digits: int | None = None,
 ) -> dict[str, np.ndarray]:
     """WHO 2006 z-scores and flags for columns of child measurements (0–60 months).
 
     Parameters (equal-length 1-D arrays; NaN means missing):
         sex: 1 male, 2 female (anything else is missing).
-        age: in days (``age_unit="days"``) or months (``"months"``).
+        age: in days (``age_unit="days"``) or months (``"months"``); or None with
+            ``birth_date`` and ``visit_date`` (datetime64 arrays or ISO date strings), whose
+            difference in days is the age.
         weight: kg. lenhei: length or height in cm, as measured.
         measure: 1 lying (L), 2 standing (H), 0 unknown; None = all unknown.
         oedema: True where the child has bilateral pitting oedema; None = none.
+        digits: None keeps the z-scores unrounded; N rounds them as the WHO software reports
+            them (flags are always decided on the z rounded to 2 decimals).
 
     Returns a dict of arrays: ``csex``, ``clenhei`` (after the ±0.7 cm position rule),
-    ``cmeasure`` (1 l, 2 h, 0 unknown), ``c9mo_flag`` (0/1), ``cbmi``, the unrounded z-scores
+    ``cmeasure`` (1 l, 2 h, 0 unknown), ``c9mo_flag`` (0/1), ``cbmi``, the z-scores
     ``zlen zwei zwfl zbmi`` and the flags ``flen fwei fwfl fbmi`` (1.0, 0.0, NaN when the z is missing).
     """
+    if age is None:
+        if birth_date is None or visit_date is None:
+            raise ValueError("give age, or birth_date and visit_date")
+        age, age_unit = age_days_between(birth_date, visit_date), "days"
     with np.errstate(all="ignore"):
-        return _zscores(sex, age, weight, lenhei, measure, oedema, age_unit=age_unit)
+        result = _zscores(sex, age, weight, lenhei, measure, oedema, age_unit=age_unit)
+    return result if digits is None else rounded(result, digits)
+
+
+def age_days_between(birth_date, visit_date) -> np.ndarray:
+    """Age in whole days from two date columns; NaN where either is missing or birth is later."""
+    try:
+        birth = np.asarray(birth_date, dtype="datetime64[D]")
+        visit = np.asarray(visit_date, dtype="datetime64[D]")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"birth_date and visit_date must be dates: {exc}") from None
+    days = (visit - birth).astype("timedelta64[D]").astype(float)
+    days[np.isnat(birth) | np.isnat(visit)] = np.nan
+    with np.errstate(invalid="ignore"):
+        days[days < 0] = np.nan
+    return days
 
 
 def _zscores(
