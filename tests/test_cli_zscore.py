@@ -120,3 +120,17 @@ def test_missing_columns_and_bad_files_give_a_message_not_a_traceback(tmp_path):
     )
     result = run("zscore", str(src), "-o", str(tmp_path / "o.docx"))
     assert result.returncode == 1 and ".csv, .parquet atau .xlsx" in result.stderr
+
+
+def test_progress_bar_counts_to_the_file_total_in_chunks(tmp_path, golden_rows):
+    rows, _ = golden_rows
+    src = tmp_path / "besar.csv"
+    messy_frame(rows * 40).write_csv(src)  # 2,000 rows read 500 at a time
+    done = run("zscore", str(src), "-o", str(tmp_path / "o.parquet"), "--progress", "--chunk-rows", "500")
+    assert done.returncode == 0, done.stderr
+    frames = done.stderr.split("\r")
+    assert "[##############################] 100%  2.000 baris" in frames[-1]
+    assert any(" 25%  500 baris" in f for f in frames), frames
+    assert "2000 baris, 2000 dihitung" in done.stdout
+    quiet = run("zscore", str(src), "-o", str(tmp_path / "p.parquet"))  # not a terminal: no bar
+    assert quiet.returncode == 0 and "baris" not in quiet.stderr

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -85,10 +86,25 @@ def zscore(
     ] = None,
     round: Annotated[int | None, typer.Option("--round", help="Bulatkan z-score ke N desimal")] = None,
     format: Annotated[str, typer.Option("--format", help="Ringkasan: text atau json")] = "text",
+    chunk_rows: Annotated[
+        int, typer.Option("--chunk-rows", min=1, help="Baris per potongan; lebih kecil = memori lebih hemat")
+    ] = 200_000,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress", help="Bilah kemajuan di stderr (bawaan: bila stderr terminal)"
+        ),
+    ] = None,
 ) -> None:
     """WHO 2006 z-scores (0–60 months) for a measurement file, streamed in chunks; no database."""
     from konvergensi_core.growth import rounded, zscores
-    from konvergensi_core.io.measurements import UnreadableFile, normalise, read_chunks, recognise_columns
+    from konvergensi_core.io.measurements import (
+        UnreadableFile,
+        count_rows,
+        normalise,
+        read_chunks,
+        recognise_columns,
+    )
     from konvergensi_core.io.writers import TableWriter, UnwritableFile
 
     if age_unit not in ("days", "months"):
@@ -101,10 +117,11 @@ def zscore(
         mapping[header] = target
     totals = {"rows": 0, "computed": 0, "flagged": 0, "missing": 0}
     problems: dict[str, int] = {}
-    show_progress = sys.stderr.isatty() and format != "json"
+    show_progress = (sys.stderr.isatty() and format != "json") if progress is None else progress
+    bar = _ProgressBar(count_rows(input) if show_progress else None) if show_progress else None
     try:
         with TableWriter(output) as writer:
-            for chunk in read_chunks(input):
+            for chunk in read_chunks(input, chunk_rows):
                 columns = recognise_columns(chunk.columns, mapping)
                 needed = {"sex", "weight", "lenhei"} - set(columns)
                 if "age" not in columns and not {"birth_date", "visit_date"} <= set(columns):
@@ -139,12 +156,12 @@ def zscore(
                 for reason, count in parsed.problems.items():
                     problems[reason] = problems.get(reason, 0) + count
                 writer.write(chunk, {k: result[k] for k in ZSCORE_OUTPUTS})
-                if show_progress:
-                    typer.echo(f"\r{totals['rows']:,} baris diproses…".replace(",", "."), err=True, nl=False)
+                if bar:
+                    bar.show(totals["rows"])
     except (UnreadableFile, UnwritableFile) as exc:
         _fail(str(exc))
-    if show_progress:
-        typer.echo("", err=True)
+    if bar:
+        bar.done(totals["rows"])
     summary = {**totals, "problems": problems, "output": str(output)}
     if format == "json":
         typer.echo(json.dumps(summary, ensure_ascii=False))
@@ -155,6 +172,33 @@ def zscore(
         )
         for reason, count in sorted(problems.items(), key=lambda kv: -kv[1]):
             typer.echo(f"  {reason}: {count}")
+
+
+class _ProgressBar:
+    """A one-line bar on stderr: rows done of the total (when the file tells it), elapsed seconds."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int | None) -> None:
+        self.total = total
+        self.start = time.perf_counter()
+
+    def show(self, done: int) -> None:
+        seconds = time.perf_counter() - self.start
+        rows = f"{done:,}".replace(",", ".")
+        if self.total:
+            share = min(done / self.total, 1.0)
+            filled = round(share * self.WIDTH)
+            line = (
+                f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {share:4.0%}  {rows} baris  {seconds:.0f} s"
+            )
+        else:
+            line = f"{rows} baris diproses  {seconds:.0f} s"
+        typer.echo(f"\r{line}", err=True, nl=False)
+
+    def done(self, done: int) -> None:
+        self.show(done)
+        typer.echo("", err=True)
 
 
 def _fail(message: str) -> None:

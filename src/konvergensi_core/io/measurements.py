@@ -274,6 +274,23 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFra
         ) from exc
 
 
+def count_rows(path: Path) -> int | None:
+    """Rows of a CSV or Parquet file without loading it (for the progress bar); None if unknown."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            lf = pl.scan_parquet(path)
+        elif suffix in (".csv", ".txt"):
+            lf = pl.scan_csv(
+                path, infer_schema=False, separator=_sniff_separator(path), truncate_ragged_lines=True
+            )
+        else:
+            return None
+        return int(lf.select(pl.len()).collect().item())
+    except Exception:  # an unreadable file is reported by read_chunks, with its message
+        return None
+
+
 def _sniff_separator(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.readline().decode("utf-8", errors="replace")
