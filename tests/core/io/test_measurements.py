@@ -87,6 +87,35 @@ def test_chunks_are_bounded(tmp_path):
     assert sum(sizes) == 2500 and max(sizes) <= 1000
 
 
+def test_csv_blocks_cut_only_between_records(tmp_path, monkeypatch):
+    """Small blocks force many cuts: a quoted line break, a BOM, CRLF, a short row and no final
+    newline must all come through as the same records Polars reads from the whole file."""
+    from konvergensi_core.io import measurements
+
+    monkeypatch.setattr(measurements, "CSV_BLOCK_BYTES", 64)
+    lines = ["JK;Alamat;Berat;Tinggi"]
+    for i in range(300):
+        address = f'"Jl. Mawar {i};\nRT 0{i % 9}"' if i % 7 == 0 else f"Dusun {i}"
+        lines.append(f"{'L' if i % 2 else 'P'};{address};{7 + i % 5},{i % 10};{60 + i % 30}")
+    lines.append("P;pendek")  # a short row: the missing cells become empty
+    path = tmp_path / "alamat.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode())  # BOM, CRLF, no final newline
+    got = pl.concat(list(read_chunks(path, chunk_rows=50)))
+    assert got.columns == ["JK", "Alamat", "Berat", "Tinggi"]
+    assert got.height == 301
+    assert got["Alamat"][0] == "Jl. Mawar 0;\nRT 00" and got["Alamat"][1] == "Dusun 1"
+    assert got["Berat"][299] == "11,9" and got.row(300) == ("P", "pendek", None, None)
+    want = pl.read_csv(path, separator=";", infer_schema=False, truncate_ragged_lines=True)
+    assert got.slice(0, 300).equals(want.slice(0, 300))
+
+
+def test_a_csv_with_only_a_header_gives_its_columns(tmp_path):
+    path = tmp_path / "kosong.csv"
+    path.write_text("sex,age,weight,lenhei\n")
+    (chunk,) = list(read_chunks(path))
+    assert chunk.height == 0 and chunk.columns == ["sex", "age", "weight", "lenhei"]
+
+
 cell = st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=True).map(str), st.integers().map(str))
 
 
