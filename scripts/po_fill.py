@@ -16,6 +16,11 @@ def _text(chunk: str) -> str:
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', chunk))
 
 
+def _unescape(text: str) -> str:
+    """A .po string's escapes (\\n, \\t, \\", \\\\) undone; other characters, UTF-8 included, kept."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -27,13 +32,13 @@ def main() -> int:
             mid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
             mstr = re.search(r'^msgstr ((?:".*"\n?)+)', block, re.M)
             if mid and ("#, fuzzy" in block or (mstr and _text(mstr.group(1)) == "")):
-                print(json.dumps(_text(mid.group(1)).encode().decode("unicode_escape"), ensure_ascii=False))
+                print(json.dumps(_unescape(_text(mid.group(1))), ensure_ascii=False))
         return 0
     translations = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     out = [blocks[0]]
     for block in blocks[1:]:
         mid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
-        key = _text(mid.group(1)).encode().decode("unicode_escape") if mid else None
+        key = _unescape(_text(mid.group(1))) if mid else None
         if key in translations and "msgid_plural" not in block:
             lines = [ln for ln in block.splitlines() if not ln.startswith("#|")]
             lines = [ln.replace("#, fuzzy, ", "#, ") for ln in lines if ln != "#, fuzzy"]

@@ -76,6 +76,16 @@ def ensure_regions() -> None:
     """Transactional tests (browser, worker) flush every table afterwards; reload if needed."""
     if not Region.objects.filter(kode=KAB).exists():
         wilayah_services.region_load(only_prefixes=(KAB, NEIGHBOUR, OTHER_PROVINCE_KAB))
+    ensure_catalogue()
+
+
+def ensure_catalogue() -> None:
+    """The indicator catalogue is loaded by a migration; a flush empties it, so load it again."""
+    from konvergensi.indicators.catalogue import load_into
+    from konvergensi.indicators.models import CategoryBand, Indicator
+
+    if not Indicator.objects.exists():
+        load_into(Indicator, CategoryBand)
 
 
 @pytest.fixture

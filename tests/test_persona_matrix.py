@@ -48,6 +48,23 @@ def job_by_province(w):
     return {"pk": job.pk}
 
 
+def upload_by_operator(w):
+    from django.core.files.base import ContentFile
+
+    from konvergensi.indicators.models import DataUpload
+    from tests.test_indicators import filled_template
+
+    staged = DataUpload(kabkota_id="32.11", original_name="isi.xlsx", created_by=w.user("operator"))
+    content = filled_template(
+        edits={("32.11.01.2001", "U01 Pembilang"): 1, ("32.11.01.2001", "U01 Penyebut"): 2}
+    )
+    staged.file.save("isi.xlsx", ContentFile(content), save=True)
+    return {"pk": staged.pk}
+
+
+KAB_KW = {"kode": "32.11"}
+VIEWERS = (*DISTRICT, "provinsi", "pusat")
+
 MATRIX: dict[str, Case] = {
     "home": Case(allowed=ALL),
     "healthz": Case(allowed=ALL, anonymous=200),
@@ -141,6 +158,37 @@ MATRIX: dict[str, Case] = {
         method="post", data=lambda w: {"kode": "32", "tahun": "2026"}, allowed=("provinsi", "pusat"), ok=302
     ),
     "jobs:detail": Case(kwargs=job_by_province, allowed=("provinsi",), other=404),
+    "indicators:catalogue": Case(allowed=ALL),
+    "indicators:detail": Case(kwargs=lambda w: {"kode": "U01"}, allowed=ALL),
+    "indicators:completeness": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "indicators:sasaran": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "indicators:grid": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "indicators:cell-save": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {
+            "desa": "32.11.01.2001",
+            "indikator": "U01",
+            "periode": "2025",
+            "numerator": "1",
+            "denominator": "2",
+            "version": "0",
+        },  # fmt: skip
+        allowed=("operator",),
+    ),
+    "indicators:history": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "indicators:template": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
+    "indicators:upload": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
+    "indicators:export": Case(kwargs=lambda w: {"kode": "32.11", "fmt": "csv"}, allowed=VIEWERS),
+    "indicators:map": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "indicators:assignments": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
+    "indicators:program": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "indicators:program-template": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
+    "indicators:upload-preview": Case(kwargs=upload_by_operator, allowed=("operator",), other=404),
+    "indicators:upload-problems": Case(kwargs=upload_by_operator, allowed=("operator",), other=404),
+    "indicators:upload-commit": Case(
+        kwargs=upload_by_operator, method="post", allowed=("operator",), ok=302, other=404
+    ),
     "jobs:download": Case(kwargs=job_by_province, allowed=("provinsi",), other=404),
 }
 

@@ -18,7 +18,11 @@ app = typer.Typer(
 wilayah_app = typer.Typer(help="Wilayah administrasi (kode Kemendagri).", no_args_is_help=True)
 demo_app = typer.Typer(help="Data demo (Kabupaten Sumedang).", no_args_is_help=True)
 app.add_typer(wilayah_app, name="wilayah")
+indicators_app = typer.Typer(help="Katalog indikator cakupan (2018 dan 2025).", no_args_is_help=True)
+data_app = typer.Typer(help="Data cakupan per desa: impor templat Excel.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
+app.add_typer(indicators_app, name="indicators")
+app.add_typer(data_app, name="data")
 
 
 def _django() -> None:
@@ -234,6 +238,121 @@ def wilayah_stats(
     else:
         for level, n in counts.items():
             typer.echo(f"{level:<10} {n:>7,}".replace(",", "."))
+
+
+@indicators_app.command("list")
+def indicators_list(
+    set: Annotated[str | None, typer.Option("--set", help="2018 atau 2025 (bawaan: keduanya)")] = None,
+    format: Annotated[str, typer.Option("--format", help="text atau json")] = "text",
+) -> None:
+    """The indicator catalogue: code, set, name, target group, numerator, denominator, OPD, unit."""
+    if set not in (None, "2018", "2025"):
+        _fail("--set harus 2018 atau 2025.")
+    _django()
+    from konvergensi.indicators.models import Indicator
+
+    rows = Indicator.objects.all().prefetch_related("bands")
+    if set:
+        rows = rows.filter(set=set)
+    items = []
+    for ind in rows:
+        band = next((b for b in ind.bands.all() if b.tahun == 0), None)
+        items.append(
+            {
+                "code": ind.kode,
+                "set": ind.set,
+                "name": ind.nama,
+                "name_en": ind.nama_en,
+                "group": ind.kelompok,
+                "target_group": ind.kelompok_label,
+                "definition": ind.definisi,
+                "numerator": ind.numerator,
+                "denominator": ind.denominator or None,
+                "opd": ind.opd_sumber,
+                "unit": ind.satuan,
+                "main": ind.is_main,
+                "national_target": float(ind.target_nasional) if ind.target_nasional is not None else None,
+                "bands": {"memadai_above": float(band.memadai), "hampir_memadai_from": float(band.hampir),
+                          "rendah_from": float(band.rendah)} if band else None,
+            }
+        )  # fmt: skip
+    if format == "json":
+        typer.echo(json.dumps(items, ensure_ascii=False))
+    else:
+        for item in items:
+            typer.echo(
+                f"{item['code']:<4} {item['set']}  {item['unit']:<6} {item['name'][:70]:<70} {item['opd']}"
+            )
+
+
+@indicators_app.command("load")
+def indicators_load() -> None:
+    """Refresh the catalogue from the shipped files (keeps what the national administrator edited)."""
+    _django()
+    from konvergensi.indicators.catalogue import load_into
+    from konvergensi.indicators.models import CategoryBand, Indicator
+
+    counts = load_into(Indicator, CategoryBand)
+    typer.echo(
+        f"indicators: {counts['added']} baru, {counts['updated']} diperbarui, {counts['kept']} diubah manual"
+    )
+
+
+@data_app.command("import")
+def data_import(
+    file: Annotated[Path, typer.Argument(help="Templat Excel (.xlsx) yang sudah diisi")],
+    kabkota: Annotated[str, typer.Option("--kabkota", help="Kode kabupaten/kota, mis. 32.11 atau 3211")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Periksa saja, tidak menyimpan")] = False,
+    format: Annotated[str, typer.Option("--format", help="text atau json")] = "text",
+) -> None:
+    """Check and import coverage figures per desa (the web upload's checks), all or nothing."""
+    from konvergensi_core import kode as rules
+    from konvergensi_core.datadesa import Problem
+
+    def finish(payload: dict, code: int) -> None:
+        if format == "json":
+            typer.echo(json.dumps(payload, ensure_ascii=False))
+        else:
+            for p in payload["problems"]:
+                where = f"{p['sheet']}!{p['column'] or ''}{p['row'] or ''}"
+                typer.echo(f"{where:<12} {p['message']}" + (f"  [{p['value']}]" if p["value"] else ""))
+            state = (
+                "disimpan"
+                if payload.get("committed")
+                else ("diperiksa, tidak disimpan" if payload["ok"] else "DITOLAK")
+            )
+            typer.echo(
+                f"{state}: {payload['added']} baru, {payload['changed']} berubah, {payload['unchanged']} tetap; "
+                f"{len(payload['problems'])} masalah"
+            )
+        raise typer.Exit(code)
+
+    def refuse(message: str) -> None:
+        problem = Problem("", None, "", "", message).as_dict()
+        finish({"ok": False, "problems": [problem], "added": 0, "changed": 0, "unchanged": 0}, 1)
+
+    try:
+        kab = rules.normalise(kabkota)
+    except rules.InvalidKode:
+        refuse(f"Kode kabupaten/kota tidak dikenal: {kabkota}")
+    if rules.level_of(kab) != "kabkota":
+        refuse(f"{kab} bukan kode kabupaten/kota.")
+    if not file.is_file():
+        refuse(f"Berkas tidak ditemukan: {file}")
+    _django()
+    from konvergensi.accounts.scope import Scope
+    from konvergensi.indicators import services
+    from konvergensi.wilayah.models import Region
+
+    if not Region.objects.filter(kode=kab, level="kabkota").exists():
+        refuse(f"Kabupaten/kota {kab} belum dimuat (jalankan `konvergensi wilayah load`).")
+    # The command line acts as the district operator: every indicator of the district.
+    scope = Scope(role="operator", kode=kab)
+    with file.open("rb") as fh:
+        result = services.import_check(stream=fh, name=file.name, kabkota=kab, allowed=None)
+    if result.ok and not dry_run:
+        services.import_commit(scope=scope, result=result, kabkota=kab, by=None)
+    finish(result.as_json(), 0 if result.ok else 1)
 
 
 @demo_app.command("load")

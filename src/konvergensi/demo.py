@@ -241,4 +241,7 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
         if not Siklus.objects.filter(kabkota_id=DEMO_KABKOTA, tahun=tahun).exists():
             _story(users, tahun)
         others = _other_districts(tahun, today)
-    return {"puskesmas": len(pkm), "accounts": len(users), "other_districts": others}
+        from konvergensi.indicators.demo import village_data
+
+        data = village_data(DEMO_KABKOTA)
+    return {"puskesmas": len(pkm), "accounts": len(users), "other_districts": others, **data}

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "konvergensi.accounts",
     "konvergensi.aksi",
     "konvergensi.jobs",
+    "konvergensi.indicators",
 ]
 
 MIDDLEWARE = [

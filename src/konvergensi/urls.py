@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("konvergensi.wilayah.urls")),
     path("", include("konvergensi.aksi.urls")),
     path("", include("konvergensi.jobs.urls")),
+    path("", include("konvergensi.indicators.urls")),
 ]

@@ -37,3 +37,17 @@ def tahun_from(value: str | None) -> int:
     except ValueError:
         return this_year
     return tahun if 2018 <= tahun <= 2100 else this_year
+
+
+def int_from(value: str | None, default: int = 0) -> int:
+    """A whole number from a form field the page itself wrote (a version, a year); anything else is a
+    bad request (HTTP 400), never a server error."""
+    from django.core.exceptions import BadRequest
+
+    text = (value or "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise BadRequest(f"not a number: {text[:20]!r}") from None

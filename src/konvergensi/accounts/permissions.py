@@ -24,6 +24,11 @@ class Permission(StrEnum):
     AKSI_COMMENT = "aksi_comment"
     AKSI_REVIEW = "aksi_review"  # verify or send back (province)
     VIEW_AUDIT = "view_audit"
+    CATALOGUE_EDIT = "catalogue_edit"  # the indicator catalogue and its category bands (nation)
+    DATA_ENTER = "data_enter"  # coverage figures: operator all, OPD its own indicators (opd_id)
+    DATA_MANAGE = "data_manage"  # assign indicators to OPD, programme mapping (operator)
+    SASARAN_EDIT = "sasaran_edit"  # data sasaran of a desa: operator, or the kecamatan for its desa
+    SASARAN_VERIFY = "sasaran_verify"  # verify, send back or unlock: the camat of the kecamatan
 
 
 def has_permission(
@@ -59,6 +64,21 @@ def has_permission(
             return national or in_province or (in_district and role in (Role.OPERATOR, Role.OPD))
         case Permission.AKSI_REVIEW:
             return in_province
+        case Permission.CATALOGUE_EDIT:
+            return national
+        case Permission.DATA_ENTER:
+            return in_district and (
+                role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
+            )
+        case Permission.DATA_MANAGE:
+            return in_district and role == Role.OPERATOR
+        case Permission.SASARAN_EDIT:
+            # ``kode`` is the desa (or kecamatan): a kecamatan works on its own desa only.
+            return in_district and (
+                role == Role.OPERATOR or (role == Role.KECAMATAN and scope.covers(kode, "region"))
+            )
+        case Permission.SASARAN_VERIFY:
+            return in_district and role == Role.KECAMATAN and scope.covers(kode, "region")
     return False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
@@ -36,6 +37,11 @@ def job_finish(*, job: Job, content: bytes, filename: str, message: str = "") ->
             region_kode=job.region_kode,
             data={"file": filename},
         )
+
+
+def job_done(*, job: Job, message: str) -> None:
+    """Finish a job whose result is a change in the database, not a file."""
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, done=F("total"), message=message[:500])
 
 
 def job_fail(*, job: Job, message: str) -> None:

@@ -1,0 +1,301 @@
+"""Reads of the catalogue and village data, always within the reader's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+
+from konvergensi.accounts.scope import Scope, scope_filter
+from konvergensi.wilayah.models import OPD, Region
+from konvergensi_core.indicators import CATEGORY_LABEL, LOW, Bands, category, percent, pooled
+
+from .models import Assignment, DataSasaran, DataValue, Indicator, SasaranStatus
+from .services import bands_for
+
+
+def visible_desa(*, scope: Scope, kabkota: str, kecamatan: str | None = None):
+    qs = Region.objects.filter(level="desa", kode__startswith=(kecamatan or kabkota) + ".")
+    return scope_filter(qs, scope, "kode", purpose="region").order_by("kode")
+
+
+def visible_kecamatan(*, scope: Scope, kabkota: str):
+    qs = Region.objects.filter(level="kecamatan", parent_id=kabkota)
+    if scope.role in ("kecamatan", "desa"):
+        qs = qs.filter(kode=scope.kode[:8])
+    elif scope.role == "puskesmas":
+        qs = qs.filter(kode__in={k[:8] for k in scope.desa_codes})
+    return qs.order_by("kode")
+
+
+def default_periode(today: dt.date) -> str:
+    """Coverage data are for the year just ended until the middle of the year, then the current one."""
+    return str(today.year - 1 if today.month < 7 else today.year)
+
+
+@dataclass
+class Cell:
+    numerator: int | None = None
+    denominator: int | None = None
+    version: int = 0
+    status: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.numerator, self.denominator)
+
+
+def grid(*, scope: Scope, kabkota: str, kecamatan: str, periode: str, indicators: list[Indicator]):
+    """Desa of a kecamatan × indicators: the stored cells (version for compare-and-set)."""
+    desa = list(visible_desa(scope=scope, kabkota=kabkota, kecamatan=kecamatan))
+    values = DataValue.objects.filter(desa__in=desa, periode=periode, indicator__in=indicators)
+    cells: dict[tuple[str, int], Cell] = {
+        (v.desa_id, v.indicator_id): Cell(v.numerator, v.denominator, v.version, v.status) for v in values
+    }
+    rows = [(d, [(i, cells.get((d.kode, i.pk), Cell())) for i in indicators]) for d in desa]
+    return rows
+
+
+@dataclass
+class CompletenessRow:
+    label: str
+    expected: int = 0
+    filled: int = 0
+    verified: int = 0
+    low: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.filled
+
+    @property
+    def share(self) -> float:
+        return 100.0 * self.filled / self.expected if self.expected else 0.0
+
+
+@dataclass
+class Violation:
+    desa: Region
+    indicator: Indicator
+    message: str
+
+
+def completeness(*, scope: Scope, kabkota: Region, periode: str, indicators: list[Indicator], today: dt.date):
+    """What is filled, verified, missing and late, per OPD, kecamatan and indicator, for the desa the
+    reader sees; plus the rule violations that slipped in (data sasaran changed after entry)."""
+    desa = list(visible_desa(scope=scope, kabkota=kabkota.kode))
+    desa_codes = {d.kode for d in desa}
+    kec_names = dict(Region.objects.filter(parent=kabkota).values_list("kode", "nama"))
+    assign = {a.indicator_id: a.opd for a in Assignment.objects.filter(kabkota=kabkota).select_related("opd")}
+    bands = bands_for(indicators, int(periode[:4]))
+    by_ind = {i.pk: CompletenessRow(f"{i.kode} {i.nama}", extra={"indicator": i}) for i in indicators}
+    by_kec: dict[str, CompletenessRow] = {}
+    by_opd: dict[str, CompletenessRow] = {}
+    for d in desa:
+        by_kec.setdefault(
+            d.kode[:8], CompletenessRow(kec_names.get(d.kode[:8], d.kode[:8]), extra={"kode": d.kode[:8]})
+        )
+    for i in indicators:
+        opd = assign.get(i.pk)
+        key = opd.singkatan if opd else "—"
+        by_opd.setdefault(key, CompletenessRow(str(opd) if opd else "(belum ditugaskan ke OPD)"))
+    n_desa_by_kec: dict[str, int] = defaultdict(int)
+    for d in desa:
+        n_desa_by_kec[d.kode[:8]] += 1
+    for i in indicators:
+        by_ind[i.pk].expected = len(desa)
+        opd = assign.get(i.pk)
+        by_opd[opd.singkatan if opd else "—"].expected += len(desa)
+    for kec, n in n_desa_by_kec.items():
+        by_kec[kec].expected = n * len(indicators)
+    values = DataValue.objects.filter(kabkota=kabkota, periode=periode, indicator__in=indicators).values_list(
+        "desa_id", "indicator_id", "numerator", "denominator", "status", "updated_at"
+    )
+    last_update = None
+    for desa_kode, ind_id, num, den, status, updated in values:
+        if desa_kode not in desa_codes:
+            continue
+        rows = [by_ind[ind_id], by_kec[desa_kode[:8]]]
+        opd = assign.get(ind_id)
+        rows.append(by_opd[opd.singkatan if opd else "—"])
+        pct = percent(num, den)
+        is_low = pct is not None and category(pct, bands[ind_id]) in LOW
+        for r in rows:
+            r.filled += 1
+            r.verified += status == "diverifikasi"
+            r.low += is_low
+        last_update = max(last_update, updated) if last_update else updated
+    # Late: a year's data are due by the end of March of the following year (semester data three
+    # months after the semester). Past the due date, every missing cell is late.
+    due = _due_date(periode)
+    late = today > due
+    # Level of detail: the guideline wants desa data; an indicator whose figures stop at a few desa
+    # per kecamatan is probably reported per puskesmas or kecamatan.
+    for row in by_ind.values():
+        row.extra["level"] = _detail_level(row, len(by_kec))
+    violations = _violations(kabkota=kabkota, periode=periode, desa_codes=desa_codes, indicators=indicators)
+    return {
+        "by_opd": sorted(by_opd.values(), key=lambda r: r.label),
+        "by_kecamatan": sorted(by_kec.values(), key=lambda r: r.extra["kode"]),
+        "by_indicator": list(by_ind.values()),
+        "due": due,
+        "late": late,
+        "violations": violations,
+        "last_update": last_update,
+        "total": CompletenessRow(
+            "total",
+            expected=sum(r.expected for r in by_ind.values()),
+            filled=sum(r.filled for r in by_ind.values()),
+            verified=sum(r.verified for r in by_ind.values()),
+            low=sum(r.low for r in by_ind.values()),
+        ),
+    }
+
+
+def _due_date(periode: str) -> dt.date:
+    year = int(periode[:4])
+    if periode.endswith("-S1"):
+        return dt.date(year, 9, 30)
+    return dt.date(year + 1, 3, 31)
+
+
+def _detail_level(row: CompletenessRow, n_kecamatan: int) -> str:
+    if row.filled == 0:
+        return "kosong"
+    if row.filled >= 0.5 * row.expected:
+        return "desa"
+    if row.filled <= n_kecamatan:
+        return "kecamatan/puskesmas"
+    return "sebagian desa"
+
+
+def _violations(
+    *, kabkota: Region, periode: str, desa_codes: set[str], indicators: list[Indicator]
+) -> list[Violation]:
+    """Figures that break a rule against today's data sasaran (entered before the sasaran changed)."""
+    from konvergensi_core.datadesa import SASARAN_LABEL
+    from konvergensi_core.indicators import DENOMINATOR_BOUND
+
+    sasaran = {
+        s.desa_id: s for s in DataSasaran.objects.filter(desa_id__in=desa_codes, tahun=int(periode[:4]))
+    }
+    if not sasaran:
+        return []
+    bounded = [i for i in indicators if i.kode in DENOMINATOR_BOUND]
+    out = []
+    qs = DataValue.objects.filter(
+        kabkota=kabkota, periode=periode, indicator__in=bounded, desa_id__in=sasaran
+    )
+    for v in qs.select_related("desa", "indicator"):
+        field_name = DENOMINATOR_BOUND[v.indicator.kode]
+        bound = getattr(sasaran[v.desa_id], field_name)
+        if bound is not None and v.denominator is not None and v.denominator > bound:
+            out.append(
+                Violation(
+                    v.desa,
+                    v.indicator,
+                    f"penyebut {v.denominator} > {SASARAN_LABEL[field_name]} {bound} di data sasaran",
+                )
+            )
+    return out
+
+
+def sasaran_rows(*, scope: Scope, kabkota: str, kecamatan: str, tahun: int):
+    desa = list(visible_desa(scope=scope, kabkota=kabkota, kecamatan=kecamatan))
+    rows = {s.desa_id: s for s in DataSasaran.objects.filter(desa__in=desa, tahun=tahun)}
+    return [(d, rows.get(d.kode)) for d in desa]
+
+
+def sasaran_summary(*, scope: Scope, kabkota: str, tahun: int) -> dict:
+    desa = visible_desa(scope=scope, kabkota=kabkota)
+    qs = DataSasaran.objects.filter(desa__in=desa, tahun=tahun)
+    counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {
+        "desa": desa.count(),
+        "filled": sum(counts.values()),
+        "verified": counts.get(SasaranStatus.DIVERIFIKASI, 0),
+        "returned": counts.get(SasaranStatus.DIKEMBALIKAN, 0),
+    }
+
+
+def map_values(*, scope: Scope, kabkota: str, periode: str, indicator: Indicator, bands: Bands) -> list[dict]:
+    desa = list(visible_desa(scope=scope, kabkota=kabkota))
+    values = {
+        v.desa_id: v for v in DataValue.objects.filter(desa__in=desa, periode=periode, indicator=indicator)
+    }
+    out = []
+    for d in desa:
+        v = values.get(d.kode)
+        pct = percent(v.numerator, v.denominator) if v and not indicator.is_count else None
+        cat = category(pct, bands) if pct is not None else None
+        out.append(
+            {
+                "kode": d.kode,
+                "nama": d.nama,
+                "lat": d.lat,
+                "lng": d.lng,
+                "value": (
+                    round(pct, 1) if pct is not None else (v.numerator if v and indicator.is_count else None)
+                ),
+                "category": cat.value if cat else None,
+            }
+        )
+    return out
+
+
+def kecamatan_totals(
+    *, scope: Scope, kabkota: str, periode: str, indicator: Indicator, bands: Bands
+) -> list[dict]:
+    """Per kecamatan: pooled numerator / denominator of its desa (never the mean of percentages)."""
+    desa = visible_desa(scope=scope, kabkota=kabkota)
+    pairs: dict[str, list] = defaultdict(list)
+    for kode, num, den in DataValue.objects.filter(
+        desa__in=desa, periode=periode, indicator=indicator
+    ).values_list("desa_id", "numerator", "denominator"):
+        pairs[kode[:8]].append((num, den))
+    names = dict(Region.objects.filter(parent_id=kabkota).values_list("kode", "nama"))
+    out = []
+    for kec, items in sorted(pairs.items()):
+        num, den, pct = pooled(items) if not indicator.is_count else (sum(n for n, _ in items), None, None)
+        cat = category(pct, bands) if pct is not None else None
+        out.append({"kode": kec, "nama": names.get(kec, kec), "numerator": num, "denominator": den, "percent": pct,
+                    "category": cat.value if cat else None, "category_label": CATEGORY_LABEL[cat] if cat else "",
+                    "desa": len(items)})  # fmt: skip
+    return out
+
+
+def opd_of_district(kabkota: str):
+    return OPD.objects.filter(kabkota_id=kabkota)
+
+
+def catalogue(set_: str | None = None, q: str = ""):
+    qs = Indicator.objects.all()
+    if set_:
+        qs = qs.filter(set=set_)
+    if q:
+        qs = qs.filter(Q(nama__icontains=q) | Q(kode__iexact=q) | Q(definisi__icontains=q))
+    return qs
+
+
+def last_changed(kabkota: str, periode: str):
+    return DataValue.objects.filter(kabkota_id=kabkota, periode=periode).aggregate(m=Max("updated_at"))["m"]
+
+
+def program_summary(*, scope: Scope, kabkota: str, tahun: int, indicator: Indicator) -> dict:
+    """For one indicator's programme: how many of the desa the reader sees have it, per funding source."""
+    from .models import ProgramMapping
+
+    desa = visible_desa(scope=scope, kabkota=kabkota)
+    rows = ProgramMapping.objects.filter(indicator=indicator, tahun=tahun, desa__in=desa)
+    have = reported = 0
+    sources: dict[str, int] = defaultdict(int)
+    for ada, sumber in rows.values_list("ada", "sumber"):
+        reported += 1
+        if ada:
+            have += 1
+            for s in sumber:
+                sources[s] += 1
+    return {"desa": desa.count(), "reported": reported, "have": have, "sources": dict(sources)}
