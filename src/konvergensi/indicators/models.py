@@ -45,7 +45,7 @@ class Indicator(models.Model):
         _("target nasional (%)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     jenis_intervensi = models.CharField(_("jenis intervensi"), max_length=12, blank=True)
-    padanan_2018 = models.CharField(_("padanan 2018"), max_length=8, blank=True)
+    padanan_2018 = models.CharField(_("padanan 2018"), max_length=80, blank=True)
     catatan = models.TextField(_("catatan"), blank=True)
     urutan = models.PositiveSmallIntegerField(default=0)
     # The fixture version the row came from, and whether the national administrator changed it since.

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('satuan', models.CharField(choices=[('persen', 'persen'), ('jumlah', 'jumlah (kasus)')], default='persen', max_length=8, verbose_name='satuan')),
                 ('target_nasional', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='target nasional (%)')),
                 ('jenis_intervensi', models.CharField(blank=True, max_length=12, verbose_name='jenis intervensi')),
-                ('padanan_2018', models.CharField(blank=True, max_length=8, verbose_name='padanan 2018')),
+                ('padanan_2018', models.CharField(blank=True, max_length=80, verbose_name='padanan 2018')),
                 ('catatan', models.TextField(blank=True, verbose_name='catatan')),
                 ('urutan', models.PositiveSmallIntegerField(default=0)),
                 ('versi_katalog', models.CharField(blank=True, max_length=20)),
