@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from konvergensi.cli_ansit import ansit_app
+
 app = typer.Typer(
     help="Konvergensi — 8 Aksi Konvergensi percepatan penurunan stunting.", no_args_is_help=True
 )
@@ -23,6 +25,7 @@ data_app = typer.Typer(help="Data cakupan per desa: impor templat Excel.", no_ar
 app.add_typer(demo_app, name="demo")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(data_app, name="data")
+app.add_typer(ansit_app, name="ansit")
 
 
 def _django() -> None:
