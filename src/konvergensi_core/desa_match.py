@@ -266,6 +266,16 @@ def match_desa(
             if row["status"] != "unknown":
                 continue
             scored = _ratio(key, ((d.key, d) for d in pool), suggest)
+            if not scored and len(key) >= 4:
+                # A shortened name ("Cikareo" for "Cikareo Selatan" and "Cikareo Utara"): ask.
+                shortened = [d for d in pool if d.key.startswith(key) or key.startswith(d.key)]
+                if shortened:
+                    ambiguous(
+                        [(0.0, d) for d in shortened],
+                        f"Desa {text!r} bisa berarti {len(shortened)} desa di Kecamatan {kec_names[kec_kode]}: "
+                        "pilih satu",
+                    )
+                    continue
             if scored:
                 best = scored[0][0]
                 clear = len(scored) == 1 or best - scored[1][0] >= margin

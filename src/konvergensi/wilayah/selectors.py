@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from konvergensi.accounts.scope import Scope, scope_filter
@@ -54,3 +56,25 @@ def puskesmas_list(*, scope: Scope, kabkota_kode: str) -> QuerySet[Puskesmas]:
 
 def opd_list(*, scope: Scope, kabkota_kode: str) -> QuerySet[OPD]:
     return scope_filter(OPD.objects.filter(kabkota_id=kabkota_kode), scope, "kabkota_id", purpose="district")
+
+
+@cache
+def _kecamatan_by_kabkota() -> dict[str, list[dict]]:
+    """Every kecamatan boundary (data/batas/kecamatan.geojson), grouped by its kab/kota, read once."""
+    import json
+
+    from .services import DATA_DIR
+
+    with (DATA_DIR / "batas" / "kecamatan.geojson").open(encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    out: dict[str, list[dict]] = {}
+    for f in features:
+        out.setdefault(f["properties"]["kode_induk"], []).append(f)
+    return out
+
+
+def kecamatan_features(*, kabkota: str) -> list[dict]:
+    """GeoJSON features (official code in ``properties.kode``) of the kecamatan of one district.
+
+    Boundaries are public data: callers decide who sees what is drawn on them."""
+    return _kecamatan_by_kabkota().get(kabkota, [])

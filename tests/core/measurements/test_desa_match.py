@@ -171,3 +171,17 @@ def test_only_distinct_pairs_are_matched_in_order_of_appearance():
 def test_ten_digit_official_codes_are_accepted():
     official = OFFICIAL.with_columns(pl.col("kode").str.replace_all(".", "", literal=True))
     assert match_desa(official, [("Jatinangor", "Cibeusi")]).item(0, "kode") == "32.11.01.2002"
+
+
+def test_a_shortened_name_is_asked_about_not_guessed():
+    official = pl.DataFrame(
+        {
+            "kode": ["32.11.01.2004", "32.11.01.2005", "32.11.01.2001"],
+            "desa": ["Cikareo Selatan", "Cikareo Utara", "Cimungkal"],
+            "kecamatan_kode": ["32.11.01"] * 3,
+            "kecamatan": ["Wado"] * 3,
+        }
+    )
+    (row,) = match_desa(official, [("Wado", "Cikareo")]).to_dicts()
+    assert row["status"] == "ambiguous"
+    assert {c["kode"] for c in row["candidates"]} == {"32.11.01.2004", "32.11.01.2005"}

@@ -1,0 +1,346 @@
+"""Charts and the static map of measurement rounds, drawn on the server with matplotlib (no pyplot
+state): the data-quality charts of the panel and the ranked bars, choropleth and trend of the
+publication. One drawing code for every output: SVG inline in the pages and in the PDF.
+
+Pages run under a strict Content-Security-Policy (``style-src 'self'``) that blocks the ``style``
+attributes matplotlib writes into SVG; :func:`svg_inline` turns them into SVG presentation
+attributes, which the policy allows.
+
+Colours of the stunting prevalence follow the WHO/UNICEF public-health thresholds (de Onis et al.
+2019): < 2,5 % very low, 2,5–< 10 % low, 10–< 20 % medium, 20–< 30 % high, ≥ 30 % very high.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon
+
+RC = {
+    "svg.fonttype": "none",  # text stays text: small, searchable, selectable
+    "svg.hashsalt": "konvergensi",  # the same drawing gives the same SVG
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+INK = "#1d2733"
+MUTED = "#8a96a3"
+BRAND = "#0b6e4f"
+HIDDEN_FILL = "#e3e6ea"
+# WHO/UNICEF thresholds of stunting prevalence (%), and their colours (light → dark).
+STUNTING_BANDS = (2.5, 10.0, 20.0, 30.0)
+BAND_COLOURS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
+BAND_LABELS = ("sangat rendah (< 2,5 %)", "rendah (2,5–< 10 %)", "sedang (10–< 20 %)",
+               "tinggi (20–< 30 %)", "sangat tinggi (≥ 30 %)")  # fmt: skip
+MAX_LABELS = 40  # beyond this many units the bars have no names (the table has them)
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """Indonesian number format: 1.234,5."""
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _text(label: str) -> str:
+    return str(label).replace("$", r"\$")  # never mathtext
+
+
+def band(percent: float | None) -> int | None:
+    """Index 0–4 of the WHO/UNICEF band of a stunting prevalence in %."""
+    if percent is None:
+        return None
+    return sum(percent >= t for t in STUNTING_BANDS)
+
+
+# ---- the quality panel ------------------------------------------------------------------------
+
+
+def digit_chart(counts: Sequence[int], *, title: str) -> Figure:
+    """Values per last (first decimal) digit 0–9, with the share every digit would have (10 %)."""
+    total = sum(counts) or 1
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(4.2, 2.5), layout="constrained")
+        ax = fig.add_subplot()
+        shares = [100 * c / total for c in counts]
+        colours = [("#d7301f" if s >= 20 else "#fc8d59" if s >= 15 else "#91bfdb") for s in shares]
+        ax.bar(range(10), shares, color=colours, width=0.75, linewidth=0)
+        ax.axhline(10, color=INK, linestyle="--", linewidth=1)
+        ax.set_xticks(range(10), [f",{d}" for d in range(10)])
+        ax.set_ylabel("% nilai")
+        ax.set_ylim(0, max([*shares, 12]) * 1.15)
+        ax.set_title(_text(title), loc="left", fontsize=9.5, fontweight="bold")
+        ax.legend(handles=[Line2D([], [], color=INK, linestyle="--", label="tanpa preferensi (10 %)")],
+                  fontsize=7, frameon=False, loc="upper right")  # fmt: skip
+    return fig
+
+
+def age_chart(counts: Sequence[int]) -> Figure:
+    """Children per completed month of age 0–59; the whole years (12, 24, 36, 48) highlighted."""
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(7.2, 2.5), layout="constrained")
+        ax = fig.add_subplot()
+        colours = ["#d7301f" if m in (12, 24, 36, 48) else "#91bfdb" for m in range(len(counts))]
+        ax.bar(range(len(counts)), counts, color=colours, width=0.85, linewidth=0)
+        mean = sum(counts) / len(counts) if counts else 0
+        ax.axhline(mean, color=INK, linestyle="--", linewidth=1)
+        ax.set_xticks(range(0, 60, 6))
+        ax.set_ylim(0, max([*counts, 1]) * 1.3)
+        ax.set_xlabel("usia (bulan penuh)")
+        ax.set_ylabel("anak")
+        ax.set_title("Sebaran usia", loc="left", fontsize=9.5, fontweight="bold")
+        ax.legend(
+            handles=[Patch(color="#d7301f", label="usia 12, 24, 36, 48 bulan"),
+                     Line2D([], [], color=INK, linestyle="--", label="rata-rata per bulan")],
+            fontsize=7, frameon=False, loc="upper right", ncols=2,
+        )  # fmt: skip
+    return fig
+
+
+POSITION_COLOURS = {"lying": "#4393c3", "standing": "#f4a582", "unknown": "#d0d0d0"}
+POSITION_LABELS = {"lying": "terlentang", "standing": "berdiri", "unknown": "tidak dicatat"}
+
+
+def position_chart(bands: Sequence[dict]) -> Figure:
+    """Per age band (``label``): shares lying / standing / unknown, stacked to 100 %."""
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(5.2, 2.4), layout="constrained")
+        ax = fig.add_subplot()
+        labels = [b["label"] for b in bands]
+        left = [0.0] * len(bands)
+        for key in ("lying", "standing", "unknown"):
+            shares = [100 * b[key] / b["total"] if b["total"] else 0 for b in bands]
+            ax.barh(labels, shares, left=left, color=POSITION_COLOURS[key], label=POSITION_LABELS[key],
+                    height=0.6, linewidth=0)  # fmt: skip
+            left = [a + s for a, s in zip(left, shares, strict=True)]
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("% anak")
+        ax.set_title("Cara ukur menurut usia", loc="left", fontsize=9.5, fontweight="bold")
+        ax.legend(fontsize=7, frameon=False, loc="lower center", ncols=3, bbox_to_anchor=(0.5, -0.62))
+    return fig
+
+
+# ---- the publication --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranked:
+    label: str
+    value: float | None  # prevalence in %, None when suppressed
+    low: float | None = None
+    high: float | None = None
+
+
+def ranked_chart(units: Sequence[Ranked], *, title: str, district: float | None, xlabel: str) -> Figure:
+    """Units ranked by prevalence, with their 95 % CI, the district rate, and the suppressed ones
+    marked at the end ("—"). Up to :data:`MAX_LABELS` units: horizontal bars with names; more:
+    vertical bars without names (the table has them)."""
+    shown = sorted((u for u in units if u.value is not None), key=lambda u: (-u.value, u.label))
+    hidden = sorted(u.label for u in units if u.value is None)
+    labelled = len(units) <= MAX_LABELS
+    with matplotlib.rc_context(RC):
+        if labelled:
+            height = max(2.2, 0.2 * (len(shown) + len(hidden)) + 1.0)
+            fig = Figure(figsize=(7.0, height), layout="constrained")
+            ax = fig.add_subplot()
+            names = [u.label for u in shown] + hidden
+            y = list(range(len(names)))
+            values = [u.value for u in shown]
+            ax.barh(y[: len(shown)], values, color=[BAND_COLOURS[band(v)] for v in values],
+                    edgecolor="#7a7a7a", linewidth=0.3, height=0.72)  # fmt: skip
+            for i, u in enumerate(shown):
+                if u.low is not None and u.high is not None:
+                    ax.plot([u.low, u.high], [i, i], color=INK, linewidth=0.7)
+            top = max([u.high or u.value for u in shown] + [district or 0, 5])
+            for j in range(len(hidden)):
+                ax.barh(len(shown) + j, top, color=HIDDEN_FILL, height=0.72, hatch="////", edgecolor="#c4c9cf",
+                        linewidth=0)  # fmt: skip
+                ax.text(top * 0.01, len(shown) + j, "— disembunyikan (sel kecil)", va="center", fontsize=7,
+                        color="#5b6876")  # fmt: skip
+            ax.set_yticks(y, [_text(n) for n in names], fontsize=7.5)
+            ax.invert_yaxis()
+            ax.set_xlim(0, top * 1.08)
+            ax.set_xlabel(_text(xlabel))
+        else:
+            fig = Figure(figsize=(7.2, 3.0), layout="constrained")
+            ax = fig.add_subplot()
+            # Hundreds of bars: one stepped outline per colour band (the units are sorted, so each
+            # band is one run) and one path for all the intervals keep the SVG small.
+            values = [u.value for u in shown]
+            runs: dict[int, list[int]] = {}
+            for i, v in enumerate(values):
+                runs.setdefault(band(v), []).append(i)
+            for b, idx in runs.items():
+                ax.stairs([values[i] for i in idx], [idx[0] - 0.5 + k for k in range(len(idx) + 1)],
+                          fill=True, color=BAND_COLOURS[b], linewidth=0)  # fmt: skip
+            xs, ys = [], []
+            for i, u in enumerate(shown):
+                if u.low is not None and u.high is not None:
+                    xs += [i, i, float("nan")]
+                    ys += [u.low, u.high, float("nan")]
+            ax.plot(xs, ys, color=INK, linewidth=0.35, alpha=0.6)
+            top = max([u.high or u.value for u in shown] + [district or 0, 5])
+            width = 0.0
+            if hidden:
+                # One hatched block, not one bar per hidden unit: it says how many, not where.
+                width = max(3.0, min(len(hidden), 0.15 * max(len(shown), 1)))
+                start = len(shown) + 0.5
+                ax.bar(start + width / 2, top, width=width, color=HIDDEN_FILL, hatch="////", edgecolor="#c4c9cf",
+                       linewidth=0)  # fmt: skip
+                ax.text(start + width / 2, top * 0.5, f"{len(hidden)} disembunyikan", rotation=90,
+                        ha="center", va="center", fontsize=7, color="#5b6876")  # fmt: skip
+            ax.set_xticks([])
+            ax.set_xlim(-1, len(shown) + width + 1)
+            ax.set_ylim(0, top * 1.1)
+            ax.set_xlabel(
+                f"{len(shown)} wilayah diurutkan dari prevalensi tertinggi; {len(hidden)} disembunyikan"
+            )
+            ax.set_ylabel(_text(xlabel))
+        handles = [Patch(facecolor=c, edgecolor="#7a7a7a", linewidth=0.3, label=label)
+                   for c, label in zip(BAND_COLOURS, BAND_LABELS, strict=True)]  # fmt: skip
+        handles.append(Patch(facecolor=HIDDEN_FILL, hatch="////", edgecolor="#c4c9cf", label="disembunyikan"))
+        if district is not None:
+            line = ax.axvline if labelled else ax.axhline
+            line(district, color=BRAND, linestyle="--", linewidth=1.2)
+            handles.append(
+                Line2D([], [], color=BRAND, linestyle="--", label=f"kab/kota {number(district)} %")
+            )
+        handles.append(Line2D([], [], color=INK, linewidth=0.7, label="selang kepercayaan 95 %"))
+        ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
+        fig.legend(handles=handles, fontsize=6.5, frameon=False, loc="outside lower center", ncols=4)
+    return fig
+
+
+def _rings(geometry: dict) -> Iterable[list]:
+    if geometry["type"] == "Polygon":
+        yield from geometry["coordinates"][:1]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["coordinates"]:
+            yield polygon[0]
+
+
+def choropleth(features: Sequence[dict], values: dict[str, float | None], *, title: str) -> Figure:
+    """The district's kecamatan coloured by stunting prevalence (% by the WHO/UNICEF bands);
+    ``values`` has None for a suppressed kecamatan (hatched) and no key where nothing was measured."""
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(7.0, 4.4), layout="constrained")
+        ax = fig.add_subplot()
+        for f in features:
+            kode = f["properties"]["kode"]
+            value = values.get(kode, "absent")
+            for ring in _rings(f["geometry"]):
+                if value == "absent":
+                    patch = Polygon(
+                        ring, closed=True, facecolor="#ffffff", edgecolor="#666666", linewidth=0.5
+                    )
+                elif value is None:
+                    patch = Polygon(ring, closed=True, facecolor=HIDDEN_FILL, edgecolor="#666666", linewidth=0.5,
+                                    hatch="////")  # fmt: skip
+                else:
+                    patch = Polygon(ring, closed=True, facecolor=BAND_COLOURS[band(value)], edgecolor="#666666",
+                                    linewidth=0.5)  # fmt: skip
+                ax.add_patch(patch)
+        ax.autoscale_view()
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
+        handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.5, label=label)
+                   for c, label in zip(BAND_COLOURS, BAND_LABELS, strict=True)]  # fmt: skip
+        handles += [
+            Patch(
+                facecolor=HIDDEN_FILL, edgecolor="#666666", hatch="////", label="disembunyikan (sel kecil)"
+            ),
+            Patch(facecolor="#ffffff", edgecolor="#666666", label="tidak ada data"),
+        ]
+        fig.legend(handles=handles, fontsize=7, frameon=False, loc="outside right upper")
+    return fig
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    value: float | None  # %
+    low: float | None = None
+    high: float | None = None
+
+
+def trend_chart(points: Sequence[TrendPoint], *, title: str) -> Figure:
+    """District stunting prevalence per published round, oldest first, with the 95 % CI."""
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(6.0, 2.6), layout="constrained")
+        ax = fig.add_subplot()
+        x = list(range(len(points)))
+        known = [(i, p) for i, p in zip(x, points, strict=True) if p.value is not None]
+        ax.plot([i for i, _ in known], [p.value for _, p in known], color=BRAND, marker="o", linewidth=1.5)
+        for i, p in known:
+            if p.low is not None and p.high is not None:
+                ax.plot([i, i], [p.low, p.high], color=BRAND, linewidth=0.8, alpha=0.6)
+            ax.annotate(
+                number(p.value), (i, p.value), textcoords="offset points", xytext=(6, 4), fontsize=7.5
+            )
+        ax.set_xticks(x, [_text(p.label) for p in points], fontsize=7.5)
+        top = max([p.high or p.value for _, p in known] + [5])
+        ax.set_ylim(0, top * 1.2)
+        ax.set_xlim(-0.5, len(points) - 0.5)
+        ax.set_ylabel("% stunting")
+        ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
+    return fig
+
+
+# ---- output -----------------------------------------------------------------------------------
+
+
+def svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
+PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+SIZE = re.compile(r'<svg([^>]*?)\swidth="[^"]*"\sheight="[^"]*"')
+ID_ATTR = re.compile(r'\sid="([^"]+)"')
+GROUP_ID = re.compile(r'<g id="[^"]+">')
+DECIMALS = re.compile(r"(\d\.\d)\d+")
+SPACE = re.compile(r"\s*\n\s*")
+ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+
+
+def _attributes(match: re.Match) -> str:
+    out = []
+    for part in match.group(1).split(";"):
+        name, sep, value = part.partition(":")
+        if sep and name.strip():
+            out.append(f' {name.strip()}="{value.strip()}"')
+    return "".join(out)
+
+
+def svg_inline(fig: Figure, *, label: str, prefix: str) -> str:
+    """SVG for an HTML page under a strict CSP (no style attributes or elements, no prologue),
+    scaled to its container, with an accessible name; ids prefixed so that several drawings on one
+    page never share one."""
+    text = svg(fig)
+    # Lighter for slow connections: groups need no id, a tenth of a point is precise enough.
+    text = GROUP_ID.sub("<g>", text)
+    text = DECIMALS.sub(r"\1", text)
+    text = SPACE.sub(" ", text)
+    text = ID_ATTR.sub(lambda m: f' id="{prefix}-{m.group(1)}"', text)
+    text = ID_REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
+    text = PROLOGUE.sub("", text, count=1)
+    text = METADATA.sub("", text)
+    text = STYLE_ELEMENT.sub("", text)
+    text = STYLE_ATTR.sub(_attributes, text)
+    safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return SIZE.sub(lambda m: f'<svg{m.group(1)} width="100%" role="img" aria-label="{safe}"', text, count=1)

@@ -1,0 +1,316 @@
+"""Reads of measurement rounds and their aggregates, always within the reader's scope."""
+
+from __future__ import annotations
+
+import polars as pl
+from django.db.models import Count, Q, QuerySet
+
+from konvergensi.accounts.scope import Scope, scope_filter
+
+from .models import Measurement, MeasurementRound
+
+MEASURES = ("stunted", "severely_stunted", "wasted", "severely_wasted", "underweight", "overweight")
+# The denominator of each indicator: children with a valid (present, not flagged) index.
+VALID_OF = {
+    "stunted": "stunted",
+    "severely_stunted": "stunted",
+    "wasted": "wasted",
+    "severely_wasted": "wasted",
+    "underweight": "underweight",
+    "overweight": "wasted",
+}
+
+
+def rounds_for(*, scope: Scope, kabkota: str) -> QuerySet[MeasurementRound]:
+    """The measurement rounds of a district the reader may see, newest first."""
+    qs = MeasurementRound.objects.filter(kabkota_id=kabkota)
+    return scope_filter(qs, scope, "kabkota_id").order_by("-tanggal_mulai", "-pk")
+
+
+def active(round_id: int) -> QuerySet[Measurement]:
+    """The committed measurements of a round (rows of an import being written are not active yet)."""
+    return Measurement.objects.filter(round_id=round_id, active=True)
+
+
+def counts_by(*, round_id: int, key: str, scope: Scope | None = None) -> dict[str | None, dict[str, int]]:
+    """Per value of ``key`` (``desa_id``, ``puskesmas_id``…): children measured and, per indicator,
+    cases and valid denominators, counted by the database (one GROUP BY, no row loop)."""
+    qs = active(round_id)
+    if scope is not None:
+        qs = scope_filter(qs, scope, "desa_id", purpose="region")
+    # Annotations must not be named like the fields they count (SQL would nest the COUNTs).
+    aggregates = {"n_measured": Count("id")}
+    for m in MEASURES:
+        aggregates[f"n_{m}"] = Count("id", filter=Q(**{m: True}))
+        aggregates[f"n_valid_{m}"] = Count("id", filter=Q(**{f"{VALID_OF[m]}__isnull": False}))
+    out = {}
+    for row in qs.values(key).annotate(**aggregates).order_by(key):
+        unit = row.pop(key)  # before the counts are read (the right-hand side is evaluated first)
+        out[unit] = {k.removeprefix("n_"): v for k, v in row.items()}
+    return out
+
+
+def desa_stunting(*, round_id: int) -> dict[str, tuple[int, int]]:
+    """Per desa of a round: (stunted children, children with a valid length/height-for-age). The
+    situation analysis (Aksi 1) takes these as cases and measured."""
+    return {
+        desa: (row["stunted"], row["valid_stunted"])
+        for desa, row in counts_by(round_id=round_id, key="desa_id").items()
+    }
+
+
+FRAME_FIELDS = ("desa_id", "puskesmas_id", "posyandu", "sex", "age_days", "weight", "lenhei", "measure",
+                "oedema", "zlen", "zwei", "zwfl", "zbmi", "flen", "fwei", "fwfl", "fbmi", *MEASURES)  # fmt: skip
+
+
+def round_frame(*, round_id: int, scope: Scope | None = None) -> pl.DataFrame:
+    """The round's committed measurements (no personal field) as the columns the pure core's
+    aggregates take: ``desa_kode``, indicators with their ``valid_len/wei/wfl`` denominators…"""
+    qs = active(round_id)
+    if scope is not None:
+        qs = scope_filter(qs, scope, "desa_id", purpose="region")
+    schema = {
+        "desa_id": pl.String, "puskesmas_id": pl.Int64, "posyandu": pl.String, "sex": pl.Int64,
+        "age_days": pl.Int64, "weight": pl.Float64, "lenhei": pl.Float64, "measure": pl.Int64,
+        "oedema": pl.Boolean, "zlen": pl.Float64, "zwei": pl.Float64, "zwfl": pl.Float64, "zbmi": pl.Float64,
+        "flen": pl.Boolean, "fwei": pl.Boolean, "fwfl": pl.Boolean, "fbmi": pl.Boolean,
+        **dict.fromkeys(MEASURES, pl.Boolean),
+    }  # fmt: skip
+    frame = pl.DataFrame(list(qs.values_list(*FRAME_FIELDS)), schema=schema, orient="row")
+    return frame.rename({"desa_id": "desa_kode"}).with_columns(
+        valid_len=pl.col("stunted").is_not_null(),
+        valid_wei=pl.col("underweight").is_not_null(),
+        valid_wfl=pl.col("wasted").is_not_null(),
+        age_months=pl.col("age_days") / 30.4375,
+        **{m: pl.col(m).fill_null(False) for m in MEASURES},
+        **{f: pl.col(f).cast(pl.Float64) for f in ("flen", "fwei", "fwfl", "fbmi")},
+    )
+
+
+def data_version(round_ids: list[int]) -> str:
+    """Changes whenever an import of one of the rounds is committed: the key of cached figures."""
+    from django.db.models import Max
+
+    from .models import ImportStatus, MeasurementImport
+
+    state = MeasurementImport.objects.filter(round_id__in=round_ids, status=ImportStatus.COMMITTED).aggregate(
+        n=Count("pk"), at=Max("committed_at")
+    )
+    stamp = state["at"].timestamp() if state["at"] else 0
+    return f"{state['n']}-{stamp:.6f}"
+
+
+def scope_key(scope: Scope) -> str:
+    import hashlib
+
+    codes = ",".join(sorted(scope.desa_codes))
+    return hashlib.sha256(f"{scope.role}|{scope.kode}|{codes}".encode()).hexdigest()[:16]
+
+
+def cached(key: str, compute):
+    """``compute()`` once per key (figures read every child of a round: they are kept until the
+    round's data change, which changes the key)."""
+    from django.core.cache import cache
+
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=24 * 3600)
+    return value
+
+
+def round_totals(round_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per round: children measured and stunted (valid length/height-for-age), by one GROUP BY."""
+    key = f"round-totals:{','.join(map(str, sorted(round_ids)))}:{data_version(round_ids)}"
+    return cached(key, lambda: _round_totals(round_ids))
+
+
+def _round_totals(round_ids: list[int]) -> dict[int, dict[str, int]]:
+    rows = (
+        Measurement.objects.filter(round_id__in=round_ids, active=True)
+        .values("round_id")
+        .annotate(
+            measured=Count("id"),
+            n_stunted=Count("id", filter=Q(stunted=True)),
+            valid=Count("id", filter=Q(stunted__isnull=False)),
+        )
+    )
+    out = {r["round_id"]: {**r, "stunted": r.pop("n_stunted")} for r in rows}
+    for r in out.values():
+        r["prevalence"] = 100.0 * r["stunted"] / r["valid"] if r["valid"] else None
+    return out
+
+
+def _rows(table: pl.DataFrame, key: str, names: dict, balita: dict | None = None) -> list[dict]:
+    out = []
+    for r in table.iter_rows(named=True):
+        unit = r[key]
+        row = {"kode": unit, "nama": names.get(unit, unit if unit is not None else "—"), **r}
+        if balita is not None:
+            b = balita.get(unit)
+            row["balita"] = b
+            row["coverage"] = 100.0 * r["measured"] / b if b else None
+        out.append(row)
+    return out
+
+
+def round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str = "kecamatan") -> dict:
+    """A round's figures for the reader's part of the district: the total, one row per unit of
+    ``level`` (kecamatan, desa or puskesmas area), breakdowns by age group and sex, trends."""
+    rounds = list(rounds_for(scope=scope, kabkota=rnd.kabkota_id).values_list("pk", flat=True))
+    key = f"round-analysis:{rnd.pk}:{level}:{scope_key(scope)}:{data_version(rounds)}"
+    return cached(key, lambda: _round_analysis(rnd=rnd, scope=scope, level=level))
+
+
+def _round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str) -> dict:
+    from konvergensi.indicators.models import DataSasaran
+    from konvergensi.wilayah.models import Puskesmas, Region
+    from konvergensi_core import aggregates
+
+    frame = round_frame(round_id=rnd.pk, scope=scope)
+    kab = rnd.kabkota_id
+    sasaran = dict(
+        scope_filter(
+            DataSasaran.objects.filter(
+                desa__kode__startswith=kab + ".", tahun=rnd.tahun, balita__isnull=False
+            ),
+            scope,
+            "desa_id",
+            purpose="region",
+        ).values_list("desa_id", "balita")
+    )
+    total = aggregates.aggregate(frame).row(0, named=True) if frame.height else None
+    if total is not None:
+        total["balita"] = sum(sasaran.values()) or None
+        total["coverage"] = 100.0 * total["measured"] / total["balita"] if total["balita"] else None
+    if level == "puskesmas":
+        table = aggregates.aggregate(frame, "puskesmas_id")
+        names = dict(Puskesmas.objects.filter(kabkota_id=kab).values_list("pk", "nama"))
+        units = _rows(table, "puskesmas_id", names)
+    else:
+        column = "desa_kode" if level == "desa" else "kecamatan"
+        table = aggregates.aggregate(
+            frame.with_columns(kecamatan=pl.col("desa_kode").str.slice(0, 8)), column
+        )
+        names = dict(
+            Region.objects.filter(kode__startswith=kab + ".", level=level).values_list("kode", "nama")
+        )
+        balita: dict[str, int] = {}
+        for desa, b in sasaran.items():
+            unit = desa if level == "desa" else desa[:8]
+            balita[unit] = balita.get(unit, 0) + b
+        units = _rows(table, column, names, balita)
+    units.sort(key=lambda r: (-(r["stunted_prevalence"] or -1), r["kode"] or ""))
+    parts = aggregates.breakdowns(frame) if frame.height else {"age_group": None, "sex": None}
+    trend = []
+    rounds = list(rounds_for(scope=scope, kabkota=kab).order_by("tanggal_mulai"))
+    by_round = (
+        scope_filter(
+            Measurement.objects.filter(round__in=rounds, active=True), scope, "desa_id", purpose="region"
+        )
+        .values("round_id")
+        .annotate(
+            n_stunted=Count("id", filter=Q(stunted=True)), valid=Count("id", filter=Q(stunted__isnull=False))
+        )
+    )
+    counts = {r["round_id"]: r for r in by_round}
+    for r in rounds:
+        c = counts.get(r.pk)
+        if c and c["valid"]:
+            trend.append({"round": r, "prevalence": 100.0 * c["n_stunted"] / c["valid"], "valid": c["valid"]})
+    return {
+        "total": total,
+        "units": units,
+        "age_group": parts["age_group"].to_dicts() if parts["age_group"] is not None else [],
+        "sex": parts["sex"].to_dicts() if parts["sex"] is not None else [],
+        "trend": trend,
+        "measured": frame.height,
+    }
+
+
+CHILD_FIELDS = ("id", "desa_id", "posyandu", "nama", "nama_ortu", "nik_masked", "sex", "birth_date", "visit_date",
+                "age_days", "weight", "lenhei", "zlen", "zwei", "zwfl", "stunted", "severely_stunted",
+                "wasted", "underweight", "overweight")  # fmt: skip
+CHILD_EXPORT_HEADER = ["Desa/Kel", "Posyandu", "Nama", "Nama Ortu", "NIK (tersamar)", "JK", "Tgl Lahir",
+                       "Tanggal Pengukuran", "Usia (bln)", "Berat (kg)", "Tinggi (cm)", "ZS TB/U", "ZS BB/U",
+                       "ZS BB/TB", "Status"]  # fmt: skip
+
+
+def children_for_followup(
+    *, rnd: MeasurementRound, scope: Scope | None, which: str = "stunting", kecamatan: str | None = None
+) -> list[dict]:
+    """Children of a round to follow up, with their measurement: ``stunting`` (stunted), ``gizi``
+    (wasted or underweight), ``risiko`` (not yet stunted but length/height-for-age below −1). ``scope``
+    None = the whole district (health office); otherwise the reader's desa only."""
+    from konvergensi.wilayah.models import Region
+
+    qs = active(rnd.pk)
+    if scope is not None:
+        qs = scope_filter(qs, scope, "desa_id", purpose="region")
+    if kecamatan:
+        qs = qs.filter(desa__kode__startswith=kecamatan + ".")
+    if which == "gizi":
+        qs = qs.filter(Q(wasted=True) | Q(underweight=True))
+    elif which == "risiko":
+        qs = qs.filter(stunted=False, zlen__lt=-1)
+    else:
+        qs = qs.filter(stunted=True)
+    names = dict(
+        Region.objects.filter(level="desa", kode__startswith=rnd.kabkota_id + ".").values_list("kode", "nama")
+    )
+    rows = list(qs.order_by("desa_id", "posyandu", "zlen").values(*CHILD_FIELDS))
+    for r in rows:
+        r["desa_nama"] = names.get(r["desa_id"], r["desa_id"])
+        r["age_months"] = r["age_days"] / 30.4375
+        r["status"] = ", ".join(
+            label
+            for key, label in (
+                ("severely_stunted", "sangat pendek"),
+                ("stunted", "pendek"),
+                ("wasted", "gizi kurang/buruk"),
+                ("underweight", "berat badan kurang"),
+                ("overweight", "berisiko gizi lebih"),
+            )
+            if r[key] and not (key == "stunted" and r["severely_stunted"])
+        ) or ("risiko pendek (TB/U < −1)" if r["zlen"] is not None and r["zlen"] < -1 else "")
+    return rows
+
+
+def child_export_row(r: dict) -> list:
+    return [r["desa_nama"], r["posyandu"], r["nama"], r["nama_ortu"], r["nik_masked"], "L" if r["sex"] == 1 else "P",
+            r["birth_date"], r["visit_date"], round(r["age_months"], 1), r["weight"], r["lenhei"],
+            None if r["zlen"] is None else round(r["zlen"], 2), None if r["zwei"] is None else round(r["zwei"], 2),
+            None if r["zwfl"] is None else round(r["zwfl"], 2), r["status"]]  # fmt: skip
+
+
+def summary_rows(*, rnd: MeasurementRound, level: str = "kabkota") -> list[dict]:
+    """The CLI's summary: per unit ``kode``, ``nama``, ``measured``, the indicator counts, and the
+    stunting prevalence in percent with its Wilson 95 % CI (``ci_low``, ``ci_high``); the
+    denominator (``valid_stunting``) is the children with a valid length/height-for-age."""
+    from konvergensi.wilayah.models import Region
+    from konvergensi_core.stats import wilson_interval
+
+    by_desa = counts_by(round_id=rnd.pk, key="desa_id")
+    units: dict[str, dict[str, int]] = {}
+    for desa, counts in by_desa.items():
+        unit = {"kabkota": desa[:5], "kecamatan": desa[:8], "desa": desa}[level]
+        total = units.setdefault(unit, dict.fromkeys(counts, 0))
+        for k, v in counts.items():
+            total[k] += v
+    names = dict(Region.objects.filter(kode__in=list(units)).values_list("kode", "nama"))
+    out = []
+    for kode in sorted(units):
+        c = units[kode]
+        lo, hi = wilson_interval(c["stunted"], c["valid_stunted"])
+        valid = c["valid_stunted"]
+        out.append(
+            {
+                "kode": kode, "nama": names.get(kode, kode), "measured": c["measured"],
+                **{m: c[m] for m in ("stunted", "severely_stunted", "wasted", "underweight", "overweight")},
+                "valid_stunting": valid,
+                "prevalence_stunting": 100.0 * c["stunted"] / valid if valid else None,
+                "ci_low": 100.0 * float(lo) if valid else None,
+                "ci_high": 100.0 * float(hi) if valid else None,
+            }
+        )  # fmt: skip
+    return out
