@@ -1,0 +1,233 @@
+"""Server-side charts and maps of Aksi 1 (matplotlib, no pyplot state): bars per unit sorted, with
+the mean and the significance threshold (Gambar 1.2–1.4 of the guideline), and a static map of the
+district's kecamatan. One drawing code for every output: SVG inline in pages and in the PDF, PNG in
+Word.
+
+Pages run under a strict Content-Security-Policy (``style-src 'self'``), which blocks the ``style``
+attributes matplotlib writes into SVG; :func:`svg_inline` turns them into SVG presentation
+attributes (``fill="…"``), which the policy does not touch.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon
+
+RC = {
+    "svg.fonttype": "none",  # text stays text: small, searchable, selectable
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+BAR = {"significant": "#d7301f", "above": "#fc8d59", "below": "#91bfdb", "none": "#d0d0d0"}
+STATUS_COLOUR = {
+    "both": "#b2182b",
+    "either": "#ef8a62",
+    "above": "#fddbc7",
+    "below": "#92c5de",
+    "none": "#e0e0e0",
+}
+MAX_LABELS = 40  # beyond this many units the bars are drawn without names (the table has them)
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _text(label: str) -> str:
+    return str(label).replace("$", r"\$")  # never mathtext
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    significant: bool
+    above: bool
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    mean: float | None,
+    threshold: float | None,
+    margin: float,
+    title: str,
+    ylabel: str,
+    percent: bool,
+) -> Figure:
+    """Bars per unit, highest first, coloured significant / above the mean / below, with the mean
+    (dashed) and the threshold (dotted) lines labelled with their values."""
+    items = sorted(bars, key=lambda b: (-b.value, b.label))
+    n = len(items)
+    labelled = n <= MAX_LABELS
+    width = 7.2 if n <= 20 else 9.0
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(width, 3.6 if labelled else 3.0), layout="constrained")
+        ax = fig.add_subplot()
+        colours = [
+            BAR["significant"] if b.significant else BAR["above"] if b.above else BAR["below"] for b in items
+        ]
+        ax.bar(range(n), [b.value for b in items], color=colours, width=0.8 if n < 80 else 1.0, linewidth=0)
+        unit = " %" if percent else ""
+        handles = [
+            Patch(
+                color=BAR["significant"], label=f"signifikan (> {round(margin * 100)} % di atas rata-rata)"
+            ),
+            Patch(color=BAR["above"], label="di atas rata-rata"),
+            Patch(color=BAR["below"], label="tidak di atas rata-rata"),
+        ]
+        if mean is not None:
+            ax.axhline(mean, color="#333333", linestyle="--", linewidth=1.2)
+            handles.append(
+                Line2D([], [], color="#333333", linestyle="--", label=f"rata-rata {number(mean)}{unit}")
+            )
+        if threshold is not None:
+            ax.axhline(threshold, color="#b2182b", linestyle=":", linewidth=1.5)
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#b2182b",
+                    linestyle=":",
+                    label=f"ambang signifikan {number(threshold)}{unit}",
+                )
+            )
+        ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
+        ax.set_ylabel(_text(ylabel))
+        ax.set_xlim(-0.7, n - 0.3 if n else 0.5)
+        if labelled:
+            ax.set_xticks(range(n), [_text(b.label) for b in items], rotation=60, ha="right", fontsize=7.5)
+        else:
+            ax.set_xticks([])
+            ax.set_xlabel(f"{n} wilayah, diurutkan dari tertinggi (nama di tabel)")
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper right", ncols=2 if n > 12 else 1)
+        top = max([b.value for b in items] + [threshold or 0, mean or 0, 1])
+        ax.set_ylim(0, top * 1.25)
+    return fig
+
+
+def _rings(geometry: dict) -> Iterable[list]:
+    if geometry["type"] == "Polygon":
+        yield from geometry["coordinates"][:1]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["coordinates"]:
+            yield polygon[0]
+
+
+@dataclass(frozen=True)
+class Point:
+    lng: float
+    lat: float
+    status: str
+
+
+STATUS_LABEL = {
+    "both": "signifikan pada prevalensi dan kasus",
+    "either": "signifikan pada prevalensi atau kasus",
+    "above": "di atas rata-rata",
+    "below": "tidak di atas rata-rata",
+    "none": "tanpa data",
+}
+
+
+def map_figure(
+    features: Sequence[dict], *, polygon_status: dict[str, str] | None, points: Sequence[Point], title: str
+) -> Figure:
+    """The district's kecamatan: coloured by status when the analysis is per kecamatan, else drawn
+    as context under one point per desa office coloured by the status of its unit."""
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(6.2, 5.2), layout="constrained")
+        ax = fig.add_subplot()
+        for f in features:
+            status = (polygon_status or {}).get(f["properties"]["kode"], "none")
+            colour = STATUS_COLOUR[status] if polygon_status is not None else "#f4f4f4"
+            for ring in _rings(f["geometry"]):
+                ax.add_patch(Polygon(ring, closed=True, facecolor=colour, edgecolor="#555555", linewidth=0.6))
+        if points:
+            ax.scatter(
+                [p.lng for p in points],
+                [p.lat for p in points],
+                s=9,
+                c=[STATUS_COLOUR[p.status] for p in points],
+                edgecolors="#333333",
+                linewidths=0.3,
+                zorder=3,
+            )
+        ax.autoscale_view()
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
+        ax.legend(
+            handles=[
+                Patch(facecolor=STATUS_COLOUR[k], edgecolor="#555555", label=v)
+                for k, v in STATUS_LABEL.items()
+            ],
+            fontsize=7,
+            frameon=False,
+            loc="lower left",
+        )
+    return fig
+
+
+def svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
+PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+SIZE = re.compile(r'<svg([^>]*?)\swidth="[^"]*"\sheight="[^"]*"')
+
+
+def _attributes(match: re.Match) -> str:
+    out = []
+    for part in match.group(1).split(";"):
+        name, sep, value = part.partition(":")
+        if sep and name.strip():
+            out.append(f' {name.strip()}="{value.strip()}"')
+    return "".join(out)
+
+
+ID_ATTR = re.compile(r'\sid="([^"]+)"')
+ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+
+
+def svg_inline(fig: Figure, *, label: str, prefix: str = "svg") -> str:
+    """SVG for an HTML page under a strict CSP: no style attributes or elements, no prologue, scaled
+    to its container, with an accessible name; its ids are prefixed so that several drawings on one
+    page (or in one PDF) never share an id."""
+    text = svg(fig)
+    text = ID_ATTR.sub(lambda m: f' id="{prefix}-{m.group(1)}"', text)
+    text = ID_REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
+    text = PROLOGUE.sub("", text, count=1)
+    text = METADATA.sub("", text)
+    text = STYLE_ELEMENT.sub("", text)
+    text = STYLE_ATTR.sub(_attributes, text)
+    safe_label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    text = SIZE.sub(
+        lambda m: f'<svg{m.group(1)} width="100%" role="img" aria-label="{safe_label}"', text, count=1
+    )
+    return text
+
+
+def png(fig: Figure, dpi: int = 150) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()

@@ -1,0 +1,49 @@
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("ansit/_nav.html", takes_context=True)
+def ansit_nav(context, kab, tahun, active: str, analysis=None):
+    """The Aksi 1 sub-menu; pages without an analysis link to the year's current one."""
+    from konvergensi.accounts.permissions import Permission, has_permission
+    from konvergensi.ansit import selectors
+
+    request = context["request"]
+    if analysis is None:
+        analysis = selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=tahun)
+    return {
+        "kab": kab,
+        "tahun": tahun,
+        "active": active,
+        "analysis": analysis,
+        "district_view": has_permission(request.scope, Permission.VIEW_DISTRICT, kab.kode),
+    }
+
+
+@register.filter
+def id_number(value, digits: int = 1) -> str:
+    """A number the Indonesian way (12,5; 1.250); "–" when missing."""
+    from konvergensi.ansit.charts import number
+
+    if value is None or value == "":
+        return "–"
+    try:
+        return number(float(value), int(digits))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def mark(value) -> str:
+    """✓ for a criterion met, – otherwise."""
+    return "✓" if value else "–"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (labels by code)."""
+    try:
+        return mapping.get(key, key)
+    except AttributeError:
+        return key

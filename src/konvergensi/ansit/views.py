@@ -1,0 +1,645 @@
+"""Pages of the situation analysis (Aksi 1). Short views: the work is in selectors and services."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
+from konvergensi.indicators.selectors import default_periode
+from konvergensi.web import flash_errors, int_from, region_or_404, tahun_from
+from konvergensi.wilayah.models import OPD, Region
+from konvergensi_core.io.ansit_xlsx import write_matrix_xlsx
+
+from . import excel, pages, selectors, services
+from .models import (
+    DataSource,
+    DocumentStatus,
+    Effectiveness,
+    Frequency,
+    IndicatorSetChoice,
+    InputSource,
+    Level,
+    RecommendationKind,
+    RecommendationStatus,
+    ReviewKind,
+    YesNo,
+)
+from .questions import COORDINATION_PURPOSE, fgd_questions
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": XLSX,
+}
+
+
+def _district(request, kode: str) -> Region:
+    region = region_or_404(kode, "kabkota")
+    require(request.scope, Permission.VIEW_DISTRICT, region.kode)
+    return region
+
+
+def _tahun(request) -> int:
+    return tahun_from(request.GET.get("tahun") or request.POST.get("tahun"))
+
+
+def _analysis(request, pk: int):
+    analysis = selectors.analysis_get(scope=request.scope, pk=pk)
+    if analysis is None:
+        raise Http404
+    require(request.scope, Permission.VIEW_DISTRICT, analysis.kabkota_id)
+    return analysis
+
+
+def _can_edit(request, kabkota: str) -> bool:
+    return has_permission(request.scope, Permission.ANSIT_EDIT, kabkota)
+
+
+def _visible(request, kabkota: str) -> set[str] | None:
+    """The desa a reader sees; None when they see the whole district."""
+    if selectors.sees_whole_district(request.scope, kabkota):
+        return None
+    return selectors.visible_desa_codes(scope=request.scope, kabkota=kabkota)
+
+
+# --- overview ------------------------------------------------------------------------------------
+
+
+@login_required_scope
+def home(request, kode: str):
+    kab = _district(request, kode)
+    tahun = _tahun(request)
+    context = pages.home_context(request=request, kab=kab, tahun=tahun)
+    return render(request, "ansit/home.html", context)
+
+
+# --- the distribution analysis ---------------------------------------------------------------------
+
+
+def _create_context(request, kab: Region, tahun: int, **extra) -> dict:
+    from konvergensi.measurements.selectors import rounds_for
+
+    data = request.POST if request.method == "POST" else request.GET
+    return {
+        "kab": kab,
+        "tahun": tahun,
+        "periode": data.get("periode") or default_periode(timezone.localdate()),
+        "levels": Level.choices,
+        "sources": InputSource.choices,
+        "data_sources": DataSource.choices,
+        "indicator_sets": IndicatorSetChoice.choices,
+        "rounds": list(rounds_for(scope=request.scope, kabkota=kab.kode)[:24]),
+        "form": {
+            "input_source": data.get("input_source", InputSource.SASARAN),
+            "level": data.get("level", Level.DESA),
+            "data_source": data.get("data_source", ""),
+            "margin": data.get("margin", "50"),
+            "indicator_set": data.get("indicator_set", IndicatorSetChoice.S2018),
+            "round": data.get("round", ""),
+        },
+        **extra,
+    }
+
+
+def _margin(text: str | None) -> float:
+    raw = (text or "50").strip().replace(",", ".").rstrip("%").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError({"margin": _("Isi batas signifikan dalam persen, mis. 50.")}) from None
+    return value / 100
+
+
+DEFAULT_DATA_SOURCE = {
+    InputSource.SASARAN: DataSource.BALITA_1_TAHUN,
+    InputSource.ROUND: DataSource.BALITA_3_6_BULAN,
+    InputSource.UPLOAD: DataSource.BADUTA,
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_scope
+def analysis_create(request, kode: str):
+    kab = _district(request, kode)
+    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
+    tahun = _tahun(request)
+    if request.method == "GET":
+        return render(request, "ansit/analysis_create.html", _create_context(request, kab, tahun))
+    source = request.POST.get("input_source", "")
+    try:
+        margin = _margin(request.POST.get("margin"))
+        round_id = (int_from(request.POST.get("round")) or None) if source == InputSource.ROUND else None
+        analysis = services.analysis_create(
+            scope=request.scope,
+            kabkota=kab,
+            tahun=tahun,
+            periode=(request.POST.get("periode") or "").strip(),
+            level=request.POST.get("level", ""),
+            input_source=source,
+            data_source=request.POST.get("data_source") or DEFAULT_DATA_SOURCE.get(source, ""),
+            margin=margin,
+            indicator_set=request.POST.get("indicator_set", "2018"),
+            round_id=round_id,
+            upload=request.FILES.get("file"),
+            by=request.user,
+        )
+    except services.FileProblems as exc:
+        context = _create_context(
+            request, kab, tahun, problems=exc.problems[:500], more=max(0, len(exc.problems) - 500)
+        )
+        return render(request, "ansit/analysis_create.html", context)
+    except ValidationError as exc:
+        errors = exc.messages
+        return render(
+            request, "ansit/analysis_create.html", _create_context(request, kab, tahun, errors=errors)
+        )
+    messages.success(
+        request, _("Analisis sebaran stunting tersimpan. Periksa hasilnya lalu konfirmasi keputusannya.")
+    )
+    return redirect("ansit:analysis-detail", pk=analysis.pk)
+
+
+@login_required_scope
+def template_download(request, kode: str):
+    kab = _district(request, kode)
+    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
+    level = request.GET.get("level", Level.DESA)
+    if level not in Level.values:
+        raise Http404
+    content = excel.upload_template(kabkota=kab, level=level)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="templat-sebaran-{kab.kode_angka}-{level}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required_scope
+def analysis_detail(request, pk: int):
+    analysis = _analysis(request, pk)
+    context = pages.analysis_context(request=request, analysis=analysis)
+    return render(request, "ansit/analysis_detail.html", context)
+
+
+@require_POST
+@login_required_scope
+def analysis_decide(request, pk: int):
+    analysis = _analysis(request, pk)
+    require(request.scope, Permission.ANSIT_EDIT, analysis.kabkota_id)
+    try:
+        services.analysis_decide(
+            scope=request.scope,
+            analysis=analysis,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            expected_version=int_from(request.POST.get("version")),
+            by=request.user,
+        )
+        messages.success(
+            request, _("Keputusan tersimpan. Lanjutkan dengan cakupan layanan dan ketersediaan program.")
+        )
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return redirect(reverse("ansit:analysis-detail", kwargs={"pk": analysis.pk}) + "#keputusan")
+
+
+# --- coverage, programmes ------------------------------------------------------------------------
+
+
+@login_required_scope
+def coverage(request, pk: int):
+    analysis = _analysis(request, pk)
+    context = pages.coverage_context(
+        request=request, analysis=analysis, visible=_visible(request, analysis.kabkota_id)
+    )
+    return render(request, "ansit/coverage.html", context)
+
+
+# --- lokus and the matrix ---------------------------------------------------------------------------
+
+
+@login_required_scope
+def lokus(request, pk: int):
+    analysis = _analysis(request, pk)
+    context = pages.lokus_context(
+        request=request, analysis=analysis, visible=_visible(request, analysis.kabkota_id)
+    )
+    return render(request, "ansit/lokus.html", context)
+
+
+@require_POST
+@login_required_scope
+def lokus_confirm(request, pk: int):
+    analysis = _analysis(request, pk)
+    require(request.scope, Permission.ANSIT_EDIT, analysis.kabkota_id)
+    settings, errors = selectors.lokus_settings_from(request.POST)
+    back = reverse("ansit:lokus", kwargs={"pk": analysis.pk})
+    if errors:
+        for e in errors:
+            messages.error(request, e)
+        return redirect(back)
+    try:
+        confirmed = services.lokus_confirm(
+            scope=request.scope,
+            analysis=analysis,
+            settings=settings,
+            note=request.POST.get("note", ""),
+            by=request.user,
+        )
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return redirect(back + "?" + request.POST.urlencode())
+    messages.success(
+        request,
+        _("Daftar %(n)s desa lokus dikonfirmasi. Langkah berikutnya: matriks prioritisasi dan rekomendasi.")
+        % {"n": confirmed.entries.count()},
+    )
+    return redirect(back)
+
+
+@login_required_scope
+def matrix(request, pk: int):
+    analysis = _analysis(request, pk)
+    context = pages.matrix_context(
+        request=request, analysis=analysis, visible=_visible(request, analysis.kabkota_id)
+    )
+    return render(request, "ansit/matrix.html", context)
+
+
+@login_required_scope
+def matrix_xlsx(request, pk: int):
+    analysis = _analysis(request, pk)
+    visible = _visible(request, analysis.kabkota_id)
+    settings = pages.matrix_settings(request, analysis)
+    ranking = selectors.lokus_ranking(analysis=analysis, settings=settings)
+    m = selectors.matrix(ranking=ranking, visible=visible)
+    names = {d.kode: d.nama for d in selectors.district_desa(analysis.kabkota_id)}
+    buffer = io.BytesIO()
+    write_matrix_xlsx(
+        m,
+        buffer,
+        title=f"Matriks Prioritisasi Desa Lokus {analysis.kabkota.nama} {analysis.tahun}",
+        names={r.desa: names.get(r.desa, "") for r in m.rows},
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="matriks-prioritisasi-{analysis.kabkota.kode_angka}-{analysis.tahun}.xlsx"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- reviews ------------------------------------------------------------------------------------------
+
+
+def _review_input(request) -> services.ReviewInput:
+    from django.utils.dateparse import parse_date
+
+    data = request.POST
+    tanggal = (data.get("tanggal") or "").strip()
+    parsed = None
+    if tanggal:
+        try:
+            parsed = parse_date(tanggal)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValidationError({"tanggal": _("Tanggal harus berformat TTTT-BB-HH.")})
+    opd = (data.get("opd") or "").strip()
+    answers = {}
+    for kind in ("fgd_opd", "fgd_penyedia"):
+        for q in fgd_questions(kind):
+            if f"{q.key}-status" in data or f"{q.key}-catatan" in data:
+                answers[q.key] = {
+                    "status": data.get(f"{q.key}-status", ""),
+                    "catatan": data.get(f"{q.key}-catatan", ""),
+                }
+    return services.ReviewInput(
+        judul=data.get("judul", ""),
+        opd_id=int_from(opd) if opd else None,
+        tanggal=parsed,
+        peserta=data.get("peserta", ""),
+        answers=answers,
+        tingkat=data.get("tingkat", ""),
+        penanggung_jawab=data.get("penanggung_jawab", ""),
+        agenda=data.get("agenda", ""),
+        frekuensi=data.get("frekuensi", ""),
+        rencana_kerja=data.get("rencana_kerja", ""),
+        biaya_operasional=data.get("biaya_operasional", ""),
+        efektivitas=data.get("efektivitas", ""),
+        catatan=data.get("catatan", ""),
+        usulan=data.get("usulan", ""),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_scope
+def reviews(request, kode: str):
+    kab = _district(request, kode)
+    tahun = _tahun(request)
+    if request.method == "POST":
+        require(request.scope, Permission.ANSIT_REVIEW, kab.kode)
+        try:
+            review = services.review_create(
+                scope=request.scope,
+                kabkota=kab,
+                tahun=tahun,
+                kind=request.POST.get("kind", ""),
+                data=_review_input(request),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+            return redirect(reverse("ansit:reviews", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+        messages.success(request, _("Reviu dibuat. Isi jawaban pertanyaan kunci di bawah."))
+        return redirect("ansit:review-detail", pk=review.pk)
+    rows = list(selectors.review_list(scope=request.scope, kabkota=kab.kode, tahun=tahun))
+    return render(
+        request,
+        "ansit/reviews.html",
+        {
+            "kab": kab,
+            "tahun": tahun,
+            "groups": [
+                (value, label, [r for r in rows if r.kind == value]) for value, label in ReviewKind.choices
+            ],
+            "kinds": ReviewKind.choices,
+            "can_add": has_permission(request.scope, Permission.ANSIT_REVIEW, kab.kode),
+            "can_edit": _can_edit(request, kab.kode),
+            "opds": list(OPD.objects.filter(kabkota=kab)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_scope
+def review_detail(request, pk: int):
+    review = selectors.review_get(scope=request.scope, pk=pk)
+    if review is None:
+        raise Http404
+    require(request.scope, Permission.VIEW_DISTRICT, review.kabkota_id)
+    may_edit = services.may_edit_review(request.scope, review)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            services.review_update(
+                scope=request.scope,
+                review=review,
+                data=_review_input(request),
+                expected_version=int_from(request.POST.get("version")),
+                by=request.user,
+            )
+            messages.success(
+                request, _("Jawaban reviu tersimpan. Rekomendasi dapat disusun ulang dari temuan ini.")
+            )
+        except services.Conflict as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        return redirect("ansit:review-detail", pk=review.pk)
+    questions = [
+        (q, (review.answers or {}).get(q.key, {"status": "", "catatan": ""}))
+        for q in fgd_questions(review.kind)
+    ]
+    return render(
+        request,
+        "ansit/review_detail.html",
+        {
+            "kab": review.kabkota,
+            "review": review,
+            "tahun": review.tahun,
+            "questions": questions,
+            "purpose": COORDINATION_PURPOSE.get(review.kind, ""),
+            "may_edit": may_edit,
+            "may_comment": has_permission(request.scope, Permission.ANSIT_REVIEW, review.kabkota_id),
+            "is_operator": _can_edit(request, review.kabkota_id),
+            "opds": list(OPD.objects.filter(kabkota_id=review.kabkota_id)),
+            "statuses": YesNo.choices,
+            "frequencies": Frequency.choices,
+            "effectiveness": Effectiveness.choices,
+            "comments": review.comments.select_related("author"),
+        },
+    )
+
+
+@require_POST
+@login_required_scope
+def review_comment(request, pk: int):
+    review = selectors.review_get(scope=request.scope, pk=pk)
+    if review is None:
+        raise Http404
+    try:
+        services.review_comment_add(
+            scope=request.scope, review=review, body=request.POST.get("body", ""), by=request.user
+        )
+        messages.success(request, _("Komentar tersimpan."))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return redirect(reverse("ansit:review-detail", kwargs={"pk": review.pk}) + "#komentar")
+
+
+# --- recommendations ------------------------------------------------------------------------------------
+
+
+@login_required_scope
+def recommendations(request, kode: str):
+    kab = _district(request, kode)
+    tahun = _tahun(request)
+    rows = list(selectors.recommendation_list(scope=request.scope, kabkota=kab.kode, tahun=tahun))
+    return render(
+        request,
+        "ansit/recommendations.html",
+        {
+            "kab": kab,
+            "tahun": tahun,
+            "groups": [
+                (value, label, [r for r in rows if r.kind == value])
+                for value, label in RecommendationKind.choices
+            ],
+            "total": len(rows),
+            "confirmed": sum(r.status == RecommendationStatus.DIKONFIRMASI for r in rows),
+            "drafts": sum(r.status == RecommendationStatus.DRAF for r in rows),
+            "kinds": RecommendationKind.choices,
+            "statuses": RecommendationStatus.choices,
+            "can_edit": _can_edit(request, kab.kode),
+            "analysis": selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=tahun),
+            "lokus": selectors.lokus_confirmed(kab.kode, tahun, scope=request.scope),
+        },
+    )
+
+
+@require_POST
+@login_required_scope
+def recommendations_generate(request, kode: str):
+    kab = _district(request, kode)
+    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
+    tahun = _tahun(request)
+    try:
+        counts = services.recommendations_generate(
+            scope=request.scope, kabkota=kab, tahun=tahun, by=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "Draf disusun: %(added)s baru, %(updated)s diperbarui, %(kept)s yang sudah disunting atau "
+                "dikonfirmasi tidak diubah, %(removed)s draf lama dihapus. Periksa, sunting lalu konfirmasi."
+            )
+            % counts,
+        )
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return redirect(reverse("ansit:recommendations", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+
+
+@require_POST
+@login_required_scope
+def recommendation_add(request, kode: str):
+    kab = _district(request, kode)
+    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
+    tahun = _tahun(request)
+    try:
+        services.recommendation_add(
+            scope=request.scope,
+            kabkota=kab,
+            tahun=tahun,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            evidence=request.POST.get("evidence", ""),
+            by=request.user,
+        )
+        messages.success(request, _("Rekomendasi ditambahkan."))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return redirect(reverse("ansit:recommendations", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+
+
+@require_POST
+@login_required_scope
+def recommendation_update(request, pk: int):
+    rec = selectors.recommendation_get(scope=request.scope, pk=pk)
+    if rec is None:
+        raise Http404
+    require(request.scope, Permission.ANSIT_EDIT, rec.kabkota_id)
+    try:
+        services.recommendation_update(
+            scope=request.scope,
+            rec=rec,
+            text=request.POST.get("text", rec.text),
+            status=request.POST.get("status", rec.status),
+            expected_version=int_from(request.POST.get("version")),
+            by=request.user,
+        )
+        messages.success(request, _("Rekomendasi tersimpan."))
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return redirect(
+        reverse("ansit:recommendations", kwargs={"kode": rec.kabkota_id}) + f"?tahun={rec.tahun}#r{rec.pk}"
+    )
+
+
+# --- documents ---------------------------------------------------------------------------------------------
+
+
+@login_required_scope
+def documents(request, kode: str):
+    kab = _district(request, kode)
+    tahun = _tahun(request)
+    return render(
+        request, "ansit/documents.html", pages.documents_context(request=request, kab=kab, tahun=tahun)
+    )
+
+
+@require_POST
+@login_required_scope
+def document_start(request, kode: str):
+    kab = _district(request, kode)
+    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
+    tahun = _tahun(request)
+    pk = int_from(request.POST.get("analysis"))
+    analysis = (
+        selectors.analysis_get(scope=request.scope, pk=pk)
+        if pk
+        else selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=tahun)
+    )
+    if analysis is None or analysis.kabkota_id != kab.kode:
+        messages.error(request, _("Buat analisis sebaran stunting tahun ini dulu."))
+        return redirect(reverse("ansit:home", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+    doc = services.document_start(scope=request.scope, analysis=analysis, by=request.user)
+    return redirect("jobs:detail", pk=doc.job_id)
+
+
+@login_required_scope
+def document_download(request, pk: int, fmt: str):
+    doc = selectors.document_get(scope=request.scope, pk=pk)
+    if doc is None or fmt not in DOCUMENT_TYPES:
+        raise Http404
+    # The district's document, like the Aksi 1 evidence it becomes: every member of the district,
+    # the province and the nation (aggregate figures only, no personal data).
+    require(request.scope, Permission.VIEW_DISTRICT, doc.kabkota_id)
+    field = getattr(doc, fmt)
+    if doc.status != DocumentStatus.SELESAI or not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=doc.filename(fmt), content_type=DOCUMENT_TYPES[fmt]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required_scope
+def document_attach(request, pk: int):
+    doc = selectors.document_get(scope=request.scope, pk=pk)
+    if doc is None:
+        raise Http404
+    require(request.scope, Permission.ANSIT_EDIT, doc.kabkota_id)
+    try:
+        evidence = services.document_attach(scope=request.scope, document=doc, by=request.user)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return redirect(reverse("ansit:documents", kwargs={"kode": doc.kabkota_id}) + f"?tahun={doc.tahun}")
+    messages.success(
+        request,
+        _("Dokumen dilampirkan sebagai bukti Aksi 1. Periksa lalu ajukan Aksi 1 ke provinsi di halaman ini."),
+    )
+    return redirect("aksi:detail", pk=evidence.aksi_id)
+
+
+# --- Aksi 6 notes ------------------------------------------------------------------------------------------
+
+
+@login_required_scope
+def notes(request, kode: str):
+    kab = _district(request, kode)
+    tahun = request.GET.get("tahun")
+    year = tahun_from(tahun) if tahun else None
+    rows = list(selectors.note_list(scope=request.scope, kabkota=kab.kode, tahun=year))
+    groups: dict = {}
+    for note in rows:
+        groups.setdefault(note.analysis, []).append(note)
+    return render(
+        request,
+        "ansit/notes.html",
+        {"kab": kab, "tahun": year, "groups": list(groups.items()), "count": len(rows)},
+    )
