@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench bench-app bench-peers bench-growth clean docs-cli
+.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
 
 demo: install db demo-data
 	$(KD) manage collectstatic --noinput -v0
@@ -79,7 +79,7 @@ docs-cli: venv
 
 # `make bench` runs every benchmark; BENCH_ARGS passes options to bench/growth.py
 # (e.g. BENCH_ARGS="--national-rows 2000000" for a shorter national round). Results: bench/README.md.
-bench: bench-app bench-growth
+bench: bench-app bench-growth bench-measurements
 
 bench-app: install
 	$(BIN)/python bench/run.py
@@ -96,6 +96,11 @@ $(PEERS)/.stamp: bench/peers.lock | venv
 
 bench-growth: install bench-peers
 	$(BIN)/python bench/growth.py $(BENCH_ARGS)
+
+# Import of a generated 1M-row e-PPGBM file on PostgreSQL beside a plain COPY (bench/README.md).
+# MEASUREMENTS_ARGS passes options (e.g. MEASUREMENTS_ARGS="--rows 200000 --runs 1").
+bench-measurements: install
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi_bench} $(BIN)/python bench/measurements.py $(MEASUREMENTS_ARGS)
 
 clean:
 	rm -rf $(VENV) .uv var frontend/node_modules frontend/vendor $(PEERS)

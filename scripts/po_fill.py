@@ -39,7 +39,7 @@ def main() -> int:
     for block in blocks[1:]:
         mid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         key = _unescape(_text(mid.group(1))) if mid else None
-        if key in translations and "msgid_plural" not in block:
+        if key in translations and not re.search(r"^msgid_plural ", block, re.M):
             lines = [ln for ln in block.splitlines() if not ln.startswith("#|")]
             lines = [ln.replace("#, fuzzy, ", "#, ") for ln in lines if ln != "#, fuzzy"]
             head = "\n".join(ln for ln in lines if ln.startswith("#"))

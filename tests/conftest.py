@@ -135,3 +135,11 @@ def world(db) -> World:
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test folder, never into the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Computed panels are cached per round and import; ids repeat between tests, so start empty."""
+    from django.core.cache import cache
+
+    cache.clear()

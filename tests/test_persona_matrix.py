@@ -65,6 +65,85 @@ def upload_by_operator(w):
 KAB_KW = {"kode": "32.11"}
 VIEWERS = (*DISTRICT, "provinsi", "pusat")
 
+
+def ansit_analysis(w):
+    from tests.test_ansit import make_analysis, seed
+
+    seed(coverage=False)
+    return {"pk": make_analysis(w).pk}
+
+
+def ansit_review(w):
+    from konvergensi.ansit import services
+    from konvergensi.wilayah.models import Region
+
+    review = services.review_create(
+        scope=w.scopes["operator"], kabkota=Region.objects.get(kode="32.11"), tahun=2026, kind="fgd_opd",
+        data=services.ReviewInput(judul="Layanan air minum"), by=w.user("operator"),
+    )  # fmt: skip
+    return {"pk": review.pk}
+
+
+def ansit_recommendation(w):
+    from konvergensi.ansit import services
+    from konvergensi.wilayah.models import Region
+
+    rec = services.recommendation_add(
+        scope=w.scopes["operator"], kabkota=Region.objects.get(kode="32.11"), tahun=2026, kind="program",
+        text="Prioritaskan PMT", by=w.user("operator"),
+    )  # fmt: skip
+    return {"pk": rec.pk}
+
+
+def ansit_document(w, fmt=None):
+    from tests.test_ansit import finished_document, make_analysis, seed
+
+    seed(coverage=False)
+    doc = finished_document(w, make_analysis(w))
+    return {"pk": doc.pk, "fmt": fmt} if fmt else {"pk": doc.pk}
+
+
+def measurement_round(w):
+    import datetime as dt
+
+    from konvergensi.measurements import services
+    from konvergensi.wilayah.models import Region
+
+    rnd = services.round_create(
+        scope=w.scopes["operator"], kabkota=Region.objects.get(kode="32.11"), nama="Februari 2026",
+        tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28), by=w.user("operator"),
+    )  # fmt: skip
+    return {"pk": rnd.pk}
+
+
+def measurement_import(w):
+    """A checked import staged by the operator (it holds personal data: only its uploader sees it)."""
+    from konvergensi.measurements import imports
+    from konvergensi.measurements.models import MeasurementRound
+    from tests.test_measurements import as_csv, export
+
+    rnd = MeasurementRound.objects.get(pk=measurement_round(w)["pk"])
+    imp = imports.import_stage(scope=w.scopes["operator"], rnd=rnd, by=w.user("operator"),
+                               upload=SimpleUploadedFile("e.csv", as_csv(export(n=60, errors=False))))  # fmt: skip
+    imports.check_and_keep(imp=imp, scope=w.scopes["operator"])
+    return {"pk": imp.pk}
+
+
+def published_round(w):
+    """A published round (its snapshot built from the round, a stand-in PDF) for the public pages."""
+    from konvergensi.measurements import publication
+    from konvergensi.measurements.models import MeasurementRound
+
+    rnd = MeasurementRound.objects.get(pk=measurement_round(w)["pk"])
+    data = publication.publication_build(rnd)
+    publication.publication_store(rnd=rnd, data=data, pdf=PDF_BYTES, by=w.user("operator"))
+    return {"kode": "32.11", "pk": rnd.pk}
+
+
+MEASUREMENT_IMPORTERS = ("operator", "opd", "puskesmas")  # the test OPD is the district health office
+CHILD_VIEWERS = ("opd", "puskesmas", "desa")
+
+
 MATRIX: dict[str, Case] = {
     "home": Case(allowed=ALL),
     "healthz": Case(allowed=ALL, anonymous=200),
@@ -190,6 +269,105 @@ MATRIX: dict[str, Case] = {
         kwargs=upload_by_operator, method="post", allowed=("operator",), ok=302, other=404
     ),
     "jobs:download": Case(kwargs=job_by_province, allowed=("provinsi",), other=404),
+    "measurements:rounds": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "measurements:mapping": Case(kwargs=lambda w: KAB_KW, allowed=MEASUREMENT_IMPORTERS),
+    "measurements:round": Case(kwargs=measurement_round, allowed=VIEWERS, not_found=OUTSIDERS),
+    "measurements:import": Case(kwargs=measurement_round, allowed=MEASUREMENT_IMPORTERS, not_found=OUTSIDERS),
+    "measurements:children": Case(kwargs=measurement_round, allowed=CHILD_VIEWERS, not_found=OUTSIDERS),
+    "measurements:children-export": Case(
+        kwargs=measurement_round, allowed=CHILD_VIEWERS, not_found=OUTSIDERS
+    ),
+    "measurements:import-detail": Case(kwargs=measurement_import, allowed=("operator",), other=404),
+    "measurements:import-problems": Case(kwargs=measurement_import, allowed=("operator",), other=404),
+    "measurements:import-commit": Case(
+        kwargs=measurement_import, method="post", allowed=("operator",), ok=302, other=404
+    ),
+    # Data quality, publishing (the operator) and the public pages (anyone, no login).
+    "measurements:quality": Case(kwargs=measurement_round, allowed=VIEWERS, not_found=OUTSIDERS),
+    "measurements:publish": Case(kwargs=measurement_round, allowed=("operator",), not_found=OUTSIDERS),
+    "measurements:withdraw": Case(
+        kwargs=lambda w: {"pk": published_round(w)["pk"]},
+        method="post",
+        data=lambda w: {"alasan": "uji"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "measurements:public-index": Case(allowed=ALL, anonymous=200),
+    "measurements:public-district": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
+    "measurements:public-geojson": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
+    "measurements:public-round": Case(kwargs=published_round, allowed=ALL, anonymous=200),
+    "measurements:public-pdf": Case(kwargs=published_round, allowed=ALL, anonymous=200),
+    "measurements:public-csv": Case(kwargs=published_round, allowed=ALL, anonymous=200),
+    # Aksi 1 (situation analysis): the operator works, OPD answers reviews, the rest read.
+    "ansit:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "ansit:analysis-create": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
+    "ansit:template": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
+    "ansit:analysis-detail": Case(kwargs=ansit_analysis, allowed=VIEWERS, not_found=OUTSIDERS),
+    "ansit:analysis-decide": Case(
+        kwargs=ansit_analysis,
+        method="post",
+        data=lambda w: {"decision": "khusus", "version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "ansit:coverage": Case(kwargs=ansit_analysis, allowed=VIEWERS, not_found=OUTSIDERS),
+    "ansit:lokus": Case(kwargs=ansit_analysis, allowed=VIEWERS, not_found=OUTSIDERS),
+    "ansit:lokus-confirm": Case(
+        kwargs=ansit_analysis,
+        method="post",
+        data=lambda w: {"kelayakan": "any", "metode": "count", "nilai": "2"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "ansit:matrix": Case(kwargs=ansit_analysis, allowed=VIEWERS, not_found=OUTSIDERS),
+    "ansit:matrix-xlsx": Case(kwargs=ansit_analysis, allowed=VIEWERS, not_found=OUTSIDERS),
+    "ansit:reviews": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "ansit:review-detail": Case(kwargs=ansit_review, allowed=VIEWERS, not_found=OUTSIDERS),
+    "ansit:review-comment": Case(
+        kwargs=ansit_review,
+        method="post",
+        data=lambda w: {"body": "Setuju"},
+        allowed=("operator", "opd"),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "ansit:recommendations": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "ansit:recommendations-generate": Case(
+        kwargs=lambda w: (ansit_analysis(w), KAB_KW)[1], method="post", allowed=("operator",), ok=302
+    ),
+    "ansit:recommendation-add": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {"kind": "program", "text": "Prioritaskan PMT", "tahun": "2026"},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "ansit:recommendation-update": Case(
+        kwargs=ansit_recommendation,
+        method="post",
+        data=lambda w: {"text": "Prioritaskan PMT pemulihan", "status": "dikonfirmasi", "version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "ansit:documents": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "ansit:document-start": Case(
+        kwargs=lambda w: (ansit_analysis(w), KAB_KW)[1],
+        method="post",
+        data=lambda w: {"tahun": "2026"},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "ansit:document-download": Case(
+        kwargs=lambda w: ansit_document(w, "pdf"), allowed=VIEWERS, not_found=OUTSIDERS
+    ),
+    "ansit:document-attach": Case(
+        kwargs=ansit_document, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),
+    "ansit:notes": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
 }
 
 

@@ -26,6 +26,10 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(data_app, name="data")
 app.add_typer(ansit_app, name="ansit")
+measurements_app = typer.Typer(
+    help="Pengukuran anak (Aksi 7): impor ekspor e-PPGBM, ringkasan per wilayah.", no_args_is_help=True
+)
+app.add_typer(measurements_app, name="measurements")
 
 
 def _django() -> None:
@@ -356,6 +360,140 @@ def data_import(
     if result.ok and not dry_run:
         services.import_commit(scope=scope, result=result, kabkota=kab, by=None)
     finish(result.as_json(), 0 if result.ok else 1)
+
+
+def _district_or_refuse(kabkota: str, refuse) -> str:
+    from konvergensi_core import kode as rules
+
+    try:
+        kab = rules.normalise(kabkota)
+    except rules.InvalidKode:
+        refuse(f"Kode kabupaten/kota tidak dikenal: {kabkota}")
+    if rules.level_of(kab) != "kabkota":
+        refuse(f"{kab} bukan kode kabupaten/kota.")
+    return kab
+
+
+@measurements_app.command("import")
+def measurements_import(
+    file: Annotated[Path, typer.Argument(help="Ekspor e-PPGBM (.xlsx atau .csv)")],
+    kabkota: Annotated[str, typer.Option("--kabkota", help="Kode kabupaten/kota, mis. 32.11 atau 3211")],
+    round_name: Annotated[
+        str, typer.Option("--round", help="Nama putaran, mis. 'Februari 2026' (dibuat bila belum ada)")
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Periksa saja, tidak menyimpan")] = False,
+    format: Annotated[str, typer.Option("--format", help="text atau json")] = "text",
+) -> None:
+    """Check and import child measurements into a round (the web import's checks), all or nothing."""
+
+    def finish(payload: dict, code: int) -> None:
+        if format == "json":
+            typer.echo(json.dumps(payload, ensure_ascii=False, default=str))
+        else:
+            for p in payload["problems"][:200]:
+                where = f"baris {p['row']}" if p["row"] else "berkas"
+                column = f" [{p['column']}]" if p["column"] else ""
+                typer.echo(f"{where}{column}: {p['message']} ({p['severity']})")
+            if len(payload["problems"]) > 200:
+                typer.echo(f"… dan {len(payload['problems']) - 200} masalah lain (pakai --format json)")
+            state = "diperiksa, tidak disimpan" if dry_run else ("disimpan" if payload["ok"] else "DITOLAK")
+            typer.echo(
+                f"{state}: {payload['added']} baru, {payload['replaced']} diganti, "
+                f"{payload.get('unchanged', 0)} tetap, {payload['rejected']} ditolak"
+            )
+        raise typer.Exit(code)
+
+    def refuse(message: str) -> None:
+        problem = {"row": None, "column": "", "value": "", "message": message, "severity": "error"}
+        finish({"ok": False, "problems": [problem], "added": 0, "replaced": 0, "rejected": 0}, 1)
+
+    kab = _district_or_refuse(kabkota, refuse)
+    if not file.is_file():
+        refuse(f"Berkas tidak ditemukan: {file}")
+    if not round_name.strip():
+        refuse("--round tidak boleh kosong.")
+    _django()
+    from django.core.files import File
+    from django.db import transaction
+
+    from konvergensi.accounts.scope import Scope
+    from konvergensi.measurements import imports
+    from konvergensi.measurements.models import MeasurementRound
+    from konvergensi.wilayah.models import Region
+
+    region = Region.objects.filter(kode=kab, level="kabkota").first()
+    if region is None:
+        refuse(f"Kabupaten/kota {kab} belum dimuat (jalankan `konvergensi wilayah load`).")
+    scope = Scope(role="operator", kode=kab)  # the command line acts as the district operator
+
+    class DryRun(Exception):
+        pass
+
+    payload: dict = {}
+    try:
+        with transaction.atomic():
+            rnd = MeasurementRound.objects.filter(kabkota=region, nama=round_name.strip()).first()
+            created = rnd is None
+            if created:
+                from konvergensi.measurements import services as round_services
+
+                today = timezone_today()
+                rnd = round_services.round_create(scope=scope, kabkota=region, nama=round_name, tanggal_mulai=today,
+                                                  tanggal_selesai=today, by=None)  # fmt: skip
+            with file.open("rb") as fh:
+                imp = imports.import_stage(scope=scope, rnd=rnd, upload=File(fh, name=file.name), by=None)
+            try:
+                result = imports.check_and_keep(imp=imp, scope=scope)
+                payload = result.as_json()
+                if result.ok and not dry_run:
+                    done = imports.import_commit(imp=imp, scope=scope, by=None)
+                    payload.update(added=done["added"], replaced=done["replaced"])
+                    if created:
+                        imports.round_dates_from_data(rnd)
+            finally:
+                imports.import_cleanup(imp)
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        pass
+    finish(payload, 0 if payload.get("ok") else 1)
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@measurements_app.command("summary")
+def measurements_summary(
+    kabkota: Annotated[str, typer.Option("--kabkota", help="Kode kabupaten/kota")],
+    round_name: Annotated[str, typer.Option("--round", help="Nama putaran")],
+    level: Annotated[str, typer.Option("--level", help="kabkota, kecamatan atau desa")] = "kabkota",
+    format: Annotated[str, typer.Option("--format", help="text atau json")] = "text",
+) -> None:
+    """Children measured and stunting, wasting, underweight, overweight per unit, with 95 % CI (Wilson)."""
+    if level not in ("kabkota", "kecamatan", "desa"):
+        _fail("--level harus kabkota, kecamatan atau desa.")
+    kab = _district_or_refuse(kabkota, _fail)
+    _django()
+    from konvergensi.measurements.models import MeasurementRound
+    from konvergensi.measurements.selectors import summary_rows
+
+    rnd = MeasurementRound.objects.filter(kabkota_id=kab, nama=round_name.strip()).first()
+    if rnd is None:
+        _fail(f"Putaran '{round_name}' tidak ada di {kab}.")
+    rows = summary_rows(rnd=rnd, level=level)
+    if format == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    typer.echo(f"{'kode':<14} {'nama':<26} {'diukur':>7} {'stunting':>8} {'prev %':>7} {'IK 95 %':>15}")
+    for r in rows:
+        p = "–" if r["prevalence_stunting"] is None else f"{r['prevalence_stunting']:.1f}"
+        ci = "" if r["ci_low"] is None else f"{r['ci_low']:.1f}–{r['ci_high']:.1f}"
+        typer.echo(
+            f"{r['kode']:<14} {r['nama'][:26]:<26} {r['measured']:>7} {r['stunted']:>8} {p:>7} {ci:>15}"
+        )
 
 
 @demo_app.command("load")

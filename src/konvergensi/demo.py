@@ -244,4 +244,18 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
         from konvergensi.indicators.demo import village_data
 
         data = village_data(DEMO_KABKOTA)
-    return {"puskesmas": len(pkm), "accounts": len(users), "other_districts": others, **data}
+    from konvergensi.ansit.demo import ansit_demo
+    from konvergensi.measurements.demo import demo_rounds
+
+    # Outside the transaction above: the import writes in chunks, then makes them measurements at once.
+    rounds = demo_rounds(DEMO_KABKOTA, operator=users["bappeda-sumedang"])
+    with transaction.atomic():
+        ansit = ansit_demo(DEMO_KABKOTA, tahun=tahun)
+    return {
+        "puskesmas": len(pkm),
+        "accounts": len(users),
+        "other_districts": others,
+        **data,
+        **rounds,
+        **ansit,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -52,6 +53,13 @@ if not SECRET_KEY:
     else:
         raise RuntimeError("KONVERGENSI_SECRET_KEY belum diisi. Set variabel lingkungan ini (lihat README).")
 
+# Children's NIK are never stored: only an HMAC-SHA256 under this key, to recognise a child across
+# imports and rounds. Keep it apart from SECRET_KEY (rotating that must not break the matching) and
+# never change it once children are stored. Without it, one is derived from SECRET_KEY.
+KONVERGENSI_NIK_KEY = (
+    env_str("KONVERGENSI_NIK_KEY") or hashlib.sha256(f"nik:{SECRET_KEY}".encode()).hexdigest()
+)
+
 VAR_DIR = Path(env_str("KONVERGENSI_VAR_DIR", str(PROJECT_DIR / "var")))
 ALLOWED_HOSTS = env_list("KONVERGENSI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KONVERGENSI_CSRF_TRUSTED_ORIGINS")
@@ -90,6 +98,8 @@ INSTALLED_APPS = [
     "konvergensi.aksi",
     "konvergensi.jobs",
     "konvergensi.indicators",
+    "konvergensi.measurements",
+    "konvergensi.ansit",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +182,21 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 
 # Uploaded evidence is private: stored outside any URL, served only through scoped views.
 MEDIA_ROOT = Path(env_str("KONVERGENSI_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# Figures computed from every child of a round (analyses, the data-quality panel, the public page)
+# are kept until the round's data change. On disk, so the web processes and the worker share them
+# (the worker warms them after an import); in memory under test.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if TESTING
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
 EVIDENCE_MAX_MB = env_int("KONVERGENSI_EVIDENCE_MAX_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

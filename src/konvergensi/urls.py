@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("konvergensi.aksi.urls")),
     path("", include("konvergensi.jobs.urls")),
     path("", include("konvergensi.indicators.urls")),
+    path("", include("konvergensi.measurements.urls")),
+    path("", include("konvergensi.ansit.urls")),
 ]

@@ -29,6 +29,12 @@ class Permission(StrEnum):
     DATA_MANAGE = "data_manage"  # assign indicators to OPD, programme mapping (operator)
     SASARAN_EDIT = "sasaran_edit"  # data sasaran of a desa: operator, or the kecamatan for its desa
     SASARAN_VERIFY = "sasaran_verify"  # verify, send back or unlock: the camat of the kecamatan
+    ROUND_MANAGE = "round_manage"  # define measurement rounds, publish them (operator)
+    MEASUREMENT_IMPORT = "measurement_import"  # operator, the health office, a puskesmas (its area)
+    CHILD_VIEW = "child_view"  # names and follow-up lists: health office, puskesmas (area), desa (own)
+    ANSIT_EDIT = "ansit_edit"  # situation analysis (Aksi 1): run, decide, lokus, recommendations (operator)
+    ANSIT_REVIEW = "ansit_review"  # answer and comment on the Aksi 1 reviews (operator, OPD)
+    ANSIT_DISTRICT = "ansit_district"  # Aksi 1 tables of every desa of a district (operator, OPD, up)
 
 
 def has_permission(
@@ -79,6 +85,24 @@ def has_permission(
             )
         case Permission.SASARAN_VERIFY:
             return in_district and role == Role.KECAMATAN and scope.covers(kode, "region")
+        case Permission.ROUND_MANAGE:
+            return in_district and role == Role.OPERATOR
+        case Permission.MEASUREMENT_IMPORT:
+            return in_district and (
+                role in (Role.OPERATOR, Role.PUSKESMAS) or (role == Role.OPD and scope.health_office)
+            )
+        case Permission.CHILD_VIEW:
+            # ``kode`` is the desa (or the district, for a district-wide list).
+            return in_district and (
+                (role == Role.OPD and scope.health_office)
+                or (role in (Role.PUSKESMAS, Role.DESA) and scope.covers(kode, "region"))
+            )
+        case Permission.ANSIT_EDIT:
+            return in_district and role == Role.OPERATOR
+        case Permission.ANSIT_REVIEW:
+            return in_district and role in (Role.OPERATOR, Role.OPD)
+        case Permission.ANSIT_DISTRICT:
+            return national or in_province or (in_district and role in (Role.OPERATOR, Role.OPD))
     return False
 
 

@@ -24,6 +24,7 @@ class Scope:
     opd_id: int | None = None
     puskesmas_id: int | None = None
     desa_codes: frozenset[str] = field(default_factory=frozenset)  # puskesmas service area
+    health_office: bool = False  # OPD staff of the district health office (Dinas Kesehatan)
 
     @property
     def is_active(self) -> bool:
@@ -88,12 +89,17 @@ def scope_for_user(user) -> Scope:
         return ANONYMOUS
     from .models import Membership
 
-    membership = Membership.objects.filter(user=user).select_related("puskesmas").first()
+    membership = Membership.objects.filter(user=user).select_related("puskesmas", "opd").first()
     if membership is None:
         return ANONYMOUS
     desa_codes: frozenset[str] = frozenset()
     if membership.role == Role.PUSKESMAS and membership.puskesmas_id:
         desa_codes = frozenset(membership.puskesmas.desa.values_list("kode", flat=True))
+    health_office = False
+    if membership.role == Role.OPD and membership.opd_id:
+        from konvergensi_core.indicators import opd_kind
+
+        health_office = opd_kind(f"{membership.opd.singkatan} {membership.opd.nama}") == "kesehatan"
     return Scope(
         role=membership.role,
         kode=membership.region_id,
@@ -101,4 +107,5 @@ def scope_for_user(user) -> Scope:
         opd_id=membership.opd_id,
         puskesmas_id=membership.puskesmas_id,
         desa_codes=desa_codes,
+        health_office=health_office,
     )
