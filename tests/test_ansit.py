@@ -812,3 +812,34 @@ def test_the_upload_template_round_trips_into_an_analysis(world):
     assert analysis.summary["mean_prevalence"] == 21.0 and analysis.data_source == "baduta"
     assert "32.11.01.2001" in units["32.11.01"]["desa"]
     assert c.get(reverse("ansit:template", kwargs={"kode": KAB}) + "?level=rt").status_code == 404
+
+
+def test_an_imported_measurement_round_feeds_the_distribution_with_its_own_counts(world):
+    """No stand-in: an e-PPGBM export imported through the real pipeline, then analysed."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from konvergensi.measurements import imports
+    from konvergensi.measurements import services as round_services
+    from konvergensi.measurements.models import Measurement
+    from tests.test_measurements import as_csv, export
+
+    operator, scope = world.user("operator"), world.scopes["operator"]
+    rnd = round_services.round_create(scope=scope, kabkota=Region.objects.get(kode=KAB), nama="Agustus 2026",
+                                      tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28),
+                                      by=operator)  # fmt: skip
+    imp = imports.import_stage(scope=scope, rnd=rnd, by=operator,
+                               upload=SimpleUploadedFile("e.csv", as_csv(export(n=500, seed=31, errors=False))))  # fmt: skip
+    imports.check_and_keep(imp=imp, scope=scope)
+    imports.import_commit(imp=imp, scope=scope, by=operator)
+    analysis = services.analysis_create(
+        scope=scope, kabkota=Region.objects.get(kode=KAB), tahun=TAHUN, periode=PERIODE, level="kecamatan",
+        input_source="putaran", data_source="balita_3_6_bulan", round_id=rnd.pk, by=operator,
+    )  # fmt: skip
+    stored = Measurement.objects.filter(round=rnd, active=True)
+    for unit in analysis.units:
+        in_kec = stored.filter(desa__kode__startswith=unit["kode"] + ".")
+        assert unit["cases"] == in_kec.filter(stunted=True).count()
+        assert unit["measured"] == in_kec.filter(stunted__isnull=False).count()
+    assert sum(u["measured"] for u in analysis.units) == stored.filter(stunted__isnull=False).count()
