@@ -23,12 +23,17 @@ The algorithm, per measure (the measures are separate columns and never add up t
    values are exact, "< 5" is 1–4, "—" is ≥ 0, and the bounds are propagated through every equation
    (subtraction from the parent total, from the siblings, and across levels) until they stop
    changing. If a suppressed cell's bounds meet (e.g. two "< 5" cells whose published parent is 2),
+   the "< 5" cells of its equations become "—" (dropping the 1–4 bound); when none is left there,
    one more published cell in its equations is suppressed (the smallest positive child, else the
-   parent); if all of them are already suppressed, the "< 5" of the cell and its neighbours become
-   "—" (dropping the 1–4 bound); as a last resort the whole measure is suppressed. Then back to 2.
+   parent); as a last resort the whole measure is suppressed. Then back to 2. (Bounds are dropped
+   before figures are hidden: otherwise a district of small kecamatan loses its own total.)
 
 The prevalence (and its CI) is shown only when both the count and the unit's ``measured`` are
 shown (a prevalence beside a hidden denominator would give it back).
+
+A hidden cell whose value can be worked out to be **0** is not treated as a breach: a zero count
+identifies no child (when a kecamatan publishes 0 stunted, its hidden small desa are 0 too, and
+hiding the kecamatan, then the district, for that reason would publish nothing).
 
 Not modelled: an intruder who knows that a "—" from step 2 is 0 or ≥ 5 (not 1–4), relations
 between measures (severely stunted ≤ stunted), and a second published hierarchy over the same
@@ -190,7 +195,9 @@ def _complement(tree: _Tree, values: np.ndarray, hidden: np.ndarray) -> None:
 def _audit_fix(tree: _Tree, values: np.ndarray, hidden: np.ndarray, bounded: np.ndarray) -> bool:
     """Step 3 (in place): True when something had to change."""
     lo, hi = propagate(tree, *_bounds(values, hidden, bounded))
-    determined = np.flatnonzero(hidden & (lo == hi) & ~tree.virtual)
+    # A hidden cell pinned at 0 discloses nothing (no child has the condition; its parent's published
+    # 0, or its siblings, already say so): only a pinned positive count is a breach.
+    determined = np.flatnonzero(hidden & (lo == hi) & (hi > 0) & ~tree.virtual)
     if not determined.size:
         return False
     for d in determined:
@@ -200,6 +207,13 @@ def _audit_fix(tree: _Tree, values: np.ndarray, hidden: np.ndarray, bounded: np.
             groups.append((int(tree.parent[d]), tree.children[int(tree.parent[d])]))
         if tree.children[d]:
             groups.append((d, tree.children[d]))
+        # A "< 5" pinned by its neighbours first loses its bound (it becomes "—"): that costs less
+        # than hiding one more published figure, which would climb up to the district's own total.
+        near = {d, *(p for p, _ in groups), *(c for _, members in groups for c in members)}
+        near_bounded = [i for i in near if bounded[i]]
+        if near_bounded:
+            bounded[near_bounded] = False
+            continue
         kids = [
             c for _, members in groups for c in members if c != d and not hidden[c] and not tree.virtual[c]
         ]
@@ -209,11 +223,6 @@ def _audit_fix(tree: _Tree, values: np.ndarray, hidden: np.ndarray, bounded: np.
             choice = heads[0]
         if choice is not None:
             hidden[choice] = True
-            continue
-        near = {d, *(p for p, _ in groups), *(c for _, members in groups for c in members)}
-        near_bounded = [i for i in near if bounded[i]]
-        if near_bounded:
-            bounded[near_bounded] = False
         elif bounded.any():
             bounded[:] = False
         else:
@@ -340,7 +349,9 @@ def recoverable(
     Reads only the ``<measure>_display`` columns and the hierarchy: numbers are exact, "< 5" is
     1–4, "—" is ≥ 0. Bounds are propagated through parent = Σ children (subtraction from the parent
     total and from the siblings, repeated across levels); with ``exact``, linear combinations of
-    all equations are tried too. Returns ``key``, ``measure``, ``value``, ``how``.
+    all equations are tried too. A hidden cell that can only be 0 is not counted: a zero names no
+    child (the published 0 of its parent already says it). Returns ``key``, ``measure``, ``value``,
+    ``how``.
     """
     keys = [str(k) for k in published.get_column(key).to_list()]
     tree = _Tree(keys, _parents(published, key, parent))
@@ -353,7 +364,7 @@ def recoverable(
             [0 if h else int(str(d).replace(".", "")) for d, h in zip(display, hidden, strict=True)]
         )
         lo, hi = propagate(tree, *_bounds(values, hidden, bounded))
-        pinned = hidden & (lo == hi)
+        pinned = hidden & (lo == hi) & (hi > 0)  # a hidden zero worked out is not a disclosure
         linear = _linear_determined(tree, hidden) if exact else np.zeros(tree.n, bool)
         for i in np.flatnonzero(pinned | linear):
             found.append(

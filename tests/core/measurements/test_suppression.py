@@ -237,3 +237,31 @@ def test_no_suppressed_value_can_be_recovered_from_any_random_hierarchy(data):
         shown = out.get_column(m).to_numpy()
         assert np.array_equal(shown[~hidden].astype(int), truth[~hidden])  # what is shown is true
         assert out.get_column(m).null_count() == hidden.sum()  # and nothing hidden is kept
+
+
+def test_a_district_of_small_kecamatan_keeps_its_own_total():
+    """600 children over 26 kecamatan of 10 desa: nearly every desa is below 10 children and many
+    kecamatan have 1–4 stunted. The district's count is safe to show and must stay shown; the "< 5"
+    cells give up their bound before any published figure is hidden."""
+    import numpy as np
+
+    from konvergensi_core.aggregates import hierarchy_table
+
+    rng = np.random.default_rng(21)
+    desa = [f"32.11.{k:02d}.{2000 + d}" for k in range(1, 27) for d in range(1, 11)]
+    n = 600
+    kecamatan_level = rng.uniform(0.05, 0.35, 26)
+    picks = rng.integers(0, len(desa), n)
+    stunted = rng.random(n) < kecamatan_level[picks // 10]
+    rows = pl.DataFrame({"desa_kode": [desa[i] for i in picks], "stunted": stunted}).with_columns(
+        valid_len=pl.lit(True), valid_wfl=pl.lit(True), valid_wei=pl.lit(True), severely_stunted=pl.lit(False),
+        wasted=pl.lit(False), underweight=pl.lit(False), overweight=pl.lit(False),
+    )  # fmt: skip
+    table = hierarchy_table(rows)
+    assert ((table["level"] == "kecamatan") & table["stunted"].is_between(1, 4)).sum() >= 3
+    out = suppress(table, min_n=10)
+    district = out.filter(pl.col("level") == "kabkota").row(0, named=True)
+    assert (
+        district["stunted_display"] == f"{int(stunted.sum())}" and district["stunted_prevalence"] is not None
+    )
+    assert recoverable(out).height == 0
