@@ -222,3 +222,69 @@ def test_cli_imports_with_exit_codes_and_summarises_per_unit(world, tmp_path):
                                   "--format", "json"])  # fmt: skip
     assert refused.exit_code == 1 and "Traceback" not in refused.output
     assert json.loads(refused.stdout)["ok"] is False
+
+
+def test_reimporting_a_changed_file_replaces_only_the_children_whose_values_changed(world, rnd):
+    frame = export(n=80, seed=9, errors=False)
+    first = stage(world, rnd, as_csv(frame))
+    imports.check_and_keep(imp=first, scope=world.scopes["operator"])
+    imports.import_commit(imp=first, scope=world.scopes["operator"], by=world.user("operator"))
+    before = {m.source_row: m.pk for m in Measurement.objects.filter(active=True)}
+    changed = frame.with_columns(
+        Berat=pl.when(pl.col("No") == 5).then(pl.lit("8,8")).otherwise(pl.col("Berat")),
+    )
+    second = stage(world, rnd, as_csv(changed))
+    check = imports.check_and_keep(imp=second, scope=world.scopes["operator"])
+    assert (check.counts["add"], check.counts["replace"], check.counts["unchanged"]) == (0, 1, 79)
+    done = imports.import_commit(imp=second, scope=world.scopes["operator"], by=world.user("operator"))
+    assert done == {"added": 0, "replaced": 1}
+    after = {m.source_row: m for m in Measurement.objects.filter(active=True)}
+    assert len(after) == 80 and after[6].weight == 8.8 and after[6].pk != before[6]  # row 6 = No 5
+    assert all(after[r].pk == before[r] for r in before if r != 6)  # the others untouched
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_commit_is_one_transaction_whose_progress_others_see(world):
+    """The rows appear all at once when the transaction commits, while another connection (the
+    polling page) sees the progress as it goes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite commits through the staging table")
+    import psycopg
+
+    from konvergensi.jobs import services as job_services
+
+    rnd = services.round_create(
+        scope=world.scopes["operator"], kabkota=Region.objects.get(kode=KAB), nama="Februari 2026",
+        tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28), by=world.user("operator"),
+    )  # fmt: skip
+    imp = stage(world, rnd, as_csv(export(n=300, seed=10, errors=False)))
+    imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    job = job_services.job_create(kind="t", title="t", region_kode=KAB, params={}, by=world.user("operator"))
+    s = connection.settings_dict
+    seen = []
+
+    def progress(done, total):
+        job_services.job_progress_aside(job=job, done=done, total=total, message="Menulis data…")
+        with psycopg.connect(dbname=s["NAME"], user=s["USER"] or None, host=s["HOST"] or None,
+                             port=s["PORT"] or None, autocommit=True) as other:  # fmt: skip
+            done_seen = other.execute("SELECT done FROM jobs_job WHERE id = %s", [job.pk]).fetchone()[0]
+            rows_seen = other.execute(
+                "SELECT count(*) FROM measurements_measurement WHERE round_id = %s", [rnd.pk]
+            ).fetchone()[0]
+        seen.append((done, done_seen, rows_seen))
+
+    monkey = imports.WRITE_ROWS
+    imports.WRITE_ROWS = 100
+    try:
+        imports.import_commit(
+            imp=imp, scope=world.scopes["operator"], by=world.user("operator"), progress=progress
+        )
+    finally:
+        imports.WRITE_ROWS = monkey
+    assert [d for d, _, _ in seen] == [100, 200, 300]
+    assert all(done == done_seen for done, done_seen, _ in seen)  # the page sees the progress
+    assert all(rows == 0 for _, _, rows in seen)  # and no measurement before the commit
+    assert Measurement.objects.filter(round=rnd, active=True).count() == 300

@@ -22,6 +22,30 @@ def job_progress(*, job: Job, done: int, total: int, message: str = "") -> None:
     )
 
 
+def job_progress_aside(*, job: Job, done: int, total: int, message: str = "") -> None:
+    """:func:`job_progress` for work that runs inside one long transaction: on PostgreSQL the update
+    goes through a short connection of its own (autocommit), so that the polling page sees it; on
+    other databases, or outside a transaction, it is the ordinary update."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        job_progress(job=job, done=done, total=total, message=message)
+        return
+    import psycopg
+    from django.utils import timezone
+
+    s = connection.settings_dict
+    with psycopg.connect(
+        dbname=s["NAME"], user=s.get("USER") or None, password=s.get("PASSWORD") or None,
+        host=s.get("HOST") or None, port=s.get("PORT") or None, autocommit=True,
+    ) as side:  # fmt: skip
+        side.execute(
+            f"UPDATE {Job._meta.db_table} SET status = %s, done = %s, total = %s, message = %s, updated_at = %s "  # noqa: S608
+            "WHERE id = %s",
+            [JobStatus.RUNNING, min(done, total), total, message[:500], timezone.now(), job.pk],
+        )
+
+
 def job_finish(*, job: Job, content: bytes, filename: str, message: str = "") -> None:
     with transaction.atomic():
         job.result_file.save(f"{job.pk}.{filename.rsplit('.', 1)[-1]}", ContentFile(content), save=False)

@@ -66,7 +66,7 @@ def import_commit_task(job_id: str) -> str:
             imp=imp,
             scope=scope,
             by=job.created_by,
-            progress=lambda done, total: job_services.job_progress(
+            progress=lambda done, total: job_services.job_progress_aside(
                 job=job, done=done, total=max(total, 1), message="Menulis data…"
             ),
         )
