@@ -843,3 +843,36 @@ def test_an_imported_measurement_round_feeds_the_distribution_with_its_own_count
         assert unit["cases"] == in_kec.filter(stunted=True).count()
         assert unit["measured"] == in_kec.filter(stunted__isnull=False).count()
     assert sum(u["measured"] for u in analysis.units) == stored.filter(stunted__isnull=False).count()
+
+
+def test_the_prevalence_categories_of_the_matrix_are_set_per_analysis(world):
+    from konvergensi_core.ansit.categories import PrevalenceCategory
+
+    seed()
+    c = client_for(world, "operator")
+    url = reverse("ansit:analysis-create", kwargs={"kode": KAB}) + f"?tahun={TAHUN}"
+    form = {
+        "input_source": "sasaran",
+        "level": "desa",
+        "periode": PERIODE,
+        "margin": "50",
+        "indicator_set": "2018",
+    }
+    c.post(url, {**form, "prev_sangat_tinggi": "25", "prev_tinggi": "12", "prev_rendah": "9"})
+    custom = Analysis.objects.latest("pk")
+    c.post(url, form)  # the defaults: 30 / 20 / 10
+    default = Analysis.objects.latest("pk")
+    assert custom.prevalence_bands == {"sangat_tinggi": 25.0, "tinggi": 12.0, "rendah": 9.0}
+    assert default.prevalence_bands == {}
+
+    def category(analysis, desa):
+        settings = selectors.LokusSettings("any", "count", 2.0)
+        ranking = selectors.lokus_ranking(analysis=analysis, settings=settings)
+        m = selectors.matrix(ranking=ranking, visible=None, bands=analysis.bands)
+        return next(r.prevalence_category for r in m.rows if r.desa == desa)
+
+    twelve = wado_desa()[1].kode  # 12 of 100 measured
+    assert category(default, twelve) == PrevalenceCategory.RENDAH
+    assert category(custom, twelve) == PrevalenceCategory.TINGGI
+    bad = c.post(url, {**form, "prev_sangat_tinggi": "10", "prev_tinggi": "20", "prev_rendah": "5"})
+    assert bad.status_code in (200, 302) and Analysis.objects.count() == 2  # refused, nothing saved

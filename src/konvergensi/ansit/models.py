@@ -77,6 +77,9 @@ class Analysis(models.Model):
         _("set indikator"), max_length=4, choices=IndicatorSetChoice.choices, default=IndicatorSetChoice.S2018
     )
     margin = models.DecimalField(_("batas signifikan"), max_digits=4, decimal_places=2, default=0.5)
+    # Lower edges (%) of the prevalence categories of the matrix, {"sangat_tinggi", "tinggi", "rendah"};
+    # empty = the defaults (WHO-UNICEF 2019 bands merged to four: 30 / 20 / 10).
+    prevalence_bands = models.JSONField(_("batas kategori prevalensi"), default=dict, blank=True)
     # Per unit: {"kode", "nama", "cases", "measured", "prevalence", "desa": [codes]}.
     units = models.JSONField(default=list)
     # Per desa, for the lokus criteria: {"kode", "cases", "measured", "prevalence"}; empty when the
@@ -120,6 +123,13 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kabkota_id} {self.tahun} {self.level} #{self.pk}"
+
+    @property
+    def bands(self):
+        """The prevalence categories' edges of this analysis (``PrevalenceBands``)."""
+        from konvergensi_core.ansit.categories import DEFAULT_PREVALENCE_BANDS, PrevalenceBands
+
+        return PrevalenceBands(**self.prevalence_bands) if self.prevalence_bands else DEFAULT_PREVALENCE_BANDS
 
     @property
     def data_tahun(self) -> int:

@@ -436,7 +436,7 @@ def lokus_context(*, request, analysis, visible: set[str] | None) -> dict:
 def matrix_context(*, request, analysis, visible: set[str] | None) -> dict:
     settings = matrix_settings(request, analysis)
     ranking = selectors.lokus_ranking(analysis=analysis, settings=settings)
-    m = selectors.matrix(ranking=ranking, visible=visible)
+    m = selectors.matrix(ranking=ranking, visible=visible, bands=analysis.bands)
     show_all = request.GET.get("semua") == "1"
     rows = [r for r in m.rows if show_all or r.eligible or r.selected]
     names = {d.kode: d.nama for d in selectors.district_desa(analysis.kabkota_id)}

@@ -215,7 +215,7 @@ def facts(doc: AnsitDocument) -> dict:
             "Daftar desa lokus belum dikonfirmasi kabupaten/kota. Pilih dan konfirmasi di halaman Lokus, lalu "
             "buat dokumen ini lagi."
         )
-    matrix = selectors.matrix(ranking=ranking, visible=None)
+    matrix = selectors.matrix(ranking=ranking, visible=None, bands=analysis.bands)
     wanted = set(lokus_codes)
     matrix_rows_src = (
         [r for r in matrix.rows if r.desa in wanted] if wanted else [r for r in matrix.rows if r.eligible]

@@ -428,9 +428,10 @@ def lokus_ranking(
     return select_lokus(ranking, **settings.kwargs())
 
 
-def matrix(*, ranking: LokusRanking, visible: set[str] | None) -> PrioritisationMatrix:
-    """Tabel 1.2 from a ranking, limited to the desa a reader sees (None: all)."""
-    m = prioritisation_matrix(ranking)
+def matrix(*, ranking: LokusRanking, visible: set[str] | None, bands=None) -> PrioritisationMatrix:
+    """Tabel 1.2 from a ranking, limited to the desa a reader sees (None: all); ``bands``: the
+    analysis' prevalence categories (default 30 / 20 / 10 %)."""
+    m = prioritisation_matrix(ranking, **({"prevalence_bands": bands} if bands is not None else {}))
     if visible is None:
         return m
     return replace(m, rows=tuple(r for r in m.rows if r.desa in visible))

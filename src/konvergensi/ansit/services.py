@@ -390,6 +390,7 @@ def analysis_create(
     input_source: str,
     data_source: str,
     margin: float = 0.5,
+    prevalence_bands: dict[str, float] | None = None,
     indicator_set: str = "2018",
     round_id: int | None = None,
     upload=None,
@@ -405,6 +406,22 @@ def analysis_create(
     _check_common(tahun=tahun, periode=periode, level=level, data_source=data_source, margin=margin)
     if indicator_set not in ("2018", "2025"):
         raise ValidationError({"indicator_set": _("Pilih set indikator.")})
+    bands: dict[str, float] = {}
+    if prevalence_bands:
+        from konvergensi_core.ansit.categories import DEFAULT_PREVALENCE_BANDS, PrevalenceBands
+
+        try:
+            chosen = PrevalenceBands(**{k: float(v) for k, v in prevalence_bands.items()})
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {
+                    "prevalence_bands": _(
+                        "Batas kategori prevalensi harus 0 ≤ Rendah ≤ Tinggi ≤ Sangat Tinggi ≤ 100."
+                    )
+                }
+            ) from None
+        if chosen != DEFAULT_PREVALENCE_BANDS:
+            bands = {"sangat_tinggi": chosen.sangat_tinggi, "tinggi": chosen.tinggi, "rendah": chosen.rendah}
     data_tahun = int(periode[:4])
     warnings: list[dict] = []
     desa_units: list[dict] = []
@@ -480,6 +497,7 @@ def analysis_create(
         source_label=source_label[:200],
         indicator_set=indicator_set,
         margin=Decimal(str(round(margin, 2))),
+        prevalence_bands=bands,
         units=units,
         desa_units=desa_units,
         desa_units_label=desa_label[:200],

@@ -104,11 +104,30 @@ def _create_context(request, kab: Region, tahun: int, **extra) -> dict:
             "level": data.get("level", Level.DESA),
             "data_source": data.get("data_source", ""),
             "margin": data.get("margin", "50"),
+            "prev_sangat_tinggi": data.get("prev_sangat_tinggi", "30"),
+            "prev_tinggi": data.get("prev_tinggi", "20"),
+            "prev_rendah": data.get("prev_rendah", "10"),
             "indicator_set": data.get("indicator_set", IndicatorSetChoice.S2018),
             "round": data.get("round", ""),
         },
         **extra,
     }
+
+
+def _prevalence_bands(post) -> dict[str, float] | None:
+    """The three lower edges (%) of the prevalence categories from the form; None = the defaults."""
+    out = {}
+    for key in ("sangat_tinggi", "tinggi", "rendah"):
+        text = (post.get(f"prev_{key}") or "").strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            out[key] = float(text)
+        except ValueError:
+            raise ValidationError(
+                {"prevalence_bands": _("Isi batas kategori prevalensi dalam persen, mis. 30, 20 dan 10.")}
+            ) from None
+    return out
 
 
 def _margin(text: str | None) -> float:
@@ -148,6 +167,7 @@ def analysis_create(request, kode: str):
             input_source=source,
             data_source=request.POST.get("data_source") or DEFAULT_DATA_SOURCE.get(source, ""),
             margin=margin,
+            prevalence_bands=_prevalence_bands(request.POST),
             indicator_set=request.POST.get("indicator_set", "2018"),
             round_id=round_id,
             upload=request.FILES.get("file"),
@@ -286,7 +306,7 @@ def matrix_xlsx(request, pk: int):
     visible = _visible(request, analysis.kabkota_id)
     settings = pages.matrix_settings(request, analysis)
     ranking = selectors.lokus_ranking(analysis=analysis, settings=settings)
-    m = selectors.matrix(ranking=ranking, visible=visible)
+    m = selectors.matrix(ranking=ranking, visible=visible, bands=analysis.bands)
     names = {d.kode: d.nama for d in selectors.district_desa(analysis.kabkota_id)}
     buffer = io.BytesIO()
     write_matrix_xlsx(
