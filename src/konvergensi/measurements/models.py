@@ -61,23 +61,22 @@ class MeasurementRound(models.Model):
 
 class Measurement(models.Model):
     # Indexes: the composite ones below serve every query (by round, then desa or puskesmas); an index
-    # per foreign key would only slow the million-row imports down (bench/README.md). ``kabkota`` is the
-    # round's, kept for scoping without a join.
+    # per foreign key would only slow the million-row imports down (bench/README.md). Only the desa is
+    # checked by the database row by row: the round, its district and the puskesmas come from the
+    # import itself (the same for every row, or looked up from the district's own list), and Django
+    # still cascades or nulls them on delete.
     round = models.ForeignKey(
-        MeasurementRound, on_delete=models.CASCADE, related_name="measurements", db_index=False
-    )
+        MeasurementRound, on_delete=models.CASCADE, related_name="measurements", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     kabkota = models.ForeignKey(
         "wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     desa = models.ForeignKey("wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     puskesmas = models.ForeignKey(
-        "wilayah.Puskesmas",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+        "wilayah.Puskesmas", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     posyandu = models.CharField(max_length=120, blank=True)
     child_key = models.CharField(max_length=64)  # keyed hash of the NIK, or of name + birth date + sex + desa
     nik_hash = models.CharField(max_length=64, blank=True)
