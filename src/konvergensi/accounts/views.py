@@ -59,6 +59,9 @@ def home(request):
         context["siklus"] = aksi_selectors.siklus_get(scope=scope, kabkota_kode=kabkota.kode, tahun=tahun)
         if context["siklus"]:
             context["aksi_list"] = aksi_selectors.aksi_list(siklus=context["siklus"])
+        from konvergensi.measurements import selectors as measurement_selectors
+
+        context["latest_round"] = measurement_selectors.rounds_for(scope=scope, kabkota=kabkota.kode).first()
     if scope.role == Role.OPD:
         context["opd"] = OPD.objects.filter(pk=scope.opd_id).first()
         context["my_aksi"] = aksi_selectors.aksi_for_opd(scope=scope, tahun=tahun)
