@@ -10,8 +10,6 @@ attributes (``fill="…"``), which the policy does not touch.
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,14 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
-RC = {
-    "svg.fonttype": "none",  # text stays text: small, searchable, selectable
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+from konvergensi.figures import RC, png, svg, svg_inline  # noqa: F401 - the apps' one output
+
 BAR = {"significant": "#d7301f", "above": "#fc8d59", "below": "#91bfdb", "none": "#d0d0d0"}
 STATUS_COLOUR = {
     "both": "#b2182b",
@@ -179,55 +171,3 @@ def map_figure(
             loc="lower left",
         )
     return fig
-
-
-def svg(fig: Figure) -> str:
-    buffer = io.StringIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
-
-
-STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
-STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
-METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
-PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
-SIZE = re.compile(r'<svg([^>]*?)\swidth="[^"]*"\sheight="[^"]*"')
-
-
-def _attributes(match: re.Match) -> str:
-    out = []
-    for part in match.group(1).split(";"):
-        name, sep, value = part.partition(":")
-        if sep and name.strip():
-            out.append(f' {name.strip()}="{value.strip()}"')
-    return "".join(out)
-
-
-ID_ATTR = re.compile(r'\sid="([^"]+)"')
-ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
-
-
-def svg_inline(fig: Figure, *, label: str, prefix: str = "svg") -> str:
-    """SVG for an HTML page under a strict CSP: no style attributes or elements, no prologue, scaled
-    to its container, with an accessible name; its ids are prefixed so that several drawings on one
-    page (or in one PDF) never share an id."""
-    text = svg(fig)
-    text = ID_ATTR.sub(lambda m: f' id="{prefix}-{m.group(1)}"', text)
-    text = ID_REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
-    text = PROLOGUE.sub("", text, count=1)
-    text = METADATA.sub("", text)
-    text = STYLE_ELEMENT.sub("", text)
-    text = STYLE_ATTR.sub(_attributes, text)
-    safe_label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    text = SIZE.sub(
-        lambda m: f'<svg{m.group(1)} width="100%" role="img" aria-label="{safe_label}"', text, count=1
-    )
-    return text
-
-
-def png(fig: Figure, dpi: int = 150) -> bytes:
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()

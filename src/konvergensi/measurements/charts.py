@@ -12,8 +12,6 @@ Colours of the stunting prevalence follow the WHO/UNICEF public-health threshold
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,15 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
-RC = {
-    "svg.fonttype": "none",  # text stays text: small, searchable, selectable
-    "svg.hashsalt": "konvergensi",  # the same drawing gives the same SVG
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+from konvergensi.figures import RC, png, svg, svg_inline  # noqa: F401 - the apps' one output
+
 INK = "#1d2733"
 MUTED = "#8a96a3"
 BRAND = "#0b6e4f"
@@ -294,53 +285,3 @@ def trend_chart(points: Sequence[TrendPoint], *, title: str) -> Figure:
         ax.set_ylabel("% stunting")
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
     return fig
-
-
-# ---- output -----------------------------------------------------------------------------------
-
-
-def svg(fig: Figure) -> str:
-    buffer = io.StringIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
-
-
-STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
-STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
-METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
-PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
-SIZE = re.compile(r'<svg([^>]*?)\swidth="[^"]*"\sheight="[^"]*"')
-ID_ATTR = re.compile(r'\sid="([^"]+)"')
-GROUP_ID = re.compile(r'<g id="[^"]+">')
-DECIMALS = re.compile(r"(\d\.\d)\d+")
-SPACE = re.compile(r"\s*\n\s*")
-ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
-
-
-def _attributes(match: re.Match) -> str:
-    out = []
-    for part in match.group(1).split(";"):
-        name, sep, value = part.partition(":")
-        if sep and name.strip():
-            out.append(f' {name.strip()}="{value.strip()}"')
-    return "".join(out)
-
-
-def svg_inline(fig: Figure, *, label: str, prefix: str) -> str:
-    """SVG for an HTML page under a strict CSP (no style attributes or elements, no prologue),
-    scaled to its container, with an accessible name; ids prefixed so that several drawings on one
-    page never share one."""
-    text = svg(fig)
-    # Lighter for slow connections: groups need no id, a tenth of a point is precise enough.
-    text = GROUP_ID.sub("<g>", text)
-    text = DECIMALS.sub(r"\1", text)
-    text = SPACE.sub(" ", text)
-    text = ID_ATTR.sub(lambda m: f' id="{prefix}-{m.group(1)}"', text)
-    text = ID_REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
-    text = PROLOGUE.sub("", text, count=1)
-    text = METADATA.sub("", text)
-    text = STYLE_ELEMENT.sub("", text)
-    text = STYLE_ATTR.sub(_attributes, text)
-    safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return SIZE.sub(lambda m: f'<svg{m.group(1)} width="100%" role="img" aria-label="{safe}"', text, count=1)

@@ -19,6 +19,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+# The codes as officers write them: one table for the z-score CLI and the e-PPGBM import.
+from konvergensi_core.eppgbm import MEASURE_CODES, OEDEMA_CODES, SEX_CODES
+
 CHUNK_ROWS = 200_000
 
 # engine column -> accepted headers (compared after lower-casing and dropping non-alphanumerics)
@@ -57,52 +60,6 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "oedema": ("oedema", "edema", "edemabilateral", "oedemabilateral"),
 }
 
-SEX_CODES = {
-    "1": 1,
-    "l": 1,
-    "m": 1,
-    "lakilaki": 1,
-    "laki": 1,
-    "male": 1,
-    "pria": 1,
-    "2": 2,
-    "p": 2,
-    "f": 2,
-    "perempuan": 2,
-    "female": 2,
-    "wanita": 2,
-}
-MEASURE_CODES = {
-    "l": 1,
-    "1": 1,
-    "terlentang": 1,
-    "telentang": 1,
-    "lying": 1,
-    "recumbent": 1,
-    "pb": 1,
-    "panjang": 1,
-    "h": 2,
-    "2": 2,
-    "berdiri": 2,
-    "standing": 2,
-    "tb": 2,
-    "tinggi": 2,
-}
-OEDEMA_CODES = {
-    "y": True,
-    "ya": True,
-    "yes": True,
-    "1": True,
-    "true": True,
-    "ada": True,
-    "n": False,
-    "tidak": False,
-    "no": False,
-    "0": False,
-    "false": False,
-    "t": False,
-    "tidakada": False,
-}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
