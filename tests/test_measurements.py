@@ -288,3 +288,35 @@ def test_on_postgresql_the_commit_is_one_transaction_whose_progress_others_see(w
     assert all(done == done_seen for done, done_seen, _ in seen)  # the page sees the progress
     assert all(rows == 0 for _, _, rows in seen)  # and no measurement before the commit
     assert Measurement.objects.filter(round=rnd, active=True).count() == 300
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_spreadsheet_numbers(world, rnd, kind):
+    from openpyxl import Workbook
+
+    frame = export(n=40, seed=12, errors=False).with_columns(pl.col("Berat").cast(pl.String))
+    frame = frame.with_columns(
+        Berat=pl.when(pl.col("No") == 3).then(pl.lit("125")).otherwise(pl.col("Berat"))
+    )
+    title = [["LAPORAN HASIL PENGUKURAN BALITA"], ["Kabupaten Sumedang", "Februari 2026"], []]
+    if kind == "xlsx":
+        wb = Workbook()
+        ws = wb.active
+        for line in title:
+            ws.append(line)
+        ws.append(frame.columns)
+        for row in frame.iter_rows():
+            ws.append(list(row))
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        content, name = buffer.getvalue(), "laporan.xlsx"
+    else:
+        lines = [";".join(t) for t in title] + [";".join(frame.columns)]
+        lines += [";".join("" if v is None else str(v) for v in row) for row in frame.iter_rows()]
+        content, name = ("\n".join(lines) + "\n").encode(), "laporan.csv"
+    imp = stage(world, rnd, content, name=name)
+    check = imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    assert check.ok and check.counts["rows"] == 40, check.file_problems
+    (problem,) = problems_by_code(imp)["weight_range"]
+    # Row 1-3 title, row 4 header: the child with No 3 is on spreadsheet row 7.
+    assert problem["row"] == 7 and problem["column"] == "Berat"

@@ -40,7 +40,7 @@ from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import Puskesmas, Region
 from konvergensi_core import desa_match, duplicates, eppgbm
 from konvergensi_core import nik as nik_rules
-from konvergensi_core.io.measurements import UnreadableFile, read_chunks
+from konvergensi_core.io.measurements import UnreadableFile, header_row, read_chunks
 from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
 
 from .models import (
@@ -172,7 +172,8 @@ def _read(path: Path, name: str):
     real = path if path.suffix.lower() == suffix else path.with_suffix(suffix)
     if real != path:
         real = path.rename(real)
-    return real, read_chunks(real, CHUNK_ROWS)
+    skip = header_row(real, lambda names: len(eppgbm.recognise_headers(names).fields))
+    return real, skip, read_chunks(real, CHUNK_ROWS, skip_rows=skip)
 
 
 # Columns of parse_export's rows that the later steps need (the rest is dropped at once).
@@ -209,11 +210,11 @@ def import_check(
     workdir.mkdir(parents=True)
     columns, file_problems, unknown, seen, pairs = None, [], [], 0, []
     try:
-        path, chunks = _read(Path(imp.file.path), imp.original_name)
+        path, skip, chunks = _read(Path(imp.file.path), imp.original_name)
         if path.name != Path(imp.file.name).name:
             imp.file.name = str(Path(imp.file.name).with_name(path.name))
             MeasurementImport.objects.filter(pk=imp.pk).update(file=imp.file.name)
-        first_row = 2
+        first_row = skip + 2  # file row numbers as the spreadsheet shows them (1-based, after the header)
         for i, chunk in enumerate(chunks):
             parsed = eppgbm.parse_export(
                 chunk, kabkota=kabkota, today=today, mapping=mapping, first_row=first_row, nik_key=nik_key()

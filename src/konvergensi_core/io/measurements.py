@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,7 +210,54 @@ class UnreadableFile(ValueError):
     """The file cannot be opened as a table; the message is for the user."""
 
 
-def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+HEADER_SEARCH_ROWS = 15
+
+
+def header_row(path: Path, recognised: Callable[[list[str]], int]) -> int:
+    """How many rows stand above the header (0 = the header is the first row): exports often begin
+    with a title, the district and the date. The header is the first of the first
+    HEADER_SEARCH_ROWS rows in which ``recognised`` (the number of known column names in a row)
+    finds the most, at least three; 0 when no row has three."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            with path.open("rb") as fh:
+                lines = [fh.readline().removeprefix(b"\xef\xbb\xbf") for _ in range(HEADER_SEARCH_ROWS)]
+            # Each line split by each usual separator: a title line has none, the header has many.
+            rows = [
+                max(
+                    (
+                        next(iter(pl.read_csv(line, has_header=False, separator=sep, infer_schema=False,
+                                              truncate_ragged_lines=True).iter_rows()), ())
+                        for sep in (",", ";", "\t")
+                    ),
+                    key=lambda cells: recognised([str(v) for v in cells if v is not None]),
+                )
+                if line.strip() else ()
+                for line in lines
+            ]  # fmt: skip
+        elif suffix in (".xlsx", ".xlsm"):
+            from itertools import islice
+
+            from .xlsx import iter_sheet_rows
+
+            # Our streaming reader gives the sheet's own row numbers (empty rows are skipped, not
+            # renumbered), which is how the Excel reader counts the header row.
+            with path.open("rb") as fh:
+                numbered = list(islice(iter_sheet_rows(fh), HEADER_SEARCH_ROWS))
+            rows = [()] * (numbered[-1][0] if numbered else 0)
+            for number, cells in numbered:
+                rows[number - 1] = cells
+        else:
+            return 0
+    except Exception:  # an unreadable head: read_chunks will say why
+        return 0
+    scores = [recognised([str(v) for v in row if v is not None]) for row in rows]
+    best = max(scores, default=0)
+    return scores.index(best) if best >= 3 else 0
+
+
+def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS, *, skip_rows: int = 0) -> Iterator[pl.DataFrame]:
     """The file as chunks of at most ``chunk_rows`` rows, every column as text (CSV) or as stored.
 
     CSV and Parquet stream with bounded memory (a 20-million-row CSV peaks where a 10-million-row
@@ -220,12 +267,14 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFra
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt"):
-            yield from _csv_chunks(path, chunk_rows, _sniff_separator(path))
+            yield from _csv_chunks(path, chunk_rows, _sniff_separator(path, skip_rows), skip_rows)
             return
         elif suffix == ".parquet":
             lf = pl.scan_parquet(path)
         elif suffix in (".xlsx", ".xlsm"):
-            frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+            frame = pl.read_excel(
+                path, engine="calamine", infer_schema_length=0, read_options={"header_row": skip_rows}
+            )
             for start in range(0, max(frame.height, 1), chunk_rows):
                 yield frame.slice(start, chunk_rows)
             return
@@ -247,7 +296,7 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFra
 CSV_BLOCK_BYTES = 16 << 20
 
 
-def _csv_chunks(path: Path, chunk_rows: int, separator: str) -> Iterator[pl.DataFrame]:
+def _csv_chunks(path: Path, chunk_rows: int, separator: str, skip_rows: int = 0) -> Iterator[pl.DataFrame]:
     """A CSV in blocks of about CSV_BLOCK_BYTES cut on line ends outside quotes, each parsed whole.
 
     Polars' own batched scan keeps state that grows with the file (about 10 MB per million rows);
@@ -255,6 +304,8 @@ def _csv_chunks(path: Path, chunk_rows: int, separator: str) -> Iterator[pl.Data
     a line break: a block ends only at a newline with an even number of quote characters before it.
     """
     with path.open("rb") as fh:
+        for _ in range(skip_rows):  # title lines above the header
+            fh.readline()
         header_line = fh.readline().removeprefix(b"\xef\xbb\xbf")
         if not header_line.endswith(b"\n"):
             header_line += b"\n"
@@ -309,7 +360,9 @@ def count_rows(path: Path) -> int | None:
         return None
 
 
-def _sniff_separator(path: Path) -> str:
+def _sniff_separator(path: Path, skip_rows: int = 0) -> str:
     with path.open("rb") as fh:
+        for _ in range(skip_rows):
+            fh.readline()
         head = fh.readline().decode("utf-8", errors="replace")
     return max((",", ";", "\t"), key=head.count)
