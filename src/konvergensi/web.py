@@ -51,3 +51,12 @@ def int_from(value: str | None, default: int = 0) -> int:
         return int(text)
     except ValueError:
         raise BadRequest(f"not a number: {text[:20]!r}") from None
+
+
+def district_or_404(request, kode: str):
+    """The kab/kota ``kode`` if the reader may see it (404 when it is not one, 403 when out of scope)."""
+    from konvergensi.accounts.permissions import Permission, require
+
+    region = region_or_404(kode, "kabkota")
+    require(request.scope, Permission.VIEW_DISTRICT, region.kode)
+    return region

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.indicators.selectors import default_periode
-from konvergensi.web import flash_errors, int_from, region_or_404, tahun_from
+from konvergensi.web import district_or_404, flash_errors, int_from, tahun_from
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core.io.ansit_xlsx import write_matrix_xlsx
 
@@ -41,12 +41,6 @@ DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": XLSX,
 }
-
-
-def _district(request, kode: str) -> Region:
-    region = region_or_404(kode, "kabkota")
-    require(request.scope, Permission.VIEW_DISTRICT, region.kode)
-    return region
 
 
 def _tahun(request) -> int:
@@ -77,7 +71,7 @@ def _visible(request, kabkota: str) -> set[str] | None:
 
 @login_required_scope
 def home(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     tahun = _tahun(request)
     context = pages.home_context(request=request, kab=kab, tahun=tahun)
     return render(request, "ansit/home.html", context)
@@ -149,7 +143,7 @@ DEFAULT_DATA_SOURCE = {
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def analysis_create(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     require(request.scope, Permission.ANSIT_EDIT, kab.kode)
     tahun = _tahun(request)
     if request.method == "GET":
@@ -191,7 +185,7 @@ def analysis_create(request, kode: str):
 
 @login_required_scope
 def template_download(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     require(request.scope, Permission.ANSIT_EDIT, kab.kode)
     level = request.GET.get("level", Level.DESA)
     if level not in Level.values:
@@ -369,7 +363,7 @@ def _review_input(request) -> services.ReviewInput:
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def reviews(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     tahun = _tahun(request)
     if request.method == "POST":
         require(request.scope, Permission.ANSIT_REVIEW, kab.kode)
@@ -478,7 +472,7 @@ def review_comment(request, pk: int):
 
 @login_required_scope
 def recommendations(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     tahun = _tahun(request)
     rows = list(selectors.recommendation_list(scope=request.scope, kabkota=kab.kode, tahun=tahun))
     return render(
@@ -506,7 +500,7 @@ def recommendations(request, kode: str):
 @require_POST
 @login_required_scope
 def recommendations_generate(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     require(request.scope, Permission.ANSIT_EDIT, kab.kode)
     tahun = _tahun(request)
     try:
@@ -529,7 +523,7 @@ def recommendations_generate(request, kode: str):
 @require_POST
 @login_required_scope
 def recommendation_add(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     require(request.scope, Permission.ANSIT_EDIT, kab.kode)
     tahun = _tahun(request)
     try:
@@ -579,7 +573,7 @@ def recommendation_update(request, pk: int):
 
 @login_required_scope
 def documents(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     tahun = _tahun(request)
     return render(
         request, "ansit/documents.html", pages.documents_context(request=request, kab=kab, tahun=tahun)
@@ -589,7 +583,7 @@ def documents(request, kode: str):
 @require_POST
 @login_required_scope
 def document_start(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     require(request.scope, Permission.ANSIT_EDIT, kab.kode)
     tahun = _tahun(request)
     pk = int_from(request.POST.get("analysis"))
@@ -651,7 +645,7 @@ def document_attach(request, pk: int):
 
 @login_required_scope
 def notes(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     tahun = request.GET.get("tahun")
     year = tahun_from(tahun) if tahun else None
     rows = list(selectors.note_list(scope=request.scope, kabkota=kab.kode, tahun=year))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.jobs import services as job_services
-from konvergensi.web import flash_errors, int_from, region_or_404, tahun_from
+from konvergensi.web import district_or_404, flash_errors, int_from, tahun_from
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
 from konvergensi_core.indicators import CATEGORY_LABEL
@@ -31,12 +31,6 @@ from .models import (
 
 BACKGROUND_CELLS = 5000  # commits larger than this run in the background with a progress bar
 MAX_UPLOAD = 20 * 1024 * 1024
-
-
-def _district(request, kode: str) -> Region:
-    region = region_or_404(kode, "kabkota")
-    require(request.scope, Permission.VIEW_DISTRICT, region.kode)
-    return region
 
 
 def _periode(request) -> str:
@@ -149,7 +143,7 @@ def _decimal(value) -> float:
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def completeness(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     periode, set_ = _periode(request), _set(request)
     if request.method == "POST":
         # The district verifies an indicator's figures for the period after checking them with the OPD.
@@ -194,7 +188,7 @@ def completeness(request, kode: str):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def sasaran(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     kecamatan_list = list(selectors.visible_kecamatan(scope=request.scope, kabkota=kab.kode))
     if not kecamatan_list:
         raise PermissionDenied
@@ -279,7 +273,7 @@ def sasaran(request, kode: str):
 
 @login_required_scope
 def grid(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     periode, set_ = _periode(request), _set(request)
     indicators = _indicators(request, kab.kode, set_, only_allowed=True)
     kecamatan_list = list(selectors.visible_kecamatan(scope=request.scope, kabkota=kab.kode))
@@ -311,7 +305,7 @@ def grid(request, kode: str):
 @login_required_scope
 def cell_save(request, kode: str):
     """Save one cell of the grid (fetch from the page); JSON answer, 409 when someone else saved first."""
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     indicator = get_object_or_404(Indicator, kode=request.POST.get("indikator", ""))
     desa = get_object_or_404(Region, kode=request.POST.get("desa", ""), level="desa", parent__parent=kab)
     if not request.scope.covers(desa.kode, "region"):
@@ -361,7 +355,7 @@ def cell_save(request, kode: str):
 
 @login_required_scope
 def history(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     qs = DataValueHistory.objects.filter(desa__kode__startswith=kab.kode + ".").select_related(
         "indicator", "desa", "by"
     )
@@ -384,7 +378,7 @@ def history(request, kode: str):
 
 @login_required_scope
 def template_download(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     indicators = _indicators(request, kab.kode, _set(request), only_allowed=True)
     if not indicators or services.allowed_indicators(request.scope, kab.kode) == set():
         raise PermissionDenied
@@ -405,7 +399,7 @@ def template_download(request, kode: str):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def upload(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     allowed = services.allowed_indicators(request.scope, kab.kode)
     if allowed == set():
         raise PermissionDenied
@@ -529,7 +523,7 @@ def upload_commit(request, pk):
 def export(request, kode: str, fmt: str):
     """Everything the reader sees of the district: coverage figures, data sasaran and programme
     mapping. Excel gets one sheet each; CSV one table, chosen with ``?data=cakupan|sasaran|program``."""
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     periode = _periode(request)
@@ -575,7 +569,7 @@ def export(request, kode: str, fmt: str):
 
 @login_required_scope
 def indicator_map(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     periode, set_ = _periode(request), _set(request)
     indicators = list(Indicator.objects.filter(set=set_))
     indicator = next((i for i in indicators if i.kode == request.GET.get("indikator")), indicators[0])
@@ -610,7 +604,7 @@ def indicator_map(request, kode: str):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def assignments(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     require(request.scope, Permission.DATA_MANAGE, kab.kode)
     opds = list(OPD.objects.filter(kabkota=kab))
     if request.method == "POST":
@@ -639,7 +633,7 @@ def assignments(request, kode: str):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def program(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     tahun = tahun_from(request.GET.get("tahun") or request.POST.get("tahun"))
     set_ = _set(request)
     indicators = _indicators(request, kab.kode, set_, only_allowed=False)
@@ -712,7 +706,7 @@ def program(request, kode: str):
 
 @login_required_scope
 def program_template(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     indicators = _indicators(request, kab.kode, _set(request), only_allowed=True)
     if not indicators or services.allowed_indicators(request.scope, kab.kode) == set():
         raise PermissionDenied

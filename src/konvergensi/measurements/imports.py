@@ -139,9 +139,7 @@ def _puskesmas_of(kabkota: str) -> tuple[dict[str, int], dict[str, int]]:
     by_name: dict[str, int] = {}
     serving: dict[str, list[int]] = {}
     for p in Puskesmas.objects.filter(kabkota_id=kabkota).prefetch_related("desa"):
-        by_name[desa_match.normalise_name(p.nama.lower().removeprefix("puskesmas").removeprefix("pkm"))] = (
-            p.pk
-        )
+        by_name[_puskesmas_key(p.nama)] = p.pk
         for d in p.desa.all():
             serving.setdefault(d.kode, []).append(p.pk)
     return by_name, {d: ids[0] for d, ids in serving.items() if len(ids) == 1}
@@ -489,7 +487,8 @@ COLUMNS = ["round_id", "kabkota_id", "desa_id", "puskesmas_id", *TEXT_COLUMNS, *
 
 def _copy_direct(frame: pl.DataFrame, imp: MeasurementImport) -> None:
     """PostgreSQL, inside the commit's transaction: COPY the rows straight into the measurement
-    table as active rows (nobody sees them before the transaction commits)."""
+    table as active rows (nobody sees them before the transaction commits). CSV: text is never null
+    here (""), so an unquoted empty field is NULL and a quoted one is an empty string."""
     table = Measurement._meta.db_table
     cols = [*COLUMNS, "active"]
     data = _table(frame, imp).with_columns(active=pl.lit(True)).select(cols)
@@ -505,26 +504,16 @@ def _copy_direct(frame: pl.DataFrame, imp: MeasurementImport) -> None:
 
 
 def _stage(frame: pl.DataFrame, imp: MeasurementImport) -> None:
-    """Copy rows into the staging table (no index, no foreign key: the fast path)."""
+    """SQLite: insert rows into the staging table (no index, no foreign key), in the caller's
+    transaction. PostgreSQL never stages: :func:`_copy_direct`."""
     table = MeasurementStaging._meta.db_table
     cols = ["import_id", *COLUMNS]
-    data = _table(frame, imp).select(cols)
-    if connection.vendor == "postgresql":
-        # COPY in CSV: the fastest path PostgreSQL has. Text is never null here (""), so an
-        # unquoted empty field is NULL and a quoted one is an empty string.
-        buffer = io.BytesIO()
-        data.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric",
-                       date_format="%Y-%m-%d")  # fmt: skip
-        with (
-            connection.cursor() as cur,
-            cur.cursor.copy(
-                f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608 - our own names
-            ) as copy,
-        ):
-            copy.write(buffer.getvalue())
-        return
     # SQLite stores dates as ISO text (Python 3.12 deprecates the implicit date adapter).
-    data = data.with_columns(pl.col("birth_date", "visit_date").dt.strftime("%Y-%m-%d"))
+    data = (
+        _table(frame, imp)
+        .select(cols)
+        .with_columns(pl.col("birth_date", "visit_date").dt.strftime("%Y-%m-%d"))
+    )
     placeholders = ", ".join(["%s"] * len(cols))
     with connection.cursor() as cur:
         cur.executemany(

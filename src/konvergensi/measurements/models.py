@@ -149,11 +149,11 @@ class Measurement(models.Model):
 
 
 class MeasurementStaging(models.Model):
-    """Rows of an import being committed, before they become measurements in one INSERT … SELECT.
-
-    No foreign key and no index but the import's: the chunks are copied in fast (PostgreSQL ``COPY``;
-    the table is UNLOGGED there), each in its own transaction so the progress bar moves, and nothing
-    reads them but the commit. The columns are those of :class:`Measurement` (``imports.COLUMNS``)."""
+    """SQLite: rows of an import being committed, before they become measurements in one INSERT …
+    SELECT. No foreign key and no index but the import's: the chunks go in fast, each in its own
+    transaction so the progress bar moves, and nothing reads them but the commit. (PostgreSQL
+    commits in one transaction and never uses this table.) The columns are those of
+    :class:`Measurement` (``imports.COLUMNS``)."""
 
     import_id = models.UUIDField(db_index=True)
     round_id = models.BigIntegerField()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.jobs import services as job_services
-from konvergensi.web import flash_errors, int_from, region_or_404
+from konvergensi.web import district_or_404, flash_errors, int_from
 from konvergensi.wilayah.models import Region
 from konvergensi_core import eppgbm
 
@@ -40,13 +40,8 @@ LEVELS = (
 )
 
 
-def _district(request, kode: str):
-    region = region_or_404(kode, "kabkota")
-    require(request.scope, Permission.VIEW_DISTRICT, region.kode)
-    return region
-
-
-def _round(request, pk: int) -> MeasurementRound:
+def round_or_404(request, pk: int) -> MeasurementRound:
+    """A round of a district the reader may see; 404 otherwise (its existence is not told)."""
     rnd = MeasurementRound.objects.select_related("kabkota").filter(pk=pk).first()
     if rnd is None or not has_permission(request.scope, Permission.VIEW_DISTRICT, rnd.kabkota_id):
         raise Http404
@@ -63,7 +58,7 @@ def _date(value: str | None) -> dt.date:
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def rounds(request, kode: str):
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     can_manage = has_permission(request.scope, Permission.ROUND_MANAGE, kab.kode)
     if request.method == "POST":
         require(request.scope, Permission.ROUND_MANAGE, kab.kode)
@@ -101,7 +96,7 @@ def rounds(request, kode: str):
 
 @login_required_scope
 def round_detail(request, pk: int):
-    rnd = _round(request, pk)
+    rnd = round_or_404(request, pk)
     level = request.GET.get("tingkat", "kecamatan")
     if level not in ("kecamatan", "desa", "puskesmas"):
         level = "kecamatan"
@@ -131,7 +126,7 @@ def round_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def import_upload(request, pk: int):
-    rnd = _round(request, pk)
+    rnd = round_or_404(request, pk)
     require(request.scope, Permission.MEASUREMENT_IMPORT, rnd.kabkota_id)
     if request.method == "GET":
         return render(request, "measurements/import_upload.html", {"rnd": rnd, "kab": rnd.kabkota,
@@ -270,7 +265,7 @@ def mapping(request, kode: str):
     """The district's own column layout, for files that are not e-PPGBM exports."""
     from .models import ColumnMapping
 
-    kab = _district(request, kode)
+    kab = district_or_404(request, kode)
     require(request.scope, Permission.MEASUREMENT_IMPORT, kab.kode)
     current = ColumnMapping.objects.filter(kabkota=kab).first()
     if request.method == "POST":
@@ -316,7 +311,7 @@ def _may_see_children(request, rnd: MeasurementRound) -> bool:
 
 @login_required_scope
 def children(request, pk: int):
-    rnd = _round(request, pk)
+    rnd = round_or_404(request, pk)
     limit_scope = _children_scope(request, rnd)
     which = request.GET.get("status", "stunting")
     kecamatan_list = (
@@ -336,7 +331,7 @@ def children(request, pk: int):
 def children_export(request, pk: int):
     from openpyxl import Workbook
 
-    rnd = _round(request, pk)
+    rnd = round_or_404(request, pk)
     limit_scope = _children_scope(request, rnd)
     which = request.GET.get("status", "stunting")
     kec = request.GET.get("kec") if limit_scope is None else None

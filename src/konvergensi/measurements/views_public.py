@@ -20,16 +20,10 @@ from konvergensi.accounts.permissions import Permission, has_permission, login_r
 from konvergensi.web import flash_errors, region_or_404
 
 from . import publication, selectors
-from .models import MeasurementRound, Publication
+from .models import Publication
+from .views import round_or_404
 
 FIGURE_CACHE_SECONDS = 24 * 3600
-
-
-def _round(request, pk: int) -> MeasurementRound:
-    rnd = MeasurementRound.objects.select_related("kabkota").filter(pk=pk).first()
-    if rnd is None or not has_permission(request.scope, Permission.VIEW_DISTRICT, rnd.kabkota_id):
-        raise Http404
-    return rnd
 
 
 # ---- the operator ----------------------------------------------------------------------------
@@ -38,7 +32,7 @@ def _round(request, pk: int) -> MeasurementRound:
 @login_required_scope
 def publish(request, pk: int):
     """GET: what publishing does and the round's current publication; POST: publish (a job)."""
-    rnd = _round(request, pk)
+    rnd = round_or_404(request, pk)
     require(request.scope, Permission.ROUND_MANAGE, rnd.kabkota_id)
     if request.method == "POST":
         try:
@@ -71,7 +65,7 @@ def publish(request, pk: int):
 @require_POST
 @login_required_scope
 def withdraw(request, pk: int):
-    rnd = _round(request, pk)
+    rnd = round_or_404(request, pk)
     try:
         publication.round_withdraw(scope=request.scope, rnd=rnd, by=request.user,
                                    reason=request.POST.get("alasan", ""))  # fmt: skip

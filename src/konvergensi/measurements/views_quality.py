@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -22,6 +21,7 @@ from konvergensi_core.stats import age_heaping, digit_preference, sex_ratio, zsc
 from . import charts, selectors
 from .models import ImportStatus, MeasurementRound
 from .publication import quality_frame
+from .views import round_or_404
 
 LEVEL_ORDER = {"pelatihan": 0, "perhatian": 1, "baik": 2, "sedikit": 3}
 LEVEL_LABEL = {
@@ -38,13 +38,6 @@ LEVEL_BADGE = {
 }
 INDEX_LABELS = {"len": "TB/U", "wei": "BB/U", "wfl": "BB/TB", "bmi": "IMT/U"}
 DUPLICATE_KEYS = ("duplicates", "duplicate", "duplikat")
-
-
-def _round(request, pk: int) -> MeasurementRound:
-    rnd = MeasurementRound.objects.select_related("kabkota").filter(pk=pk).first()
-    if rnd is None or not has_permission(request.scope, Permission.VIEW_DISTRICT, rnd.kabkota_id):
-        raise Http404
-    return rnd
 
 
 def _num(value, digits: int = 1) -> str:
@@ -257,7 +250,7 @@ def _figures(request, rnd: MeasurementRound, frame: pl.DataFrame) -> dict:
 
 @login_required_scope
 def quality(request, pk: int):
-    rnd = _round(request, pk)
+    rnd = round_or_404(request, pk)
     kab = rnd.kabkota
     data = _computed(request, rnd)
     context = {"rnd": rnd, "kab": kab, "n": data["n"], "active": "quality",
