@@ -98,8 +98,12 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _count(value) -> tuple[int | None, str | None]:
-    """A cell as a whole number ≥ 0: (number, None), (None, None) when empty, or (None, reason)."""
+MAX_COUNT = 10_000_000  # people, families or desa of one desa: larger is a typing error (and no int column holds 1e11)
+
+
+def parse_count(value) -> tuple[int | None, str | None]:
+    """A cell or form field as a whole number 0…MAX_COUNT: (number, None), (None, None) when empty,
+    or (None, reason in Indonesian). One rule for the Excel template, the grid and the forms."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, bool):
@@ -124,6 +128,8 @@ def _count(value) -> tuple[int | None, str | None]:
         return None, "tidak boleh negatif"
     if not float(number).is_integer():
         return None, "harus bilangan bulat (jumlah orang, keluarga atau desa)"
+    if number > MAX_COUNT:
+        return None, "terlalu besar untuk satu desa (paling banyak 10.000.000)"
     return int(number), None
 
 
@@ -188,6 +194,15 @@ def parse_coverage(
                         continue
                     columns[i] = (code, role)
                 out.indicators = sorted({c for c, _ in columns.values()})
+                # A percentage needs both columns: a renamed or deleted half would drop its figures unseen.
+                roles: dict[str, set[str]] = {}
+                for c, role in columns.values():
+                    roles.setdefault(c, set()).add(role)
+                for c, present in sorted(roles.items()):
+                    if not indicators[c].is_count and present != {"pembilang", "penyebut"}:
+                        missing = "Penyebut" if "pembilang" in present else "Pembilang"
+                        problem(number, None, "", f"Kolom '{c} {missing}' tidak ada. Jangan mengubah judul kolom "
+                                f"baris {HEADER_ROW}; unduh templat baru bila perlu.")  # fmt: skip
                 if not columns:
                     problem(
                         number, None, "", "Tidak ada kolom indikator (mis. 'U01 Pembilang', 'U01 Penyebut')."
@@ -201,7 +216,7 @@ def parse_coverage(
         numbers: dict[str, dict[str, int | None]] = {}
         for i, (code, role) in columns.items():
             value = cells[i] if i < len(cells) else None
-            parsed, reason = _count(value)
+            parsed, reason = parse_count(value)
             if reason:
                 problem(number, i, value, f"{code} {role}: {reason}.")
             numbers.setdefault(code, {})[role] = parsed

@@ -329,7 +329,7 @@ def import_check(
                 allowed=allowed,
             )
         else:
-            sheet = datadesa.SHEET if datadesa.SHEET in names else names[0]
+            sheet = datadesa.SHEET if datadesa.SHEET in names else (names[0] if names else None)
             parsed = datadesa.parse_coverage(
                 _counted(iter_sheet_rows(stream, sheet), progress),
                 kabkota=kabkota,

@@ -20,7 +20,14 @@
     td.classList.add("saving");
     fetch(table.dataset.url, { method: "POST", body: body, credentials: "same-origin",
                                headers: { "X-CSRFToken": csrf } })
-      .then(function (r) { return r.json().then(function (data) { return { status: r.status, data: data }; }); })
+      .then(function (r) {
+        // Not JSON: the session ended (the login page) or access was refused. Retrying cannot help.
+        if ((r.headers.get("content-type") || "").indexOf("application/json") !== 0) {
+          return { status: r.status, data: { ok: false, message: r.status === 403 || r.redirected || r.status === 200
+            ? "Sesi berakhir atau akses ditolak: muat ulang halaman dan masuk lagi." : "Tidak tersimpan (galat " + r.status + "). Muat ulang halaman." } };
+        }
+        return r.json().then(function (data) { return { status: r.status, data: data }; });
+      })
       .then(function (res) {
         td.classList.remove("saving", "bad", "saved", "conflict");
         var d = res.data;
