@@ -147,18 +147,25 @@ def _z_interpolated(
 ) -> np.ndarray:
     """z with LMS interpolated between the 0.1 cm rows of ``table`` (first row at ``first`` cm).
 
-    The bracket is computed as the reference does, in floating point: trunc(x·10)/10 and
-    trunc(x·10 + 1)/10, so a length such as 102.39999999999999 picks the rows the reference picks.
+    The bracket is computed as the reference does, in floating point: the lower row is
+    trunc(x·10)/10 and the upper row trunc(x·10 + 1)/10 (not "lower row + 1"). The two differ
+    where x·10 lies one unit in the last place below 512 or 1024, i.e. for 51.199999999999996
+    (51.9 cm lying from 731 days, minus 0.7) and 102.39999999999999 (103.1 cm): there the
+    reference interpolates between 102.3 and 102.5 with a weight of almost 1, and so does this.
     """
     out = np.full(ok.shape[0], np.nan)
     rows = np.flatnonzero(ok)
     if not rows.size:
         return out
     xr = x[rows]
-    low = np.trunc(xr * 10.0) / 10.0
+    scaled = xr * 10.0
+    low_row = np.trunc(scaled)
+    low = low_row / 10.0
     diff = (xr - low) / 0.1
-    lo_idx = np.rint((low - first) * 10.0).astype(np.int64)
-    up_idx = np.minimum(lo_idx + 1, table.shape[2] - 1)
+    first_row = round(first * 10.0)
+    lo_idx = low_row.astype(np.int64) - first_row
+    # Beyond the last row (x at the table's end, where diff is 0) the upper row is not used.
+    up_idx = np.minimum(np.trunc(scaled + 1.0).astype(np.int64) - first_row, table.shape[2] - 1)
     si = sex_idx[rows]
     a = table[si, :, lo_idx]
     b = table[si, :, up_idx]

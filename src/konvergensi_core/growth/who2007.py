@@ -1,10 +1,18 @@
 """WHO Reference 2007 (5–19 years) as WHO AnthroPlus computes it, vectorised.
 
-Height-for-age and BMI-for-age for 61–228 months, weight-for-age for 61–120 months; the LMS values
-are interpolated linearly between the whole-month rows on the exact age in months; weight-for-age
-and BMI-for-age use the restricted method beyond ±3 SD (as WHO 2006), height-for-age the plain LMS.
-Flags (decided on the z rounded to 2 decimals, as anthro does for 0–5 years): |zhfa| > 6,
-zwfa < −6 or > 5, |zbfa| > 5. Oedema makes zwfa and zbfa missing.
+The rules of the WHO's R package *anthroplus* (``anthroplus_zscores``), checked row by row against
+it in ``tests/core/growth/golden2007/``:
+
+* height-for-age and BMI-for-age for 60 ≤ age ≤ 228 months, weight-for-age for 60 ≤ age ≤ 120
+  months (the tables start at 60 months, so a child of 60.5 months gets all three);
+* the LMS values are interpolated linearly between the rows ``trunc(age)`` and ``trunc(age + 1)``
+  on the exact age in months (both computed in floating point, as the reference does);
+* weight-for-age and BMI-for-age use the restricted method beyond ±3 SD (as WHO 2006),
+  height-for-age the plain LMS;
+* oedema makes zwfa and zbfa missing (a missing oedema counts as none);
+* a measurement of 0 is computed as the reference computes it (e.g. height 0 gives a very low,
+  flagged zhfa); a negative one, which the reference refuses, gives a missing z;
+* flags are decided on the z rounded to 2 decimals: |zhfa| > 6, zwfa < −6 or > 5, |zbfa| > 5.
 """
 
 from __future__ import annotations
@@ -31,16 +39,21 @@ def _table(indicator: str, last_month: int) -> np.ndarray:
 
 
 def _z(ok, y, table, sex_idx, age_months, restricted):
+    """z for the rows where ``ok`` (NaN elsewhere), LMS interpolated as the reference does."""
     out = np.full(ok.shape[0], np.nan)
     rows = np.flatnonzero(ok)
     if not rows.size:
         return out
-    a = age_months[rows] - FIRST_MONTH
-    lo = np.floor(a).astype(np.int64)
-    hi = np.minimum(lo + 1, table.shape[2] - 1)
-    frac = (a - lo)[:, None]
+    age = age_months[rows]
+    low = np.trunc(age)
+    upp = np.trunc(age + 1.0)
+    diff = age - low
+    lo = low.astype(np.int64) - FIRST_MONTH
+    hi = np.minimum(upp.astype(np.int64) - FIRST_MONTH, table.shape[2] - 1)
     si = sex_idx[rows]
-    lms = table[si, :, lo] + frac * (table[si, :, hi] - table[si, :, lo])
+    a = table[si, :, lo]
+    b = table[si, :, hi]
+    lms = np.where((diff > 0.0)[:, None], a + diff[:, None] * (b - a), a)
     out[rows] = _lms_z(y[rows], (lms[:, 0], lms[:, 1], lms[:, 2]), restricted)
     return out
 
@@ -57,17 +70,24 @@ def zscores_5_19(sex, age_months, weight, height, oedema=None) -> dict[str, np.n
         sex_ok = (sex == 1) | (sex == 2)
         sex_idx = np.where(sex_ok, sex, 1).astype(np.int64) - 1
         cbmi = weight / np.square(height / 100.0)
-        span = sex_ok & (age >= 61) & (age <= 228)
-        zhfa = _z(span & (height > 0), height, _table("hfa", 229), sex_idx, age, restricted=False)
+        span = sex_ok & (age >= 60) & (age <= 228)
+        zhfa = _z(span & (height >= 0), height, _table("hfa", 229), sex_idx, age, restricted=False)
         zwfa = _z(
-            span & (age <= 120) & (weight > 0) & ~oedema,
+            span & (age <= 120) & (weight >= 0) & ~oedema,
             weight,
             _table("wfa", 121),
             sex_idx,
             age,
             restricted=True,
         )
-        zbfa = _z(span & (cbmi > 0) & ~oedema, cbmi, _table("bfa", 229), sex_idx, age, restricted=True)
+        zbfa = _z(
+            span & (cbmi >= 0) & (height >= 0) & ~oedema,
+            cbmi,
+            _table("bfa", 229),
+            sex_idx,
+            age,
+            restricted=True,
+        )
 
         def flag(z, low, high):
             r = round_decimal(z, 2)

@@ -2,10 +2,16 @@
 
 * A census of children (routine data: every child measured is counted) gets the Wilson score
   interval, which stays inside [0, 1] and behaves for small counts.
-* A survey (weights, clusters, strata given) gets the design-based estimate the WHO analysis uses:
-  the weighted proportion, its variance by Taylor linearisation with PSUs within strata
-  (with-replacement approximation), a logit-transformed interval and a t quantile with
-  #PSU − #strata degrees of freedom.
+* A survey (weights, clusters, strata given) gets the design-based estimate the WHO analysis uses
+  (anthro: R ``survey``, ``svyciprop(method = "logit")`` on the valid records of the whole design,
+  ``survey.lonely.psu = "adjust"``): the weighted proportion, its variance by Taylor linearisation
+  with PSUs within strata (with-replacement approximation), a logit-transformed interval and a t
+  quantile with #PSU − #strata degrees of freedom. The design is the whole survey: the valid
+  records are a domain of it, so a PSU without a valid record still counts (with a total of 0)
+  and the degrees of freedom are those of the whole design; a stratum with a single PSU adds
+  that PSU's total squared (centred on the mean of all PSUs, which is 0 here). Checked against R
+  in ``tests/core/stats/golden_prevalence/`` (R's estimate comes from an iterative fit stopped at
+  a relative deviance change of 1e-8, so the two agree to about 1e-9, not to the last digit).
 """
 
 from __future__ import annotations
@@ -47,8 +53,6 @@ def _t_quantile(q: float, df: int) -> float:
     """Student-t quantile by bisection on the CDF (regularised incomplete beta by continued fraction)."""
     if df <= 0:
         return float("nan")
-    if df > 1000:
-        return Z95 if abs(q - 0.975) < 1e-12 else _normal_quantile(q)
 
     def cdf(t: float) -> float:
         x = df / (df + t * t)
@@ -119,24 +123,31 @@ def prevalence(
         z = Z95 if level == 0.95 else _normal_quantile(0.5 + level / 2)
         lo, hi = wilson_interval(y.sum(), n, z)
         return Prevalence(n, float(y.sum()), float(y.mean()), float(lo), float(hi), "wilson")
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)[valid]
-    psu = np.arange(n) if cluster is None else np.asarray(cluster)[valid]
-    st = np.zeros(n, dtype=np.int64) if strata is None else np.asarray(strata)[valid]
+    # The design is the whole survey; the valid records are a domain of it (weight 0 elsewhere).
+    size = cases.shape[0]
+    w_all = np.ones(size) if weights is None else np.asarray(weights, dtype=float)
+    w = np.where(valid, w_all, 0.0)
+    psu = np.arange(size) if cluster is None else np.asarray(cluster)
+    st = np.zeros(size, dtype=np.int64) if strata is None else np.asarray(strata)
+    yd = (cases & valid).astype(float)
     total_w = w.sum()
-    p = float((w * y).sum() / total_w)
-    # Linearised variable of the ratio estimator, totalled per PSU within stratum.
-    u = w * (y - p) / total_w
+    p = float((w * yd).sum() / total_w)
+    # Linearised variable of the ratio estimator (0 outside the domain), totalled per PSU within stratum.
+    u = w * (yd - p) / total_w
     _, st_idx = np.unique(st, return_inverse=True)
-    keys = np.stack([st_idx, np.unique(psu, return_inverse=True)[1]], axis=1)
+    keys = np.stack([st_idx.ravel(), np.unique(psu, return_inverse=True)[1].ravel()], axis=1)
     uniq, psu_idx = np.unique(keys, axis=0, return_inverse=True)
     psu_total = np.bincount(psu_idx.ravel(), weights=u, minlength=len(uniq))
     psu_stratum = uniq[:, 0]
+    centre = float(psu_total.sum()) / len(uniq)  # lonely PSUs ("adjust"): the mean of all PSUs
     variance = 0.0
     for h in np.unique(psu_stratum):
         totals = psu_total[psu_stratum == h]
         nh = totals.size
         if nh > 1:
             variance += nh / (nh - 1) * float(((totals - totals.mean()) ** 2).sum())
+        else:
+            variance += float((totals[0] - centre) ** 2)
     df = len(uniq) - len(np.unique(psu_stratum))
     t = _t_quantile(0.5 + level / 2, df)
     if p <= 0 or p >= 1 or variance <= 0:
@@ -146,7 +157,7 @@ def prevalence(
         logit = math.log(p / (1 - p))
         lo = 1 / (1 + math.exp(-(logit - t * se_logit)))
         hi = 1 / (1 + math.exp(-(logit + t * se_logit)))
-    return Prevalence(n, float((w * y).sum()), p, lo, hi, "design")
+    return Prevalence(n, float((w * yd).sum()), p, lo, hi, "design")
 
 
 def prevalence_by(groups, cases, valid=None, *, n_groups: int | None = None):
