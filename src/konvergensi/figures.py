@@ -35,6 +35,7 @@ SIZE = re.compile(r'<svg([^>]*?)\swidth="[^"]*"\sheight="[^"]*"')
 ID_ATTR = re.compile(r'\sid="([^"]+)"')
 GROUP_ID = re.compile(r'<g id="[^"]+">')
 DECIMALS = re.compile(r"(\d\.\d)\d+")
+TAG = re.compile(r"<[^>]+>")  # coordinates live in tags; the text between them is what people read
 SPACE = re.compile(r"\s*\n\s*")
 ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 
@@ -59,7 +60,8 @@ def svg_inline(fig: Figure, *, label: str, prefix: str = "svg") -> str:
     """The drawing as an SVG element for a page or a PDF (see the module docstring)."""
     text = svg(fig)
     text = GROUP_ID.sub("<g>", text)
-    text = DECIMALS.sub(r"\1", text)
+    # One decimal for coordinates only: text such as "ambang 1.181,0" (Indonesian thousands) is kept.
+    text = TAG.sub(lambda m: DECIMALS.sub(r"\1", m.group(0)), text)
     text = SPACE.sub(" ", text)
     text = ID_ATTR.sub(lambda m: f' id="{prefix}-{m.group(1)}"', text)
     text = ID_REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)

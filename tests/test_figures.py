@@ -1,0 +1,35 @@
+"""The SVG that leaves the app: lighter coordinates, but the numbers people read stay as drawn."""
+
+from __future__ import annotations
+
+import re
+
+from konvergensi import figures
+from konvergensi.ansit.charts import Bar, bar_chart
+
+
+def _texts(svg: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r"<text[^>]*>.*?</text>", svg, re.S)]
+
+
+def test_the_hotspot_chart_prints_its_threshold_and_mean_as_computed():
+    bars = [Bar(f"Desa {i}", 900.0 + i * 70, significant=i > 6, above=i > 4) for i in range(9)]
+    fig = bar_chart(bars, mean=1_023.45, threshold=1_181.0, margin=0.15, title="Kasus per desa",
+                    ylabel="kasus", percent=False)  # fmt: skip
+    svg = figures.svg_inline(fig, label="Kasus", prefix="t")
+    texts = " ".join(_texts(svg))
+    # The Indonesian thousands separator survives: the old regex printed "ambang signifikan 1.1,0".
+    assert "ambang signifikan 1.181,0" in texts
+    assert "rata-rata 1.023,5" in texts
+    # Read the numbers back from the chart's own tick labels: they are the axis' values, not cut ones.
+    ticks = [t for t in _texts(svg) if re.fullmatch(r"[\d.]+", t)]
+    assert ticks and all(t.count(".") == 0 or len(t.split(".")[-1]) == 3 for t in ticks)
+
+
+def test_coordinates_keep_one_decimal_and_nothing_else_changes():
+    fig = bar_chart([Bar("A", 12.3456, False, True), Bar("B", 7.891, False, False)], mean=10.1, threshold=11.6,
+                    margin=0.15, title="t", ylabel="%", percent=True)  # fmt: skip
+    svg = figures.svg_inline(fig, label="t", prefix="t")
+    tags = re.findall(r"<[^>]+>", svg)
+    assert not any(re.search(r"\d\.\d\d", tag) for tag in tags)  # no coordinate with two decimals
+    assert "rata-rata 10,1 %" in " ".join(_texts(svg))
