@@ -13,14 +13,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install venv assets messages db demo-data serve worker test test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
+.PHONY: demo install system-packages venv assets messages db demo-data serve worker test test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
 
 demo: install db demo-data
 	$(KD) manage collectstatic --noinput -v0
 	@echo "Konvergensi demo: http://$(HOST):$(PORT)/  (akun demo tertera di halaman masuk)"
 	$(KD) serve --host $(HOST) --port $(PORT)
 
-install: venv assets messages
+install: system-packages venv assets messages
+
+# gettext, npm, Pango and fonts: checked (and installed as root on Debian) by one script, never mid-build.
+system-packages:
+	@scripts/system-packages
 
 venv: $(BIN)/konvergensi
 $(BIN)/konvergensi: pyproject.toml uv.lock scripts/bootstrap
@@ -35,8 +39,7 @@ frontend/vendor/.stamp: frontend/package.json frontend/package-lock.json scripts
 	python3 scripts/vendor_assets.py
 	@touch $@
 
-messages: venv
-	@command -v msgfmt >/dev/null || { echo "msgfmt (gettext) belum ada; memasang…"; apt-get install -y -qq gettext >/dev/null; }
+messages: system-packages venv
 	cd src/konvergensi && KONVERGENSI_DEMO=1 ../../$(K) manage compilemessages -v0
 
 # Refresh the English catalogue from the Indonesian msgids in the konvergensi package (templates
@@ -68,6 +71,9 @@ lint: venv
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/ruff check src tests bench scripts
 	KONVERGENSI_TESTING=1 $(K) manage makemigrations --check --dry-run -v1
+
+# Everything CI checks before the tests: format, lint, migrations.
+check: lint
 
 format: venv
 	$(BIN)/ruff format src tests bench scripts
