@@ -61,6 +61,16 @@ def test_demo_load_builds_the_demo_and_is_idempotent(settings, tmp_path):
     assert roles == {"operator", "opd", "kecamatan", "desa", "puskesmas", "provinsi", "pusat"}
     statuses = dict(Aksi.objects.filter(siklus__kabkota_id="32.11").values_list("nomor", "status"))
     assert statuses[1] == "diverifikasi" and statuses[3] == "perlu_perbaikan"
+    # The Aksi 1 analysis is made from the district's own latest published round: the analysis and the
+    # public page show one stunting rate, not two.
+    from konvergensi.ansit.models import Analysis
+    from konvergensi.measurements.models import MeasurementRound
+
+    latest = MeasurementRound.objects.filter(kabkota_id="32.11", publications__isnull=False).order_by(
+        "-tanggal_mulai"
+    )[0]
+    analysis = Analysis.objects.get(kabkota_id="32.11")
+    assert (analysis.input_source, analysis.round_id) == ("putaran", latest.pk)
     n = Aksi.objects.count()
     second = runner.invoke(app, ["demo", "load"])
     assert second.exit_code == 0 and Aksi.objects.count() == n

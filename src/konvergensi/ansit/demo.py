@@ -1,5 +1,6 @@
 """The demo district's situation analysis (Aksi 1), built through the app's own services from the
-demo's data sasaran and coverage data (``konvergensi.indicators.demo``): one analysis per
+demo's latest published measurement round (else its data sasaran) and coverage data
+(``konvergensi.indicators.demo``): one analysis per
 kecamatan with the team's decision, a confirmed lokus list (10 % of the desa), an FGD and a
 coordination review, and the recommendation drafts they support. Labelled demo data like the rest.
 """
@@ -14,10 +15,11 @@ from konvergensi.accounts.models import Membership, Role
 from konvergensi.accounts.scope import scope_for_user
 from konvergensi.indicators.models import DataSasaran
 from konvergensi.indicators.selectors import default_periode
+from konvergensi.measurements.models import MeasurementRound
 from konvergensi.wilayah.models import OPD, Region
 
 from . import selectors, services
-from .models import Analysis
+from .models import Analysis, InputSource
 
 
 def ansit_demo(kabkota: str, *, tahun: int | None = None, periode: str | None = None) -> dict[str, int]:
@@ -38,9 +40,19 @@ def ansit_demo(kabkota: str, *, tahun: int | None = None, periode: str | None = 
     scope = scope_for_user(user)
     kab = Region.objects.get(kode=kabkota)
     periode = periode or default_periode(timezone.localdate())
-    if not DataSasaran.objects.filter(
-        desa__kode__startswith=kabkota + ".", tahun=int(periode[:4]), stunting__isnull=False
-    ).exists():
+    # The district's own latest published round when there is one: the analysis and the public page
+    # then show the same stunting figures (otherwise the camat-verified data sasaran).
+    published = (
+        MeasurementRound.objects.filter(kabkota_id=kabkota, publications__withdrawn_at__isnull=True)
+        .order_by("-tanggal_mulai", "-pk")
+        .first()
+    )
+    if (
+        published is None
+        and not DataSasaran.objects.filter(
+            desa__kode__startswith=kabkota + ".", tahun=int(periode[:4]), stunting__isnull=False
+        ).exists()
+    ):
         return {"analyses": 0}
     analysis = services.analysis_create(
         scope=scope,
@@ -48,8 +60,9 @@ def ansit_demo(kabkota: str, *, tahun: int | None = None, periode: str | None = 
         tahun=tahun,
         periode=periode,
         level="kecamatan",
-        input_source="sasaran",
-        data_source="balita_1_tahun",
+        input_source=InputSource.ROUND if published else InputSource.SASARAN,
+        round_id=published.pk if published else None,
+        data_source="balita_3_6_bulan" if published else "balita_1_tahun",
         margin=0.5,
         indicator_set="2018",
         by=user,
