@@ -6,8 +6,13 @@ from konvergensi_core.aksi import Move
 
 class AksiUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # A date input sends and shows ISO dates whatever the language: with the locale's "28-02-2026" the
+    # browser showed an empty date and saving only an OPD change wiped the deadline.
     due_date = forms.DateField(
-        label=_("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Batas waktu"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
     )
     opd = forms.ModelChoiceField(
         label=_("OPD penanggung jawab"),
