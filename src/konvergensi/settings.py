@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks_db",
     "konvergensi.wilayah",
@@ -111,10 +114,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "konvergensi.accounts.middleware.ScopeMiddleware",
+    # After the scope: until the second factor is given (or, when required, enrolled) only the
+    # second-factor pages and logout answer.
+    "konvergensi.accounts.middleware.TwoFactorMiddleware",
     # Last, so it sees the result of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
 ]
@@ -238,6 +245,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("KONVERGENSI_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+
+# Two-factor login (TOTP, django-otp; see docs/two-factor.md). Optional for everyone; with
+# KONVERGENSI_REQUIRE_2FA=true province and national accounts and everyone who creates accounts
+# (the district operator) must enrol before using any other page.
+KONVERGENSI_REQUIRE_2FA = env_bool("KONVERGENSI_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Konvergensi"
 
 # Background work: the django.tasks API with the database backend; `konvergensi worker` runs it.
 TASKS = {

@@ -26,3 +26,36 @@ class UserCreateForm(forms.Form):
         self.fields["region"].choices = [("", _("— pilih —"))] + regions
         self.fields["opd"].choices = [("", "—")] + opd_choices
         self.fields["puskesmas"].choices = [("", "—")] + puskesmas_choices
+
+
+class OTPCodeForm(forms.Form):
+    """A six-digit code from the authenticator app (or, at login, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Kode"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "size": 12}
+        ),
+    )
+
+
+class TwoFactorDisableForm(forms.Form):
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Kode dari aplikasi autentikator atau kode pemulihan"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "size": 12}),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

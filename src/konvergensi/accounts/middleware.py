@@ -37,3 +37,55 @@ class IndonesianFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class TwoFactorMiddleware:
+    """Holds back every page until the second factor is given, or, when required, enrolled.
+
+    A user with an authenticator app who has only passed the password step reaches the
+    second-factor page and logout, nothing else. With ``KONVERGENSI_REQUIRE_2FA`` a user whose
+    role needs two-factor (:func:`two_factor.is_required`) and who has none reaches only the
+    account-security pages that set it up.
+    """
+
+    ALWAYS_OPEN = frozenset({"accounts:logout", "set_language", "healthz"})
+    VERIFY_OPEN = ALWAYS_OPEN | {"accounts:two-factor-verify"}
+    ENROL_OPEN = ALWAYS_OPEN | {"accounts:security", "accounts:two-factor-setup"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from . import two_factor
+
+        user = request.user
+        if not user.is_authenticated or getattr(user, "is_verified", lambda: False)():
+            return None
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        if two_factor.is_enabled(user):
+            if name in self.VERIFY_OPEN:
+                return None
+            url = reverse("accounts:two-factor-verify")
+            if request.method == "GET" and name not in ("home", "accounts:login"):
+                url += "?" + urlencode({"next": request.get_full_path()})
+            return self._go(request, url)
+        if two_factor.is_required(request.scope) and name not in self.ENROL_OPEN:
+            return self._go(request, reverse("accounts:two-factor-setup"))
+        return None
+
+    @staticmethod
+    def _go(request, url):
+        from django.http import HttpResponse
+        from django.shortcuts import redirect
+
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)

@@ -6,8 +6,13 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
+    path("masuk/verifikasi/", views.two_factor_verify, name="two-factor-verify"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/", views.user_list, name="user-list"),
     path("akun/baru/", views.user_create, name="user-create"),
+    path("keamanan/", views.security, name="security"),
+    path("keamanan/dua-langkah/aktifkan/", views.two_factor_setup, name="two-factor-setup"),
+    path("keamanan/dua-langkah/nonaktifkan/", views.two_factor_disable, name="two-factor-disable"),
+    path("keamanan/kode-pemulihan/", views.recovery_codes_regenerate, name="recovery-codes"),
     path("audit/", views.audit_list, name="audit"),
 ]
