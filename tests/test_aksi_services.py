@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from konvergensi.accounts.models import AuditEvent
 from konvergensi.aksi import services
-from konvergensi.aksi.models import Aksi, Siklus, Transition
+from konvergensi.aksi.models import Aksi, Evidence, Siklus, Transition
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aksi import Move
 from tests.conftest import KAB, PDF_BYTES
@@ -216,3 +216,54 @@ def test_comments_need_text_and_rights(world):
         services.comment_add(
             scope=world.scopes["desa"], aksi=world.aksi[1], body="Halo", by=world.user("desa")
         )
+
+
+def _files_on_disk(settings) -> set:
+    from pathlib import Path
+
+    return {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+
+
+def test_a_zip_bomb_upload_through_the_page_is_refused_and_nothing_is_stored(world, settings):
+    import io
+    import zipfile
+
+    from django.test import Client
+    from django.urls import reverse
+    from openpyxl import Workbook
+
+    buf = io.BytesIO()
+    Workbook().save(buf)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet9.xml", b"0" * (20 * 1_048_576))  # 20 MB unpacked, ~20 kB packed
+    aksi = world.aksi[2]
+    before = (Evidence.objects.count(), _files_on_disk(settings))
+    client = Client()
+    client.force_login(world.user("operator"))
+    page = client.post(
+        reverse("aksi:evidence-add", kwargs={"pk": aksi.pk}),
+        {"file": SimpleUploadedFile("anggaran.xlsx", buf.getvalue())},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert "„anggaran.xlsx” mencurigakan" in page.content.decode() and "zip bomb" in page.content.decode()
+    assert (Evidence.objects.count(), _files_on_disk(settings)) == before
+    aksi.refresh_from_db()
+    assert aksi.status == "belum_mulai"  # a refused upload does not start the work either
+
+
+def test_evidence_of_a_submitted_aksi_stays_and_the_user_is_told_why(world, settings):
+    move(world, "operator", world.aksi[1], Move.SUBMIT)
+    ev = world.evidence
+    with pytest.raises(ValidationError, match="sudah diajukan"):
+        services.evidence_delete(scope=world.scopes["operator"], evidence=ev, by=world.user("operator"))
+    assert Evidence.objects.filter(pk=ev.pk).exists() and ev.file.storage.exists(ev.file.name)
+
+
+def test_deleting_evidence_removes_the_row_and_then_the_file(world, settings):
+    ev = world.evidence
+    name = ev.file.name
+    services.evidence_delete(scope=world.scopes["operator"], evidence=ev, by=world.user("operator"))
+    assert not Evidence.objects.filter(original_name="bukti.pdf").exists()
+    assert not ev.file.storage.exists(name)
+    assert AuditEvent.objects.filter(action="evidence.delete").count() == 1

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,26 @@ def siklus_start(*, scope: Scope, kabkota: Region, tahun: int, by) -> Siklus:
     return siklus
 
 
+def _lock(aksi: Aksi) -> Aksi:
+    """Lock the aksi's row until the transaction ends and refresh ``aksi`` from it.
+
+    Every write whose check depends on the status or on the evidence takes this lock first, inside
+    ``transaction.atomic()``, and checks only after it: so the check and the change it allows are one
+    step. A submit and the deletion of the aksi's only file, or a verification and one more upload,
+    then run one after the other instead of each acting on what the other is changing. PostgreSQL
+    locks the row (``SELECT … FOR UPDATE``); on SQLite every write transaction is IMMEDIATE, which
+    serialises them as well.
+    """
+    fresh = Aksi.objects.select_for_update().get(pk=aksi.pk)
+    aksi.status, aksi.version, aksi.opd_id, aksi.due_date = (
+        fresh.status,
+        fresh.version,
+        fresh.opd_id,
+        fresh.due_date,
+    )
+    return aksi
+
+
 def _compare_and_set(aksi: Aksi, expected_version: int, **changes) -> None:
     updated = Aksi.objects.filter(pk=aksi.pk, version=expected_version).update(
         version=expected_version + 1, **changes
@@ -85,17 +105,18 @@ def aksi_move(
         raise ValidationError(
             {"reason": _("Tuliskan alasan agar kabupaten/kota tahu apa yang perlu diperbaiki.")}
         )
-    current = rules.Status(aksi.status)
-    try:
-        target = rules.next_status(current, move)
-    except rules.TransitionError as exc:
-        raise ValidationError(
-            _("Status aksi sudah berubah (sekarang: %(status)s). Muat ulang halaman.")
-            % {"status": aksi.get_status_display()}
-        ) from exc
-    if move == rules.Move.SUBMIT and not aksi.evidence.exists():
-        raise ValidationError(_("Unggah minimal satu dokumen bukti sebelum mengajukan ke provinsi."))
     with transaction.atomic():
+        _lock(aksi)  # the status and the evidence checked below stay as seen until the commit
+        current = rules.Status(aksi.status)
+        try:
+            target = rules.next_status(current, move)
+        except rules.TransitionError as exc:
+            raise ValidationError(
+                _("Status aksi sudah berubah (sekarang: %(status)s). Muat ulang halaman.")
+                % {"status": aksi.get_status_display()}
+            ) from exc
+        if move == rules.Move.SUBMIT and not aksi.evidence.exists():
+            raise ValidationError(_("Unggah minimal satu dokumen bukti sebelum mengajukan ke provinsi."))
         _compare_and_set(aksi, expected_version, status=target.value)
         transition = Transition.objects.create(
             aksi=aksi, from_status=current.value, to_status=target.value, by=by, reason=reason
@@ -140,9 +161,9 @@ def aksi_update(
 
 
 def evidence_add(*, scope: Scope, aksi: Aksi, upload, description: str = "", by) -> Evidence:
-    """Store an evidence file after checking its type (by content) and size."""
+    """Store an evidence file after checking its type (by content and structure) and size."""
     require(scope, Permission.AKSI_CONTRIBUTE, aksi.kabkota_kode, opd_id=aksi.opd_id)
-    if aksi.status == rules.Status.DIVERIFIKASI:
+    if aksi.status == rules.Status.DIVERIFIKASI:  # early and cheap; checked again under the lock
         raise ValidationError(_("Aksi sudah diverifikasi; bukti tidak dapat ditambah."))
     try:
         _ext, content_type = check_upload(
@@ -154,48 +175,66 @@ def evidence_add(*, scope: Scope, aksi: Aksi, upload, description: str = "", by)
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    with transaction.atomic():
-        evidence = Evidence(
-            aksi=aksi,
-            original_name=upload.name[-200:],
-            content_type=content_type,
-            size=upload.size,
-            sha256=digest.hexdigest(),
-            description=description.strip()[:300],
-            uploaded_by=by,
-        )
-        evidence.file.save(upload.name, upload, save=False)
-        evidence.save()
-        if aksi.status == rules.Status.BELUM_MULAI:
-            # Uploading evidence is starting the work.
-            _compare_and_set(aksi, aksi.version, status=rules.Status.DRAF.value)
-            Transition.objects.create(
-                aksi=aksi,
-                from_status=rules.Status.BELUM_MULAI.value,
-                to_status=rules.Status.DRAF.value,
+    evidence = Evidence(
+        aksi=aksi,
+        original_name=upload.name[-200:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description.strip()[:300],
+        uploaded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            _lock(aksi)
+            # The district may have verified it, or given it to another OPD, since the form opened.
+            require(scope, Permission.AKSI_CONTRIBUTE, aksi.kabkota_kode, opd_id=aksi.opd_id)
+            if aksi.status == rules.Status.DIVERIFIKASI:
+                raise ValidationError(_("Aksi sudah diverifikasi; bukti tidak dapat ditambah."))
+            evidence.file.save(upload.name, upload, save=False)
+            evidence.save()
+            if aksi.status == rules.Status.BELUM_MULAI:
+                # Uploading evidence is starting the work.
+                _compare_and_set(aksi, aksi.version, status=rules.Status.DRAF.value)
+                Transition.objects.create(
+                    aksi=aksi,
+                    from_status=rules.Status.BELUM_MULAI.value,
+                    to_status=rules.Status.DRAF.value,
+                    by=by,
+                )
+            audit(
                 by=by,
+                action="evidence.add",
+                target=evidence,
+                region_kode=aksi.kabkota_kode,
+                data={
+                    "aksi": aksi.nomor,
+                    "name": evidence.original_name,
+                    "size": evidence.size,
+                    "sha256": evidence.sha256,
+                },
             )
-        audit(
-            by=by,
-            action="evidence.add",
-            target=evidence,
-            region_kode=aksi.kabkota_kode,
-            data={
-                "aksi": aksi.nomor,
-                "name": evidence.original_name,
-                "size": evidence.size,
-                "sha256": evidence.sha256,
-            },
-        )
+    except BaseException:
+        if evidence.file.name:  # the rows were rolled back: the file must not stay on disk either
+            evidence.file.storage.delete(evidence.file.name)
+        raise
     return evidence
 
 
 def evidence_delete(*, scope: Scope, evidence: Evidence, by) -> None:
+    """Delete an evidence file while its aksi is still being worked on (not submitted or verified)."""
     aksi = evidence.aksi
     require(scope, Permission.AKSI_CONTRIBUTE, aksi.kabkota_kode, opd_id=aksi.opd_id)
-    if aksi.status in (rules.Status.DIAJUKAN, rules.Status.DIVERIFIKASI):
-        raise PermissionDenied
     with transaction.atomic():
+        _lock(aksi)  # a submit waits for this deletion, or this deletion sees the submitted status
+        require(scope, Permission.AKSI_CONTRIBUTE, aksi.kabkota_kode, opd_id=aksi.opd_id)
+        if aksi.status in (rules.Status.DIAJUKAN, rules.Status.DIVERIFIKASI):
+            raise ValidationError(
+                _("Aksi sudah diajukan atau diverifikasi; bukti „%(name)s” tidak dapat dihapus.")
+                % {"name": evidence.original_name}
+            )
+        if not Evidence.objects.filter(pk=evidence.pk, aksi_id=aksi.pk).exists():
+            return  # already deleted by another request (a double click)
         audit(
             by=by,
             action="evidence.delete",
@@ -203,8 +242,12 @@ def evidence_delete(*, scope: Scope, evidence: Evidence, by) -> None:
             region_kode=aksi.kabkota_kode,
             data={"aksi": aksi.nomor, "name": evidence.original_name},
         )
-        evidence.file.delete(save=False)
+        name = evidence.file.name
         evidence.delete()
+    # The file goes once the row is gone for good, never before (a rollback would leave a row
+    # pointing to nothing).
+    if name:
+        evidence.file.storage.delete(name)
 
 
 def comment_add(*, scope: Scope, aksi: Aksi, body: str, by) -> Comment:

@@ -311,8 +311,11 @@ def evidence_delete(request, pk: int):
     if evidence is None:
         raise Http404
     aksi = evidence.aksi
-    services.evidence_delete(scope=request.scope, evidence=evidence, by=request.user)
-    messages.success(request, _("Bukti dihapus."))
+    try:
+        services.evidence_delete(scope=request.scope, evidence=evidence, by=request.user)
+        messages.success(request, _("Bukti dihapus."))
+    except ValidationError as exc:  # submitted meanwhile: the file stays, and the user is told why
+        flash_errors(request, exc)
     return _back(aksi)
 
 
