@@ -8,15 +8,46 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from konvergensi.cli_ansit import ansit_app
 
-app = typer.Typer(
-    help="Konvergensi — 8 Aksi Konvergensi percepatan penurunan stunting.", no_args_is_help=True
-)
+
+def _asks_json(argv: list[str]) -> bool:
+    return "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in zip(argv, argv[1:], strict=False)
+    )
+
+
+def _json_failure(message: str) -> None:
+    typer.echo(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+
+
+class _App(typer.Typer):
+    """The root command. With ``--format json`` on the command line, what the commands themselves
+    cannot answer — a usage error (a missing or bad option: exit 2) or an unexpected failure (exit
+    1) — is one JSON document on stdout as well, never a traceback."""
+
+    def __call__(self, *args, **kwargs):
+        if not _asks_json(list(kwargs.get("args") or sys.argv[1:])):
+            return super().__call__(*args, **kwargs)
+        try:
+            result = super().__call__(*args, **{**kwargs, "standalone_mode": False})
+        except typer.Abort:
+            _json_failure("Dibatalkan.")
+            sys.exit(1)
+        except Exception as exc:
+            if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+                _json_failure(exc.format_message())  # click's usage errors and bad parameters
+                sys.exit(exc.exit_code)
+            _json_failure(f"Galat tak terduga ({exc.__class__.__name__}): {exc}")
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+app = _App(help="Konvergensi — 8 Aksi Konvergensi percepatan penurunan stunting.", no_args_is_help=True)
 wilayah_app = typer.Typer(help="Wilayah administrasi (kode Kemendagri).", no_args_is_help=True)
 demo_app = typer.Typer(help="Data demo (Kabupaten Sumedang).", no_args_is_help=True)
 app.add_typer(wilayah_app, name="wilayah")
@@ -55,8 +86,7 @@ def kode(kode: str, format: Annotated[str, typer.Option("--format", help="text a
     try:
         dotted = rules.normalise(kode)
     except rules.InvalidKode as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+        _fail(str(exc), format)
     info = {
         "kode": dotted,
         "level": rules.level_of(dotted),
@@ -116,21 +146,27 @@ def zscore(
         read_chunks,
         recognise_columns,
     )
-    from konvergensi_core.io.writers import TableWriter, UnwritableFile
+    from konvergensi_core.io.writers import TableWriter, UnwritableFile, same_file
 
     if age_unit not in ("days", "months"):
-        _fail("--age-unit harus days atau months.")
+        _fail("--age-unit harus days atau months.", format)
     mapping: dict[str, str] = {}
     for item in map or []:
         header, sep, target = item.rpartition("=")
         if not sep or not header:
-            _fail(f"--map harus berbentuk kolom=nama, bukan {item!r}.")
+            _fail(f"--map harus berbentuk kolom=nama, bukan {item!r}.", format)
         mapping[header] = target
+    if not input.is_file():
+        _fail(f"Berkas tidak ditemukan: {input}", format)
+    if same_file(input, output):  # the same path, a symbolic or a hard link: writing would destroy it
+        _fail(f"Berkas hasil {output} sama dengan berkas masukan; pilih nama lain untuk -o.", format)
     totals = {"rows": 0, "computed": 0, "flagged": 0, "missing": 0}
     problems: dict[str, int] = {}
     show_progress = (sys.stderr.isatty() and format != "json") if progress is None else progress
-    bar = _ProgressBar(count_rows(input) if show_progress else None) if show_progress else None
+    bar = None
     try:
+        bar = _ProgressBar(count_rows(input)) if show_progress else None
+        # The result goes to a temporary file beside ``output``, moved into place only on success.
         with TableWriter(output) as writer:
             for chunk in read_chunks(input, chunk_rows):
                 columns = recognise_columns(chunk.columns, mapping)
@@ -141,7 +177,8 @@ def zscore(
                     _fail(
                         "Kolom wajib tidak ditemukan: "
                         + ", ".join(sorted(needed))
-                        + f". Kolom berkas: {', '.join(chunk.columns)}. Gunakan --map 'Nama Kolom=sex'."
+                        + f". Kolom berkas: {', '.join(chunk.columns)}. Gunakan --map 'Nama Kolom=sex'.",
+                        format,
                     )
                 parsed = normalise(chunk, columns, age_unit=age_unit)
                 result = zscores(
@@ -170,10 +207,10 @@ def zscore(
                 if bar:
                     bar.show(totals["rows"])
     except (UnreadableFile, UnwritableFile) as exc:
-        _fail(str(exc))
+        _fail(str(exc), format)
     if bar:
         bar.done(totals["rows"])
-    summary = {**totals, "problems": problems, "output": str(output)}
+    summary = {"ok": True, **totals, "problems": problems, "output": str(output)}
     if format == "json":
         typer.echo(json.dumps(summary, ensure_ascii=False))
     else:
@@ -212,8 +249,13 @@ class _ProgressBar:
         typer.echo("", err=True)
 
 
-def _fail(message: str) -> None:
-    typer.echo(message, err=True)
+def _fail(message: str, format: str = "text") -> NoReturn:
+    """Refuse with one message and exit 1: on stderr, or as ``{"ok": false, "error": …}`` on stdout
+    with ``--format json``."""
+    if format == "json":
+        _json_failure(message)
+    else:
+        typer.echo(message, err=True)
     raise typer.Exit(1)
 
 
@@ -254,7 +296,7 @@ def indicators_list(
 ) -> None:
     """The indicator catalogue: code, set, name, target group, numerator, denominator, OPD, unit."""
     if set not in (None, "2018", "2025"):
-        _fail("--set harus 2018 atau 2025.")
+        _fail("--set harus 2018 atau 2025.", format)
     _django()
     from konvergensi.indicators.models import Indicator
 
@@ -413,6 +455,7 @@ def measurements_import(
     if not round_name.strip():
         refuse("--round tidak boleh kosong.")
     _django()
+    from django.core.exceptions import ValidationError
     from django.core.files import File
     from django.db import transaction
 
@@ -440,8 +483,11 @@ def measurements_import(
                 today = timezone_today()
                 rnd = round_services.round_create(scope=scope, kabkota=region, nama=round_name, tanggal_mulai=today,
                                                   tanggal_selesai=today, by=None)  # fmt: skip
-            with file.open("rb") as fh:
-                imp = imports.import_stage(scope=scope, rnd=rnd, upload=File(fh, name=file.name), by=None)
+            try:
+                with file.open("rb") as fh:
+                    imp = imports.import_stage(scope=scope, rnd=rnd, upload=File(fh, name=file.name), by=None)
+            except ValidationError as exc:  # not a file e-PPGBM writes: nothing is kept, not even the round
+                refuse(" ".join(exc.messages))
             try:
                 result = imports.check_and_keep(imp=imp, scope=scope)
                 payload = result.as_json()
@@ -474,15 +520,15 @@ def measurements_summary(
 ) -> None:
     """Children measured and stunting, wasting, underweight, overweight per unit, with 95 % CI (Wilson)."""
     if level not in ("kabkota", "kecamatan", "desa"):
-        _fail("--level harus kabkota, kecamatan atau desa.")
-    kab = _district_or_refuse(kabkota, _fail)
+        _fail("--level harus kabkota, kecamatan atau desa.", format)
+    kab = _district_or_refuse(kabkota, lambda message: _fail(message, format))
     _django()
     from konvergensi.measurements.models import MeasurementRound
     from konvergensi.measurements.selectors import summary_rows
 
     rnd = MeasurementRound.objects.filter(kabkota_id=kab, nama=round_name.strip()).first()
     if rnd is None:
-        _fail(f"Putaran '{round_name}' tidak ada di {kab}.")
+        _fail(f"Putaran '{round_name}' tidak ada di {kab}.", format)
     rows = summary_rows(rnd=rnd, level=level)
     if format == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False))

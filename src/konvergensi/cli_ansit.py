@@ -9,6 +9,7 @@ a traceback. Registered in ``konvergensi.cli`` as ``app.add_typer(ansit_app, nam
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -26,7 +27,11 @@ ansit_app = typer.Typer(
 LEVELS = ("desa", "kecamatan", "puskesmas")
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, format: str = "table") -> NoReturn:
+    """Refuse an option or a file with one message, and exit 1; with ``--format json`` the message is
+    one blocking problem of the usual refusal document ``{"problems": [...]}``."""
+    if format == "json":
+        _refuse([Problem(None, "", "", message)], format=format)
     typer.echo(message, err=True)
     raise typer.Exit(1)
 
@@ -43,14 +48,25 @@ def _problem_line(p: Problem) -> str:
     return f"{prefix}{place}: {p.message}{value}"
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, format: str = "table") -> None:
+    """Print ``text``, or write it to ``output`` whole (a temporary file moved into place)."""
+    from konvergensi_core.io.writers import UnwritableFile, write_atomic
+
     if output is None:
         typer.echo(text)
         return
     try:
-        output.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        _fail(f"Berkas hasil tidak dapat ditulis: {output} ({exc.strerror or exc.__class__.__name__}).")
+        write_atomic(output, (text + "\n").encode("utf-8"))
+    except UnwritableFile as exc:
+        _fail(f"Berkas hasil tidak dapat ditulis: {output} ({exc}).", format)
+
+
+def _check_output(file: Path, output: Path | None, format: str) -> None:
+    """Refuse an output that is the input file (the same path, or a link to it)."""
+    from konvergensi_core.io.writers import same_file
+
+    if output is not None and same_file(file, output):
+        _fail(f"Berkas hasil {output} sama dengan berkas masukan; pilih nama lain untuk -o.", format)
 
 
 def _json(payload: object) -> str:
@@ -120,9 +136,10 @@ def hotspots(
     if format not in ("table", "json"):
         _fail("--format harus table atau json.")
     if level not in LEVELS:
-        _fail("--level harus desa, kecamatan atau puskesmas.")
+        _fail("--level harus desa, kecamatan atau puskesmas.", format)
     if not (margin >= 0 and margin != float("inf")):
-        _fail("--margin harus angka ≥ 0 (0.5 = 50 % di atas rata-rata).")
+        _fail("--margin harus angka ≥ 0 (0.5 = 50 % di atas rata-rata).", format)
+    _check_output(file, output, format)
     data = read_hotspot_file(file, level=level, sheet=sheet)
     head = {"level": level, "margin": margin}
     if has_errors(data.problems):
@@ -140,7 +157,9 @@ def hotspots(
     if has_errors(result.problems):
         _refuse(problems, format=format, extra=head)
     if format == "json":
-        _emit(_json({**head, **result.as_dict(), "problems": [p.as_dict() for p in problems]}), output)
+        _emit(
+            _json({**head, **result.as_dict(), "problems": [p.as_dict() for p in problems]}), output, format
+        )
         return
 
     names = dict(zip(data.units, data.names, strict=True)) if data.names else {}
@@ -249,6 +268,7 @@ def lokus(
     from konvergensi_core.ansit.matrix import prioritisation_matrix
     from konvergensi_core.io.ansit_input import read_lokus_file
     from konvergensi_core.io.ansit_xlsx import write_matrix_xlsx
+    from konvergensi_core.io.writers import UnwritableFile, write_atomic
 
     if format not in ("table", "json", "xlsx"):
         _fail("--format harus table, json atau xlsx.")
@@ -257,18 +277,19 @@ def lokus(
     try:
         k = parse_eligibility(eligibility)
     except ValueError as exc:
-        _fail(f"--eligibility: {exc}.")
+        _fail(f"--eligibility: {exc}.", format)
     chosen = [name for name, v in (("--top", top), ("--share", share), ("--budget", budget)) if v is not None]
     if len(chosen) > 1:
-        _fail(f"Pilih satu cara menentukan jumlah lokus saja, bukan {' dan '.join(chosen)}.")
+        _fail(f"Pilih satu cara menentukan jumlah lokus saja, bukan {' dan '.join(chosen)}.", format)
     if top is not None and top < 0:
-        _fail("--top harus bilangan bulat ≥ 0.")
+        _fail("--top harus bilangan bulat ≥ 0.", format)
     if share is not None and not 0 < share <= 100:
-        _fail("--share harus persentase lebih dari 0 dan paling banyak 100.")
+        _fail("--share harus persentase lebih dari 0 dan paling banyak 100.", format)
     if budget is not None and not (budget >= 0 and budget != float("inf")):
-        _fail("--budget harus angka ≥ 0.")
+        _fail("--budget harus angka ≥ 0.", format)
     if cost is not None and not (cost >= 0 and cost != float("inf")):
-        _fail("--cost harus angka ≥ 0.")
+        _fail("--cost harus angka ≥ 0.", format)
+    _check_output(file, output, format)
 
     data = read_lokus_file(file, sheet=sheet)
     if has_errors(data.problems):
@@ -290,7 +311,7 @@ def lokus(
         ranking = select_lokus(ranking, share=share / 100)
     elif budget is not None:
         if cost is None and data.cost is None:
-            _fail("--budget memerlukan --cost (biaya per desa) atau kolom 'Biaya' di berkas.")
+            _fail("--budget memerlukan --cost (biaya per desa) atau kolom 'Biaya' di berkas.", format)
         per_desa = cost if cost is not None else dict(zip(data.units, data.cost or [], strict=True))
         ranking = select_lokus(ranking, budget=budget, cost=per_desa)  # type: ignore[arg-type]
     problems = data.problems + [p for p in ranking.problems if p not in data.problems]
@@ -299,16 +320,16 @@ def lokus(
 
     names = dict(zip(data.units, data.names, strict=True)) if data.names else {}
     if format == "json":
-        _emit(_json(ranking.as_list()), output)
+        _emit(_json(ranking.as_list()), output, format)
     elif format == "xlsx":
         assert output is not None
         matrix = prioritisation_matrix(ranking)
+        buffer = io.BytesIO()
+        write_matrix_xlsx(matrix, buffer, names=names or None, title="Matriks Prioritisasi Desa Lokasi Fokus")
         try:
-            write_matrix_xlsx(
-                matrix, output, names=names or None, title="Matriks Prioritisasi Desa Lokasi Fokus"
-            )
-        except OSError as exc:
-            _fail(f"Berkas hasil tidak dapat ditulis: {output} ({exc.strerror or exc.__class__.__name__}).")
+            write_atomic(output, buffer.getvalue())
+        except UnwritableFile as exc:
+            _fail(f"Berkas hasil tidak dapat ditulis: {output} ({exc}).")
         typer.echo(
             f"Matriks prioritisasi: {len(matrix.rows)} desa × {len(matrix.indicators)} indikator → {output}"
         )

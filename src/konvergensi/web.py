@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -51,6 +54,52 @@ def int_from(value: str | None, default: int = 0) -> int:
         return int(text)
     except ValueError:
         raise BadRequest(f"not a number: {text[:20]!r}") from None
+
+
+_NOT_IN_NAME = re.compile(r'[\x00-\x1f\x7f"\\/;:*?<>|%,]+')
+_NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def download_name(filename: str) -> tuple[str, str]:
+    """A download's name made safe: (an ASCII name of letters, digits, ``.``, ``_`` and ``-``; the
+    name in Unicode without control characters, quotes, slashes, semicolons or commas). Spaces
+    become ``-``; an empty result becomes ``unduhan``; the extension is kept."""
+    text = unicodedata.normalize("NFC", str(filename))
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C"))
+    text = _NOT_IN_NAME.sub("-", text)
+    text = re.sub(r"-{2,}", "-", re.sub(r"\s+", "-", text)).strip(".- ")[:150] or "unduhan"
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = re.sub(r"-{2,}", "-", _NOT_ASCII_SAFE.sub("-", ascii_text)).strip(".- ") or "unduhan"
+    if "." in text and "." not in ascii_text:
+        ascii_text += "." + text.rsplit(".", 1)[1].encode("ascii", "ignore").decode("ascii")
+    return ascii_text, text
+
+
+def attachment(response_or_content, filename: str, content_type: str | None = None, *, inline: bool = False,
+               no_store: bool = True):  # fmt: skip
+    """A download: ``response_or_content`` (a response, or the bytes/str of one with
+    ``content_type``) with a safe ``Content-Disposition`` (see :func:`download_name`; RFC 5987
+    ``filename*`` when the name is not ASCII) and, unless ``no_store`` is False (public files),
+    ``Cache-Control: private, no-store``. Build ``filename`` from validated values only."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+    from django.http.response import HttpResponseBase
+
+    if isinstance(response_or_content, HttpResponseBase):
+        response = response_or_content
+        if content_type:
+            response["Content-Type"] = content_type
+    else:
+        response = HttpResponse(response_or_content, content_type=content_type or "application/octet-stream")
+    ascii_name, name = download_name(filename)
+    disposition = f'{"inline" if inline else "attachment"}; filename="{ascii_name}"'
+    if name != ascii_name:
+        disposition += f"; filename*=UTF-8''{quote(name, safe='')}"
+    response["Content-Disposition"] = disposition
+    if no_store:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def district_or_404(request, kode: str):

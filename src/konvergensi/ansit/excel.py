@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from konvergensi.wilayah.models import Puskesmas, Region
+from konvergensi_core.io.cells import safe_row, safe_text
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
@@ -23,7 +24,7 @@ UNIT_HEADERS = {
 
 
 def _header(ws, values: Sequence[str], widths: Sequence[int] | None = None) -> None:
-    ws.append(list(values))
+    ws.append(safe_row(values))
     for cell in ws[ws.max_row]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
@@ -48,7 +49,7 @@ def upload_template(*, kabkota: Region, level: str) -> bytes:
             )
         )
     for kode, nama in units:
-        ws.append([kode, nama, None, None, None])
+        ws.append([safe_text(kode), safe_text(nama), None, None, None])
     info = wb.create_sheet("Petunjuk")
     for line in (
         f"Templat sebaran stunting {kabkota.nama}, per {level}.",
@@ -57,7 +58,7 @@ def upload_template(*, kabkota: Region, level: str) -> bytes:
         "Jangan mengubah kode wilayah. Baris Total/Jumlah diabaikan.",
         "Unggah di Analisis situasi › Analisis baru › Berkas CSV/XLSX.",
     ):
-        info.append([line])
+        info.append([safe_text(line)])
     info.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -68,7 +69,7 @@ def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequ
     ws = wb.create_sheet(title[:31])
     _header(ws, headers, widths)
     for row in rows:
-        ws.append(list(row))
+        ws.append(safe_row(row))
 
 
 def annex_workbook(

@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.indicators.selectors import default_periode
-from konvergensi.web import district_or_404, flash_errors, int_from, tahun_from
+from konvergensi.web import attachment, district_or_404, flash_errors, int_from, tahun_from
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core.io.ansit_xlsx import write_matrix_xlsx
 
@@ -191,10 +191,7 @@ def template_download(request, kode: str):
     if level not in Level.values:
         raise Http404
     content = excel.upload_template(kabkota=kab, level=level)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="templat-sebaran-{kab.kode_angka}-{level}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(content, f"templat-sebaran-{kab.kode_angka}-{level}.xlsx", XLSX)
 
 
 @login_required_scope
@@ -309,12 +306,9 @@ def matrix_xlsx(request, pk: int):
         title=f"Matriks Prioritisasi Desa Lokus {analysis.kabkota.nama} {analysis.tahun}",
         names={r.desa: names.get(r.desa, "") for r in m.rows},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="matriks-prioritisasi-{analysis.kabkota.kode_angka}-{analysis.tahun}.xlsx"'
+    return attachment(
+        buffer.getvalue(), f"matriks-prioritisasi-{analysis.kabkota.kode_angka}-{analysis.tahun}.xlsx", XLSX
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- reviews ------------------------------------------------------------------------------------------
@@ -614,11 +608,7 @@ def document_download(request, pk: int, fmt: str):
         handle = field.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=doc.filename(fmt), content_type=DOCUMENT_TYPES[fmt]
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(FileResponse(handle, content_type=DOCUMENT_TYPES[fmt]), doc.filename(fmt))
 
 
 @require_POST

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from konvergensi.wilayah.models import Region
 from konvergensi_core import datadesa
 from konvergensi_core.indicators import CATEGORY_LABEL, category, percent
+from konvergensi_core.io.cells import safe_row, safe_text
 
 from .models import SASARAN_FIELDS, DataSasaran, DataValue, Indicator, ProgramMapping
 
@@ -35,16 +36,16 @@ def template(*, kabkota: Region, periode: str, indicators: list[Indicator], opd_
     ws.title = datadesa.SHEET
     ws["A1"] = f"Data cakupan intervensi per desa – {kabkota.nama}"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"], ws["B2"] = "Kabupaten/Kota", f"{kabkota.kode} {kabkota.nama}"
+    ws["A2"], ws["B2"] = "Kabupaten/Kota", safe_text(f"{kabkota.kode} {kabkota.nama}")
     ws["A3"], ws["B3"] = "Periode", periode
-    ws["A4"], ws["B4"] = "OPD", opd_label
+    ws["A4"], ws["B4"] = "OPD", safe_text(opd_label)
     ws["B3"].fill = PatternFill("solid", fgColor="FFF2CC")
     ws["C3"] = "← tahun (2026) atau semester (2026-S1 / 2026-S2)"
     header = ["Kode Desa", "Desa/Kelurahan", "Kecamatan"]
     col = len(header) + 1
     for ind in indicators:
         span = 1 if ind.is_count else 2
-        cell = ws.cell(datadesa.HEADER_ROW - 1, col, f"{ind.kode} {ind.nama}")
+        cell = ws.cell(datadesa.HEADER_ROW - 1, col, safe_text(f"{ind.kode} {ind.nama}"))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.comment = Comment(
             f"Pembilang: {ind.numerator}\nPenyebut: {ind.denominator or '-'}\nSumber: {ind.opd_sumber}",
@@ -62,7 +63,7 @@ def template(*, kabkota: Region, periode: str, indicators: list[Indicator], opd_
             header.append(f"{ind.kode} Jumlah")
         col += span
     for i, text in enumerate(header, start=1):
-        cell = ws.cell(datadesa.HEADER_ROW, i, text)
+        cell = ws.cell(datadesa.HEADER_ROW, i, safe_text(text))
         cell.font = HEAD
         cell.fill = HEAD_FILL
     ws.row_dimensions[datadesa.HEADER_ROW - 1].height = 60
@@ -73,9 +74,9 @@ def template(*, kabkota: Region, periode: str, indicators: list[Indicator], opd_
     kecamatan = dict(Region.objects.filter(parent=kabkota).values_list("kode", "nama"))
     row = datadesa.HEADER_ROW + 1
     for desa in Region.objects.filter(level="desa", kode__startswith=kabkota.kode + ".").order_by("kode"):
-        ws.cell(row, 1, desa.kode_angka)
-        ws.cell(row, 2, desa.nama)
-        ws.cell(row, 3, kecamatan.get(desa.kode[:8], ""))
+        ws.cell(row, 1, safe_text(desa.kode_angka))
+        ws.cell(row, 2, safe_text(desa.nama))
+        ws.cell(row, 3, safe_text(kecamatan.get(desa.kode[:8], "")))
         for c in (1, 2, 3):
             ws.cell(row, c).fill = LOCKED_FILL
         col = 4
@@ -129,7 +130,9 @@ def template(*, kabkota: Region, periode: str, indicators: list[Indicator], opd_
         cell.font = HEAD
     for ind in indicators:
         defs.append(
-            [ind.kode, ind.nama, ind.definisi, ind.numerator, ind.denominator, ind.satuan, ind.opd_sumber]
+            safe_row(
+                [ind.kode, ind.nama, ind.definisi, ind.numerator, ind.denominator, ind.satuan, ind.opd_sumber]
+            )
         )
     for letter, width in zip("ABCDEFG", (7, 50, 50, 40, 40, 9, 24), strict=True):
         defs.column_dimensions[letter].width = width
@@ -162,7 +165,7 @@ def program_template(*, kabkota: Region, tahun: int, indicators: list[Indicator]
     ws.title = datadesa.PROGRAM_SHEET
     ws["A1"] = f"Pemetaan program per desa – {kabkota.nama}"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"], ws["B2"] = "Kabupaten/Kota", f"{kabkota.kode} {kabkota.nama}"
+    ws["A2"], ws["B2"] = "Kabupaten/Kota", safe_text(f"{kabkota.kode} {kabkota.nama}")
     ws["A3"], ws["B3"] = "Tahun", str(tahun)
     ws["B3"].fill = PatternFill("solid", fgColor="FFF2CC")
     ws["A4"] = (
@@ -171,7 +174,7 @@ def program_template(*, kabkota: Region, tahun: int, indicators: list[Indicator]
     )
     header = ["Kode Desa", "Desa/Kelurahan", "Kecamatan"] + [f"{i.kode} {i.nama}" for i in indicators]
     for col, text in enumerate(header, start=1):
-        cell = ws.cell(datadesa.HEADER_ROW, col, text)
+        cell = ws.cell(datadesa.HEADER_ROW, col, safe_text(text))
         cell.font = HEAD
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -183,15 +186,15 @@ def program_template(*, kabkota: Region, tahun: int, indicators: list[Indicator]
     kecamatan = dict(Region.objects.filter(parent=kabkota).values_list("kode", "nama"))
     row = datadesa.HEADER_ROW + 1
     for desa in Region.objects.filter(level="desa", kode__startswith=kabkota.kode + ".").order_by("kode"):
-        ws.cell(row, 1, desa.kode_angka)
-        ws.cell(row, 2, desa.nama)
-        ws.cell(row, 3, kecamatan.get(desa.kode[:8], ""))
+        ws.cell(row, 1, safe_text(desa.kode_angka))
+        ws.cell(row, 2, safe_text(desa.nama))
+        ws.cell(row, 3, safe_text(kecamatan.get(desa.kode[:8], "")))
         for c in (1, 2, 3):
             ws.cell(row, c).fill = LOCKED_FILL
         for col, ind in enumerate(indicators, start=4):
             p = stored.get((desa.kode, ind.pk))
             if p is not None:
-                ws.cell(row, col, funding_text(p.ada, p.sumber))
+                ws.cell(row, col, safe_text(funding_text(p.ada, p.sumber)))
         row += 1
     ws.freeze_panes = ws.cell(datadesa.HEADER_ROW + 1, 4)
     for letter, width in (("A", 13), ("B", 26), ("C", 18)):
@@ -305,9 +308,9 @@ def export_xlsx(sheets: list[tuple[str, list[str], object]]) -> bytes:
     wb = Workbook(write_only=True)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title)
-        ws.append(header)
+        ws.append(safe_row(header))
         for row in rows:
-            ws.append(row)
+            ws.append(safe_row(row))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -316,8 +319,8 @@ def export_xlsx(sheets: list[tuple[str, list[str], object]]) -> bytes:
 def export_csv(header: list[str], rows) -> str:
     buffer = io.StringIO()
     out = csv.writer(buffer)
-    out.writerow(header)
-    out.writerows(rows)
+    out.writerow(safe_row(header))
+    out.writerows(safe_row(row) for row in rows)
     return buffer.getvalue()
 
 
@@ -330,7 +333,7 @@ def problems_xlsx(problems: list[datadesa.Problem]) -> bytes:
     for cell in ws[1]:
         cell.font = HEAD
     for p in problems:
-        ws.append([p.sheet, p.row, p.column, p.value, p.message])
+        ws.append(safe_row([p.sheet, p.row, p.column, p.value, p.message]))
     ws.column_dimensions["E"].width = 90
     buffer = io.BytesIO()
     wb.save(buffer)

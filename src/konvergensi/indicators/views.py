@@ -2,20 +2,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.jobs import services as job_services
-from konvergensi.web import district_or_404, flash_errors, int_from, tahun_from
+from konvergensi.web import attachment, district_or_404, flash_errors, int_from, tahun_from
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
-from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
 from konvergensi_core.indicators import CATEGORY_LABEL
+from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
 
 from . import excel, selectors, services
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     ProgramMapping,
 )
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BACKGROUND_CELLS = 5000  # commits larger than this run in the background with a progress bar
 
 
@@ -383,12 +385,7 @@ def template_download(request, kode: str):
         kabkota=kab, periode=periode, indicators=indicators, opd_label=str(opd) if opd else "Semua OPD"
     )
     name = f"templat-cakupan-{kab.kode_angka}-{periode}-{_set(request)}{'-' + opd.singkatan.lower() if opd else ''}.xlsx"
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(content, name, XLSX)
 
 
 @require_http_methods(["GET", "POST"])
@@ -433,6 +430,7 @@ def _check(request, staged: DataUpload):
         )
 
 
+@never_cache
 @login_required_scope
 def upload_preview(request, pk):
     staged = _staged(request, pk)
@@ -456,17 +454,12 @@ def upload_preview(request, pk):
     )
 
 
+@never_cache
 @login_required_scope
 def upload_problems(request, pk):
     staged = _staged(request, pk)
     result = _check(request, staged)
-    response = HttpResponse(
-        excel.problems_xlsx(result.parsed.problems),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="masalah-unggahan.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(excel.problems_xlsx(result.parsed.problems), "masalah-unggahan.xlsx", XLSX)
 
 
 @require_POST
@@ -547,19 +540,14 @@ def export(request, kode: str, fmt: str):
     name = f"data-desa-{kab.kode_angka}-{periode}"
     if fmt == "xlsx":
         content = excel.export_xlsx([(title, header, rows()) for title, header, rows in tables.values()])
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    else:
-        what = request.GET.get("data", "cakupan")
-        if what not in tables:
-            raise Http404
-        _title, header, rows = tables[what]
-        response = HttpResponse(excel.export_csv(header, rows()), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{what}-{kab.kode_angka}-{periode}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return attachment(content, f"{name}.xlsx", XLSX)
+    what = request.GET.get("data", "cakupan")
+    if what not in tables:
+        raise Http404
+    _title, header, rows = tables[what]
+    return attachment(
+        excel.export_csv(header, rows()), f"{what}-{kab.kode_angka}-{periode}.csv", "text/csv; charset=utf-8"
+    )
 
 
 @login_required_scope
@@ -706,12 +694,8 @@ def program_template(request, kode: str):
     if not indicators or services.allowed_indicators(request.scope, kab.kode) == set():
         raise PermissionDenied
     tahun = tahun_from(request.GET.get("tahun"))
-    response = HttpResponse(
+    return attachment(
         excel.program_template(kabkota=kab, tahun=tahun, indicators=indicators),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"templat-program-{kab.kode_angka}-{tahun}-{_set(request)}.xlsx",
+        XLSX,
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="templat-program-{kab.kode_angka}-{tahun}-{_set(request)}.xlsx"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response

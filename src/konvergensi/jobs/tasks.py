@@ -14,6 +14,7 @@ from konvergensi.accounts.scope import scope_for_user
 from konvergensi.aksi import selectors as aksi_selectors
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aksi import AKSI
+from konvergensi_core.io.cells import safe_row
 
 from . import services
 from .models import Job
@@ -68,21 +69,23 @@ def _export_pantau(job: Job) -> str:
         "Diverifikasi",
         "Terlambat",
     ]
-    ws.append(header)
+    ws.append(safe_row(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, provinsi in enumerate(provinces, start=1):
         for row in aksi_selectors.province_rows(scope=scope, provinsi=provinsi, tahun=tahun, today=today):
             ws.append(
-                [
-                    row.region.kode,
-                    row.region.nama,
-                    provinsi.nama,
-                    *[STATUS_LABEL[s] for s in row.statuses],
-                    row.progress.percent,
-                    row.progress.verified,
-                    row.progress.overdue,
-                ]
+                safe_row(
+                    [
+                        row.region.kode,
+                        row.region.nama,
+                        provinsi.nama,
+                        *[STATUS_LABEL[s] for s in row.statuses],
+                        row.progress.percent,
+                        row.progress.verified,
+                        row.progress.overdue,
+                    ]
+                )
             )
             for col, status in enumerate(row.statuses, start=4):
                 if status in STATUS_FILL:

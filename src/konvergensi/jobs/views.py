@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from konvergensi.accounts.permissions import Permission, login_required_scope, require
-from konvergensi.web import region_or_404, tahun_from
+from konvergensi.web import attachment, region_or_404, tahun_from
 
 from . import services
 from .models import Job
@@ -50,6 +50,4 @@ def job_download(request, pk):
     job = _job_or_404(request, pk)
     if not job.result_file:
         raise Http404
-    response = FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(FileResponse(job.result_file.open("rb"), as_attachment=True), job.result_name)

@@ -466,10 +466,13 @@ def _csv_pct(value: float | None) -> str:
 
 
 def publication_csv(data: dict) -> str:
-    """The aggregates as CSV: counts, or "< 5" / "—" where suppressed; percentages with a point."""
+    """The aggregates as CSV: counts, or "< 5" / "—" where suppressed; percentages with a point.
+    Every field through ``safe_row`` (a region name is never read as a formula)."""
+    from konvergensi_core.io.cells import safe_row
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(safe_row(CSV_COLUMNS))
     for row in [data["district"], *data["kecamatan"], *data["desa"]]:
         line = [row["level"], row["kode"], row["nama"], row["parent"] or "", _csv_count(row, "measured")]
         for m in RATES:
@@ -477,7 +480,7 @@ def publication_csv(data: dict) -> str:
                      _csv_pct(row[f"{m}_ci_high"])]  # fmt: skip
         line += [row.get("balita") if row.get("balita") is not None else "",
                  row["coverage"] if row.get("coverage") is not None else ""]  # fmt: skip
-        writer.writerow(line)
+        writer.writerow(safe_row(line))
     return buffer.getvalue()
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
-from konvergensi.web import flash_errors, region_or_404
+from konvergensi.web import attachment, flash_errors, region_or_404
 
 from . import publication, selectors
 from .models import Publication
@@ -148,15 +148,19 @@ def public_pdf(request, kode: str, pk: int):
     pub = _publication(_kabkota(kode).kode, pk)
     if not pub.pdf:
         raise Http404
-    return FileResponse(pub.pdf.open("rb"), content_type="application/pdf", filename=_filename(pub, "pdf"))
+    response = FileResponse(pub.pdf.open("rb"), content_type="application/pdf")
+    return attachment(response, _filename(pub, "pdf"), inline=True, no_store=False)
 
 
 @require_GET
 def public_csv(request, kode: str, pk: int):
     pub = _publication(_kabkota(kode).kode, pk)
-    response = HttpResponse(publication.publication_csv(pub.data), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(pub, "csv")}"'
-    return response
+    return attachment(
+        publication.publication_csv(pub.data),
+        _filename(pub, "csv"),
+        "text/csv; charset=utf-8",
+        no_store=False,
+    )
 
 
 @require_GET

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from ..ansit.categories import CATEGORY_LABEL, PREVALENCE_LABEL, Category, PrevalenceCategory
 from ..ansit.matrix import PrioritisationMatrix
+from .cells import safe_row, safe_text
 
 SHEET = "Matriks Prioritisasi"
 COVERAGE_FILL = {
@@ -68,7 +69,7 @@ def write_matrix_xlsx(
     headers = fixed + list(matrix.indicators) + tail
     header_font = Font(bold=True, color="FFFFFF")
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=col, value=text)
+        cell = ws.cell(row=1, column=col, value=safe_text(text))
         cell.font = header_font
         cell.fill = _fill(HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -82,7 +83,7 @@ def write_matrix_xlsx(
             row.prevalence,
             row.prevalence_category.label if row.prevalence_category else "Tidak ada data",
         ]
-        for col, value in enumerate(values, start=1):
+        for col, value in enumerate(safe_row(values), start=1):
             ws.cell(row=r, column=col, value=value).border = BORDER
         prevalence_cells = (ws.cell(row=r, column=prevalence_col), ws.cell(row=r, column=prevalence_col + 1))
         color = PREVALENCE_FILL[row.prevalence_category] if row.prevalence_category else NO_DATA_FILL
@@ -144,11 +145,11 @@ def write_matrix_xlsx(
     for cell in info[1]:
         cell.font = Font(bold=True)
     for code in matrix.indicators:
-        info.append([code, matrix.indicator_labels.get(code, code)])
+        info.append(safe_row([code, matrix.indicator_labels.get(code, code)]))
     info.column_dimensions["A"].width = 10
     info.column_dimensions["B"].width = 70
     if title:
-        wb.properties.title = title
+        wb.properties.title = title  # a document property, never a cell
     wb.save(target)
 
 
