@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from konvergensi.accounts.models import AuditEvent, Membership
 from tests.conftest import DESA, KAB, PASSWORD, PDF_BYTES
+from tests.fingerprint import assert_unchanged, fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +239,10 @@ def test_garbage_input_never_gives_a_server_error(world):
         (reverse("wilayah:opd-create", args=[KAB]), {}),
         (reverse("jobs:export-pantau"), {"kode": "99", "tahun": "x"}),
     ]:
-        assert c.post(url, data).status_code in (302, 403, 404), url
+        before = fingerprint()
+        response = c.post(url, data)
+        assert response.status_code in (302, 403, 404), url
+        assert_unchanged(before, fingerprint(), f"POST {url} {data}")  # refused or sent back: nothing stored
     for url in [
         "/pantau/kabkota/xx/",
         "/pantau/kabkota/32.11/?tahun=abc",
@@ -316,3 +320,14 @@ def test_operator_registers_a_puskesmas_with_its_service_area(world):
         follow=True,
     )
     assert "Kode puskesmas sudah terdaftar" in r.content.decode()
+
+
+def test_an_evidence_file_name_cannot_add_to_the_download_header(world):
+    from konvergensi.aksi.models import Evidence
+
+    Evidence.objects.filter(pk=world.evidence.pk).update(original_name='sk"; filename="x.exe;\r\nX-A: 1.pdf')
+    r = client_for(world, "operator").get(reverse("aksi:evidence-download", args=[world.evidence.pk]))
+    disposition = r["Content-Disposition"]
+    assert r.status_code == 200 and disposition.startswith("attachment; ")
+    assert disposition.count("filename=") == 1 and '"x.exe' not in disposition and "\n" not in disposition
+    assert not any(k.lower() == "x-a" for k in r.headers)

@@ -18,7 +18,7 @@ from konvergensi.accounts.permissions import (
     login_required_scope,
     require,
 )
-from konvergensi.web import flash_errors, region_or_404, tahun_from
+from konvergensi.web import attachment, flash_errors, region_or_404, tahun_from
 from konvergensi.wilayah import selectors as wilayah_selectors
 from konvergensi.wilayah.models import Level
 from konvergensi_core import aksi as rules
@@ -294,14 +294,8 @@ def evidence_download(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # The uploader's file name, made safe by the one attachment helper (no quotes, CR/LF or ';').
+    return attachment(FileResponse(handle, content_type=evidence.content_type), evidence.original_name)
 
 
 @require_POST
