@@ -40,13 +40,19 @@ def messy_frame(rows) -> pl.DataFrame:
     )
 
 
-def check(out: pl.DataFrame, expected):
+def check(out: pl.DataFrame, expected, rows):
+    """Every input row is in the output, once, and its z-scores are WHO's: an empty or header-only output,
+    a missing row or a column of blanks fails."""
+    assert sorted(str(n) for n in out["No"]) == sorted(r["id"] for r in rows), "not every input row came out"
+    computed = 0
     for row in out.iter_rows(named=True):
         e = expected[str(row["No"])]
         for z in ("zlen", "zwei", "zwfl", "zbmi"):
             want = None if e[z] == "NA" else float(e[z])
             got = row[z]
             assert (got is None and want is None) or float(got) == want, (row["No"], z, got, want)
+            computed += got is not None
+    assert computed > 0, "no z-score was computed"
 
 
 def test_csv_in_csv_out_with_rounding_and_a_json_summary(tmp_path, golden_rows):
@@ -57,7 +63,7 @@ def test_csv_in_csv_out_with_rounding_and_a_json_summary(tmp_path, golden_rows):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["rows"] == 50 and summary["computed"] == 50 and summary["problems"] == {}
-    check(pl.read_csv(tmp_path / "hasil.csv", infer_schema=False), expected)
+    check(pl.read_csv(tmp_path / "hasil.csv", infer_schema=False), expected, rows)
 
 
 def test_xlsx_in_parquet_out(tmp_path, golden_rows):
@@ -72,7 +78,7 @@ def test_xlsx_in_parquet_out(tmp_path, golden_rows):
     result = run("zscore", str(tmp_path / "ukur.xlsx"), "-o", str(tmp_path / "hasil.parquet"), "--round", "2")
     assert result.returncode == 0, result.stderr
     assert "50 baris, 50 dihitung" in result.stdout
-    check(pl.read_parquet(tmp_path / "hasil.parquet"), expected)
+    check(pl.read_parquet(tmp_path / "hasil.parquet"), expected, rows)
 
 
 def test_parquet_in_xlsx_out_with_a_column_map(tmp_path, golden_rows):
@@ -92,7 +98,7 @@ def test_parquet_in_xlsx_out_with_a_column_map(tmp_path, golden_rows):
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(tmp_path / "hasil.xlsx", read_only=True).active
     values = list(sheet.iter_rows(values_only=True))
-    check(pl.DataFrame(values[1:], schema=list(values[0]), orient="row"), expected)
+    check(pl.DataFrame(values[1:], schema=list(values[0]), orient="row"), expected, rows)
 
 
 def test_months_and_unrounded_values(tmp_path):
