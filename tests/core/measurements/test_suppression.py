@@ -96,19 +96,33 @@ def test_zero_cases_are_shown_because_there_is_nobody_to_protect():
     assert out.filter(pl.col("kode") == "32.11.01.2001").item(0, "stunted_display") == "0"
 
 
-def test_a_lone_suppressed_child_gets_its_next_smallest_sibling_suppressed():
-    data = table(
-        {
-            "32.11.01.2001": counts(40, 3),
-            "32.11.01.2002": counts(50, 12),
-            "32.11.01.2003": counts(45, 7),
-            "32.11.01.2004": counts(30, 0),
-        }
-    )
-    out = suppress(data).filter(pl.col("kode").str.len_chars() == 13).sort("kode")
-    # 3 is "< 5"; the smallest positive published sibling is 7 (0 protects nothing)
-    assert out.get_column("stunted_display").to_list() == [LESS_THAN_5, "12", HIDDEN, "0"]
-    assert subtraction_attack(suppress(data), "stunted") == {}
+def test_a_lone_suppressed_child_gets_a_sibling_suppressed_chosen_without_looking_at_its_size():
+    """Issue 11: the complement was the smallest positive sibling, so "—" ≤ every shown sibling, and
+    beside a "< 5" that pinned both. Now it is the first positive sibling in a public order that
+    does not depend on the counts: swapping two siblings' counts hides the same unit."""
+
+    def published(a: int, b: int) -> list[str]:
+        data = table(
+            {
+                "32.11.01.2001": counts(40, 3),
+                "32.11.01.2002": counts(50, a),
+                "32.11.01.2003": counts(45, b),
+                "32.11.01.2004": counts(30, 0),
+                "32.11.01.2005": counts(60, 30),
+            }
+        )
+        out = suppress(data)
+        assert subtraction_attack(out, "stunted") == {} and recoverable(out).height == 0
+        return (
+            out.filter(pl.col("kode").str.len_chars() == 13)
+            .sort("kode")
+            .get_column("stunted_display")
+            .to_list()
+        )
+
+    first, swapped = published(12, 7), published(7, 12)
+    assert [d == HIDDEN for d in first] == [d == HIDDEN for d in swapped]
+    assert first[0] == LESS_THAN_5 and first.count(HIDDEN) == 1 and first[3] == "0"  # a 0 protects nothing
 
 
 def test_a_suppressed_only_child_takes_its_parent_with_it():
@@ -264,4 +278,31 @@ def test_a_district_of_small_kecamatan_keeps_its_own_total():
     assert (
         district["stunted_display"] == f"{int(stunted.sum())}" and district["stunted_prevalence"] is not None
     )
+    assert recoverable(out).height == 0
+
+
+def test_a_pinned_pair_of_small_counts_costs_one_more_hidden_cell_and_keeps_its_bounds():
+    """1 + 1 = 47 − 20 − 25: both "< 5" are pinned. One more hidden sibling is enough; the audit
+    judges again after each fix (it used to fix every pinned cell of the first pass, hiding extra
+    cells that are a tell of their own) and never turns a "< 5" into "—" (which would make every
+    "—" possibly 1–4, and the rule "—" is 0 or ≥ 5 a lie the intruder could not rely on)."""
+    data = table(
+        {
+            "32.11.01.2001": counts(40, 1),
+            "32.11.01.2002": counts(45, 1),
+            "32.11.01.2003": counts(60, 20),
+            "32.11.01.2004": counts(70, 25),
+            "32.11.02.2001": counts(50, 12),
+            "32.11.02.2002": counts(55, 14),
+        }
+    )
+    out = suppress(data)
+    desa = out.filter(pl.col("kode").str.starts_with("32.11.01.")).sort("kode")
+    shown = desa.get_column("stunted_display").to_list()
+    assert shown[:2] == [LESS_THAN_5, LESS_THAN_5] and sorted(shown[2:]) in (["20", HIDDEN], ["25", HIDDEN])
+    assert out.filter(pl.col("kode").str.len_chars() < 13).get_column("stunted_display").to_list() == [
+        "73",
+        "47",
+        "26",
+    ]
     assert recoverable(out).height == 0
