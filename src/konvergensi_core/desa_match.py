@@ -6,17 +6,21 @@ pairs — a few hundred at most, so plain Python per pair is fine — are matche
 
 1. **code**: the desa column holds a code (``3211012001`` or ``32.11.01.2001``) → that desa if it is
    in the district, else ``unknown``;
-2. **remembered**: a choice the user made before for the same (kecamatan, desa) names;
-3. the **kecamatan** is found by name (exact, then spelling variant, then similarity with a clear
-   winner); within it the desa is **exact** (same normalised name), a **variant** (same spelling key)
-   or **fuzzy** (difflib ratio of the spelling keys ≥ ``cutoff`` = 0.85 and at least ``margin`` = 0.05
+2. the **kecamatan** is found by name (exact, then spelling variant, then similarity with a clear
+   winner); one desa of it with the same normalised name (**exact**) or spelling key (**variant**)
+   → ``matched``; without a recognised kecamatan, one such desa in the whole district (**district**);
+3. **remembered**: a choice the user made before for the same (kecamatan, desa) names — only for a
+   name that did not match exactly in step 2, so that a remembered answer never moves a desa the
+   official list names exactly;
+4. within the kecamatan, several desa of the same name → ``ambiguous``; else the desa is
+   **fuzzy** (difflib ratio of the spelling keys ≥ ``cutoff`` = 0.85 and at least ``margin`` = 0.05
    above the runner-up) → ``matched``; several names within the margin, or the best between
    ``suggest`` = 0.75 and the cutoff → ``ambiguous`` with the candidates (the app asks once and
    remembers the answer);
-4. otherwise the desa name is looked up in the **whole district**: one exact/variant match → ``matched``
+5. otherwise the desa name is looked up in the **whole district**: one exact/variant match → ``matched``
    when the kecamatan name was not recognised (method ``district``), ``ambiguous`` when it was (the
    desa is in another kecamatan than the file says: the user confirms); close names → ``ambiguous``;
-5. nothing → ``unknown``.
+6. nothing → ``unknown``.
 
 Normalisation (:func:`normalise_name`): lower case, accents dropped, punctuation → space, the words
 "desa", "ds", "kel", "kelurahan" (and for kecamatan "kec", "kecamatan", "distrik") dropped, roman
@@ -239,16 +243,10 @@ def match_desa(
             else:
                 row["message"] = f"Kode desa {code} tidak ada di kabupaten/kota ini"
             continue
-        choice = remembered.get(remember_key(kec_text, desa_text))
-        if choice is not None:
-            try:
-                choice = kode_rules.normalise(choice)
-            except kode_rules.InvalidKode:
-                choice = None
-            if choice in by_kode:
-                matched(by_kode[str(choice)], "remembered", 1.0)
-                continue
         norm, key = normalise_name(text), spelling_key(text)
+        # An exact official name (or its old spelling) always wins: a remembered answer never
+        # moves a desa the official list names exactly (issue 11).
+        same_name: list[_Desa] = []
         if kec_kode is not None:
             pool = by_kec[kec_kode]
             for method, hits in (
@@ -259,11 +257,29 @@ def match_desa(
                     matched(hits[0], method, 1.0)
                     break
                 if len(hits) > 1:
-                    ambiguous(
-                        [(1.0, d) for d in hits], "Beberapa desa bernama sama di kecamatan ini: pilih satu"
-                    )
+                    same_name = hits
                     break
-            if row["status"] != "unknown":
+        else:
+            hits = district_norm.get(norm) or district_key.get(key) or []
+            if len(hits) == 1:
+                matched(hits[0], "district", 1.0)
+        if row["status"] == "matched":
+            continue
+        # A remembered answer resolves only what did not match exactly.
+        choice = remembered.get(remember_key(kec_text, desa_text))
+        if choice is not None:
+            try:
+                choice = kode_rules.normalise(choice)
+            except kode_rules.InvalidKode:
+                choice = None
+            if choice in by_kode:
+                matched(by_kode[str(choice)], "remembered", 1.0)
+                continue
+        if kec_kode is not None:
+            if same_name:
+                ambiguous(
+                    [(1.0, d) for d in same_name], "Beberapa desa bernama sama di kecamatan ini: pilih satu"
+                )
                 continue
             scored = _ratio(key, ((d.key, d) for d in pool), suggest)
             if not scored and len(key) >= 4:

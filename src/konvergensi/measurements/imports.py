@@ -30,11 +30,12 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from konvergensi.accounts.models import Role
-from konvergensi.accounts.permissions import Permission, require
+from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import Puskesmas, Region
@@ -94,6 +95,7 @@ class CheckResult:
         default_factory=dict
     )  # rows, add, replace, unchanged, reject, errors, warnings
     ambiguous: list[dict] = field(default_factory=list)  # desa names the user must choose for
+    aliases: dict[str, int] = field(default_factory=dict)  # remembered name (pk) → children it placed
     unknown_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> header
 
@@ -130,8 +132,19 @@ def _official(kabkota: str) -> pl.DataFrame:
     )
 
 
-def _remembered(kabkota: str) -> dict[tuple[str, str], str]:
-    return {(a.kecamatan_key, a.desa_key): a.desa_id for a in DesaAlias.objects.filter(kabkota_id=kabkota)}
+def _remembered(kabkota: str, scope: Scope) -> dict[tuple[str, str], DesaAlias]:
+    """The remembered desa names that hold for an import by ``scope``: the district's answers, and
+    for a puskesmas also its own (which win for its files). A puskesmas's answer never holds for
+    the district's or another puskesmas's imports (issue 11)."""
+    aliases = DesaAlias.objects.filter(kabkota_id=kabkota, puskesmas__isnull=True)
+    if scope.role == Role.PUSKESMAS and scope.puskesmas_id:
+        aliases = DesaAlias.objects.filter(kabkota_id=kabkota).filter(
+            Q(puskesmas__isnull=True) | Q(puskesmas_id=scope.puskesmas_id)
+        )
+    out: dict[tuple[str, str], DesaAlias] = {}
+    for alias in aliases.order_by(F("puskesmas_id").asc(nulls_first=True), "pk"):
+        out[(alias.kecamatan_key, alias.desa_key)] = alias  # the puskesmas's own last: it wins
+    return out
 
 
 def _puskesmas_of(kabkota: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -244,9 +257,28 @@ def import_check(
 
     # Desa: every distinct name of the file at once.
     official = _official(kabkota)
+    remembered = _remembered(kabkota, scope)
     matches = desa_match.match_desa(
-        official, pl.concat(pairs).unique(maintain_order=True), _remembered(kabkota)
+        official,
+        pl.concat(pairs).unique(maintain_order=True),
+        {key: alias.desa_id for key, alias in remembered.items()},
     )
+    # Which remembered name placed which (kecamatan, desa) of the file: counted for the district's
+    # list of remembered names.
+    by_alias = pl.DataFrame(
+        [
+            (
+                r["kecamatan"],
+                r["desa"],
+                r["kode"],
+                remembered[desa_match.remember_key(r["kecamatan"], r["desa"])].pk,
+            )
+            for r in matches.filter(pl.col("method") == "remembered").iter_rows(named=True)
+        ],
+        schema={"kecamatan": pl.String, "desa": pl.String, "desa_kode": pl.String, "alias": pl.Int64},
+        orient="row",
+    )
+    placed: dict[str, int] = {}
     lookup = matches.select(
         pl.col("kecamatan").alias("__kec"), pl.col("desa").alias("__desa"),
         pl.col("kode").alias("__kode"), pl.col("status").alias("__status"),
@@ -275,6 +307,15 @@ def import_check(
     for part in _parts(workdir, "keyed"):
         rows = pl.read_parquet(part).with_columns(duplicate=pl.col("row").is_in(duplicate_rows))
         rows = rows.with_columns(accepted=pl.col("accepted") & ~pl.col("duplicate"))
+        if by_alias.height:
+            # ``desa_kode`` is now the official desa the row was given; the file's name is in ``desa``.
+            used = (
+                rows.filter(pl.col("accepted"))
+                .select(pl.col("kecamatan", "desa", "desa_kode").cast(pl.String))
+                .join(by_alias, on=["kecamatan", "desa", "desa_kode"], nulls_equal=True)
+            )
+            for alias_pk, n in used.get_column("alias").value_counts().iter_rows():
+                placed[str(alias_pk)] = placed.get(str(alias_pk), 0) + n
         actions = duplicates.import_actions(rows, stored)
         for action, n in actions.get_column("action").value_counts().iter_rows():
             count[action] = count.get(action, 0) + n
@@ -315,6 +356,7 @@ def import_check(
             "duplicates": len(duplicate_rows.explode().drop_nulls()),
         },
         ambiguous=ambiguous,
+        aliases=placed,
         unknown_columns=unknown,
         columns=columns.fields,
     )  # fmt: skip
@@ -408,25 +450,129 @@ def _stored(round_id: int, *, with_ids: bool = False) -> pl.DataFrame:
     return frame.with_columns(posyandu=pl.when(pl.col("posyandu") != "").then(pl.col("posyandu")))
 
 
+def desa_answers(
+    *, imp: MeasurementImport, scope: Scope, answers: list[tuple[str | None, str, str]], by
+) -> list[DesaAlias]:
+    """Remember the answers ``[(kecamatan, desa as written, official desa kode)]`` to the desa
+    questions of an import's last check: all of them, or none (issue 11).
+
+    Refused with a ValidationError, nothing stored: an answer to a (kecamatan, desa) pair the check
+    did not ask about; a desa that was not one of the candidates offered for it; a desa outside the
+    answerer's area (a puskesmas: its service area; the district operator and health office: the
+    district). An answer of a puskesmas holds for that puskesmas's imports only; one of the
+    district for every import of the district (:func:`_remembered`)."""
+    kabkota = imp.round.kabkota_id
+    require(scope, Permission.MEASUREMENT_IMPORT, kabkota)
+    if by is not None and imp.created_by_id != getattr(by, "pk", None):
+        raise PermissionDenied
+    if imp.status != ImportStatus.CHECKED:
+        raise ValidationError(
+            _("Impor ini tidak sedang menunggu pilihan desa; tidak ada pilihan yang disimpan.")
+        )
+    asked = {
+        desa_match.remember_key(q.get("kecamatan"), q.get("desa")): {
+            c.get("kode") for c in q.get("candidates") or []
+        }
+        for q in (imp.summary or {}).get("ambiguous", [])
+    }
+    puskesmas_id = scope.puskesmas_id if scope.role == Role.PUSKESMAS else None
+    plan: dict[tuple[str, str], Region] = {}
+    for kecamatan, desa, kode in answers:
+        key = desa_match.remember_key(kecamatan, desa)
+        if key not in asked or not key[1]:
+            raise ValidationError(
+                _(
+                    "Ada jawaban untuk nama desa yang tidak ditanyakan pada pemeriksaan ini; tidak ada pilihan yang disimpan."
+                )
+            )
+        if kode not in asked[key]:
+            raise ValidationError(
+                _(
+                    "Desa yang dipilih bukan salah satu pilihan untuk nama itu; tidak ada pilihan yang disimpan."
+                )
+            )
+        target = Region.objects.filter(kode=kode, level="desa", kode__startswith=kabkota + ".").first()
+        if target is None:
+            raise ValidationError(_("Desa yang dipilih tidak ada di kabupaten/kota ini."))
+        if not scope.covers(target.kode, "region") or (scope.role == Role.PUSKESMAS and not puskesmas_id):
+            raise ValidationError(
+                _("Desa %(desa)s di luar wilayah Anda; hanya dinas kesehatan atau operator kabupaten/kota "
+                  "yang dapat memilihnya. Tidak ada pilihan yang disimpan.") % {"desa": target.nama}
+            )  # fmt: skip
+        plan[key] = target
+    stored = []
+    with transaction.atomic():
+        for (kec_key, desa_key), target in plan.items():
+            alias, _created = DesaAlias.objects.update_or_create(
+                kabkota_id=kabkota,
+                puskesmas_id=puskesmas_id,
+                kecamatan_key=kec_key,
+                desa_key=desa_key,
+                defaults={"desa": target, "created_by": by},
+            )
+            audit(by=by, action="measurement.desa_alias", target=alias, region_kode=kabkota,
+                  data={"desa": target.kode, "puskesmas": puskesmas_id})  # fmt: skip
+            stored.append(alias)
+    return stored
+
+
 def desa_choose(
     *, imp: MeasurementImport, scope: Scope, kecamatan: str | None, desa: str, kode: str, by
 ) -> DesaAlias:
-    """Remember which official desa an ambiguous name of the district's files means."""
-    kabkota = imp.round.kabkota_id
-    require(scope, Permission.MEASUREMENT_IMPORT, kabkota)
-    target = Region.objects.filter(kode=kode, level="desa", kode__startswith=kabkota + ".").first()
-    if target is None:
-        raise ValidationError(_("Desa yang dipilih tidak ada di kabupaten/kota ini."))
-    kec_key, desa_key = desa_match.remember_key(kecamatan, desa)
-    alias, _created = DesaAlias.objects.update_or_create(
-        kabkota_id=kabkota,
-        kecamatan_key=kec_key,
-        desa_key=desa_key,
-        defaults={"desa": target, "created_by": by},
-    )
-    audit(by=by, action="measurement.desa_alias", target=alias, region_kode=kabkota,
-          data={"desa": target.kode})  # fmt: skip
+    """Remember which official desa one ambiguous name of the import's check means."""
+    return desa_answers(imp=imp, scope=scope, answers=[(kecamatan, desa, kode)], by=by)[0]
+
+
+def desa_alias_revoke(*, scope: Scope, kabkota: Region, pk, by) -> DesaAlias | None:
+    """Forget a remembered desa name of the district (the operator or the health office). Later
+    imports ask again; children already stored stay where they are."""
+    require_alias_manage(scope, kabkota.kode)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    alias = DesaAlias.objects.filter(pk=pk, kabkota=kabkota).first()
+    if alias is None:
+        return None
+    data = {"kecamatan": alias.kecamatan_key, "nama": alias.desa_key, "desa": alias.desa_id,
+            "puskesmas": alias.puskesmas_id, "answered_by": alias.created_by_id}  # fmt: skip
+    audit(by=by, action="measurement.desa_alias_revoke", target=alias, region_kode=kabkota.kode, data=data)
+    alias.delete()
     return alias
+
+
+def may_manage_aliases(scope: Scope, kabkota: str) -> bool:
+    """The district's remembered desa names are seen and revoked by its operator and health office."""
+    return has_permission(scope, Permission.MEASUREMENT_IMPORT, kabkota) and scope.role in (
+        Role.OPERATOR,
+        Role.OPD,
+    )
+
+
+def require_alias_manage(scope: Scope, kabkota: str) -> None:
+    if not may_manage_aliases(scope, kabkota):
+        raise PermissionDenied
+
+
+def desa_aliases(kabkota: Region) -> list[dict]:
+    """The district's remembered desa names with who answered, when, and how many children of the
+    committed imports each placed."""
+    placed: dict[str, int] = {}
+    for summary in MeasurementImport.objects.filter(
+        round__kabkota=kabkota, status=ImportStatus.COMMITTED
+    ).values_list("summary", flat=True):
+        for pk, n in ((summary or {}).get("aliases") or {}).items():
+            placed[pk] = placed.get(pk, 0) + int(n)
+    rows = (
+        DesaAlias.objects.filter(kabkota=kabkota)
+        .select_related("desa", "puskesmas", "created_by")
+        .order_by("kecamatan_key", "desa_key", "puskesmas_id")
+    )
+    kecamatan = dict(Region.objects.filter(parent=kabkota).values_list("kode", "nama"))
+    return [
+        {"alias": a, "kecamatan": kecamatan.get(a.desa_id[:8], ""), "placed": placed.get(str(a.pk), 0)}
+        for a in rows
+    ]
 
 
 def mapping_save(*, scope: Scope, kabkota: Region, mapping: dict[str, str | None], by) -> ColumnMapping:
@@ -673,6 +819,7 @@ def check_and_keep(
         "ok": result.ok,
         "counts": counts,
         "ambiguous": result.ambiguous,
+        "aliases": result.aliases,
         "columns": result.columns,
         "unknown_columns": result.unknown_columns,
         "file_problems": result.file_problems,
@@ -698,6 +845,8 @@ def problems_xlsx(imp: MeasurementImport) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from konvergensi_core.io.cells import safe_row
+
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = "Masalah"
@@ -705,10 +854,10 @@ def problems_xlsx(imp: MeasurementImport) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for p in problems_of(imp):
-        ws.append([p["row"], p["column"], p["value"], p["message"],
-                   "galat" if p["severity"] == "error" else "peringatan", "ya" if p["reject"] else "tidak"])  # fmt: skip
+        ws.append(safe_row([p["row"], p["column"], p["value"], p["message"],
+                   "galat" if p["severity"] == "error" else "peringatan", "ya" if p["reject"] else "tidak"]))  # fmt: skip
     for m in (imp.summary or {}).get("file_problems", []):
-        ws.append([None, "", "", m, "galat", "semua"])
+        ws.append(safe_row([None, "", "", m, "galat", "semua"]))
     ws.column_dimensions["D"].width = 90
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -233,12 +233,20 @@ class MeasurementImport(models.Model):
 
 
 class DesaAlias(models.Model):
-    """A desa name as a district's files write it, and the official desa it means (asked once)."""
+    """A desa name as a district's files write it, and the official desa it means (asked once).
+
+    Who answered decides where the answer holds (issue 11): an answer of the district (operator,
+    health office: ``puskesmas`` empty) holds for every import of the district; an answer of a
+    puskesmas, always a desa of its service area, only for the imports of that puskesmas. The
+    district sees every remembered name and may revoke it (*Pengukuran › Nama desa diingat*)."""
 
     kabkota = models.ForeignKey("wilayah.Region", on_delete=models.CASCADE, related_name="+")
     kecamatan_key = models.CharField(max_length=120)
     desa_key = models.CharField(max_length=120)
     desa = models.ForeignKey("wilayah.Region", on_delete=models.CASCADE, related_name="+")
+    puskesmas = models.ForeignKey(
+        "wilayah.Puskesmas", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # the puskesmas whose imports it serves; empty: the whole district
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -247,7 +255,14 @@ class DesaAlias(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kabkota", "kecamatan_key", "desa_key"], name="desa_alias_unique"
+                fields=["kabkota", "kecamatan_key", "desa_key"],
+                condition=models.Q(puskesmas__isnull=True),
+                name="desa_alias_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kabkota", "puskesmas", "kecamatan_key", "desa_key"],
+                condition=models.Q(puskesmas__isnull=False),
+                name="desa_alias_unique_per_puskesmas",
             ),
         ]
 

@@ -6,6 +6,7 @@ app_name = "measurements"
 urlpatterns = [
     path("pengukuran/<str:kode>/", views.rounds, name="rounds"),
     path("pengukuran/<str:kode>/kolom/", views.mapping, name="mapping"),
+    path("pengukuran/<str:kode>/nama-desa/", views.desa_aliases, name="desa-aliases"),
     path("pengukuran/putaran/<int:pk>/", views.round_detail, name="round"),
     path("pengukuran/putaran/<int:pk>/impor/", views.import_upload, name="import"),
     path("pengukuran/putaran/<int:pk>/anak/", views.children, name="children"),

@@ -8,17 +8,18 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.jobs import services as job_services
-from konvergensi.web import district_or_404, flash_errors, int_from
+from konvergensi.web import attachment, district_or_404, flash_errors, int_from
 from konvergensi.wilayah.models import Region
 from konvergensi_core import eppgbm
 
@@ -26,6 +27,8 @@ from . import imports, selectors, services
 from .models import ImportStatus, MeasurementImport, MeasurementRound
 
 PREVIEW_PROBLEMS = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHILD_LISTS = ("stunting", "gizi", "risiko")  # the follow-up lists of selectors.children_for_followup
 INDICATOR_LABELS = (
     ("stunted", _lazy("Stunting (TB/U < −2 SD)")),
     ("severely_stunted", _lazy("Sangat pendek (< −3 SD)")),
@@ -89,6 +92,7 @@ def rounds(request, kode: str):
             "rounds": [(r, totals.get(r.pk)) for r in items],
             "can_manage": can_manage,
             "can_import": has_permission(request.scope, Permission.MEASUREMENT_IMPORT, kab.kode),
+            "can_aliases": imports.may_manage_aliases(request.scope, kab.kode),
             "today": timezone.localdate(),
         },
     )
@@ -172,31 +176,29 @@ def _staged(request, pk) -> MeasurementImport:
     return imp
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def import_detail(request, pk):
     imp = _staged(request, pk)
     if request.method == "POST":
-        # Answers to ambiguous desa names, remembered for the district; then the file is checked again.
-        chosen = 0
-        for key, kode in request.POST.items():
-            if not key.startswith("pilih-") or not kode:
-                continue
-            index = key.removeprefix("pilih-")
-            try:
-                imports.desa_choose(
-                    imp=imp,
-                    scope=request.scope,
-                    kecamatan=request.POST.get(f"kec-{index}") or None,
-                    desa=request.POST.get(f"desa-{index}", ""),
-                    kode=kode,
-                    by=request.user,
-                )
-                chosen += 1
-            except ValidationError as exc:
-                flash_errors(request, exc)
-        if chosen:
-            messages.success(request, _("%(n)s nama desa diingat untuk impor berikutnya.") % {"n": chosen})
+        # Answers to the desa names the check asked about, inside the answerer's area: all of them
+        # are remembered, or none (imports.desa_answers); then the file is checked again.
+        answers = [
+            (request.POST.get(f"kec-{index}") or None, request.POST.get(f"desa-{index}", ""), kode)
+            for key, kode in request.POST.items()
+            if key.startswith("pilih-") and kode
+            for index in [key.removeprefix("pilih-")]
+        ]
+        if not answers:
+            messages.info(request, _("Belum ada desa yang dipilih."))
+            return redirect("measurements:import-detail", pk=imp.pk)
+        try:
+            chosen = imports.desa_answers(imp=imp, scope=request.scope, answers=answers, by=request.user)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+            return redirect("measurements:import-detail", pk=imp.pk)
+        messages.success(request, _("%(n)s nama desa diingat untuk impor berikutnya.") % {"n": len(chosen)})
         return _start_check(request, imp)
     summary = imp.summary or {}
     problems = imports.problems_of(imp, limit=PREVIEW_PROBLEMS)
@@ -218,22 +220,42 @@ def import_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@login_required_scope
+def desa_aliases(request, kode: str):
+    """The district's remembered desa names (name as written → official desa, who answered, when,
+    children placed), each revocable: for the operator and the district health office."""
+    kab = district_or_404(request, kode)
+    imports.require_alias_manage(request.scope, kab.kode)
+    if request.method == "POST":
+        alias = imports.desa_alias_revoke(scope=request.scope, kabkota=kab, pk=request.POST.get("hapus"),
+                                          by=request.user)  # fmt: skip
+        if alias is None:
+            raise Http404
+        messages.success(
+            request,
+            _("Nama desa %(nama)s tidak diingat lagi; impor berikutnya akan menanyakannya lagi.")
+            % {"nama": alias.desa_key},
+        )
+        return redirect("measurements:desa-aliases", kode=kab.kode)
+    response = render(
+        request, "measurements/desa_aliases.html", {"kab": kab, "rows": imports.desa_aliases(kab)}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def eppgbm_field_labels() -> dict[str, str]:
     """The fields of an export, as the first alias e-PPGBM writes for each."""
     return {f: eppgbm.ALIASES[f][0] for f in eppgbm.FIELDS}
 
 
+@never_cache
 @login_required_scope
 def import_problems(request, pk):
     """Every problem of the last check as an Excel sheet (row, column, value, message, severity)."""
     imp = _staged(request, pk)
-    content = imports.problems_xlsx(imp)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="masalah-impor-pengukuran.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(imports.problems_xlsx(imp), "masalah-impor-pengukuran.xlsx", XLSX)
 
 
 @require_POST
@@ -309,11 +331,18 @@ def _may_see_children(request, rnd: MeasurementRound) -> bool:
     return True
 
 
+def _which(request) -> str:
+    """The follow-up list asked for: one of CHILD_LISTS; anything else is the default list."""
+    which = request.GET.get("status", "")
+    return which if which in CHILD_LISTS else CHILD_LISTS[0]
+
+
+@never_cache
 @login_required_scope
 def children(request, pk: int):
     rnd = round_or_404(request, pk)
     limit_scope = _children_scope(request, rnd)
-    which = request.GET.get("status", "stunting")
+    which = _which(request)
     kecamatan_list = (
         list(Region.objects.filter(parent=rnd.kabkota).order_by("kode")) if limit_scope is None else []
     )
@@ -327,25 +356,23 @@ def children(request, pk: int):
     )  # fmt: skip
 
 
+@never_cache
 @login_required_scope
 def children_export(request, pk: int):
     from openpyxl import Workbook
 
+    from konvergensi_core.io.cells import safe_row
+
     rnd = round_or_404(request, pk)
     limit_scope = _children_scope(request, rnd)
-    which = request.GET.get("status", "stunting")
+    which = _which(request)
     kec = request.GET.get("kec") if limit_scope is None else None
     rows = selectors.children_for_followup(rnd=rnd, scope=limit_scope, which=which, kecamatan=kec or None)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Anak untuk ditindaklanjuti"))
-    ws.append(selectors.CHILD_EXPORT_HEADER)
+    ws.append(safe_row(selectors.CHILD_EXPORT_HEADER))
     for r in rows:
-        ws.append(selectors.child_export_row(r))
+        ws.append(safe_row(selectors.child_export_row(r)))
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="anak-{which}-{rnd.pk}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(buffer.getvalue(), f"anak-{which}-{rnd.pk}.xlsx", XLSX)

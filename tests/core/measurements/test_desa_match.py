@@ -185,3 +185,33 @@ def test_a_shortened_name_is_asked_about_not_guessed():
     (row,) = match_desa(official, [("Wado", "Cikareo")]).to_dicts()
     assert row["status"] == "ambiguous"
     assert {c["kode"] for c in row["candidates"]} == {"32.11.01.2004", "32.11.01.2005"}
+
+
+def test_a_remembered_name_never_overrides_an_exact_official_name():
+    """Issue 11: a remembered answer (possibly wrong, or planted) must not move a desa whose name
+    the official list has exactly (or in an old spelling) to another desa."""
+    wrong = {
+        remember_key("Jatinangor", "Cibeusi"): "32.11.02.2004",
+        remember_key("Jatinangor", "Tandjoengsari"): "32.11.02.2004",
+        remember_key(None, "Cijambu"): "32.11.01.2002",
+    }
+    assert one("Jatinangor", "Cibeusi")["kode"] == "32.11.01.2002"
+    r = one("JATINANGOR", "Ds. CIBEUSI", wrong)
+    assert (r["status"], r["kode"], r["method"]) == ("matched", "32.11.01.2002", "exact")
+    r = one("Jatinangor", "Tandjoengsari", wrong)
+    assert (r["status"], r["kode"], r["method"]) == ("matched", "32.11.01.2003", "variant")
+    r = one(None, "Cijambu", wrong)  # no kecamatan, one desa of that name in the district
+    assert (r["status"], r["kode"], r["method"]) == ("matched", "32.11.02.2004", "district")
+
+
+def test_a_remembered_name_answers_only_what_does_not_match_exactly():
+    remembered = {
+        remember_key(None, "Sukamaju"): "32.11.02.2001",  # two desa of that name in the district
+        remember_key("Cimanggung", "Sukaram"): "32.11.02.2003",  # close to Sukarame and Sukarami
+    }
+    assert one(None, "Sukamaju")["status"] == "ambiguous"
+    r = one(None, "Sukamaju", remembered)
+    assert (r["status"], r["kode"], r["method"]) == ("matched", "32.11.02.2001", "remembered")
+    assert one("Cimanggung", "Sukaram")["status"] == "ambiguous"
+    r = one("Cimanggung", "Sukaram", remembered)
+    assert (r["status"], r["kode"], r["method"]) == ("matched", "32.11.02.2003", "remembered")
