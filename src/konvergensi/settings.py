@@ -268,6 +268,8 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # Third-party chatter (a PDF logs every layout step and font subset): warnings and errors only.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib", "PIL", "pypdf")},
     },
 }
 
