@@ -150,3 +150,13 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_after_each_test():
+    """A request in English (cookie or switch) leaves its language active in the thread; the next test
+    starts in the app's default language again."""
+    yield
+    from django.utils import translation
+
+    translation.activate("id")
