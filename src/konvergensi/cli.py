@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from typer._click import exceptions as cx  # typer's own copy of click
 
 from konvergensi.cli_ansit import ansit_app
 
@@ -25,24 +27,119 @@ def _json_failure(message: str) -> None:
     typer.echo(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
 
 
+def _report(message: str, as_json: bool, hint: str = "") -> None:
+    """One failure: a JSON document on stdout with ``--format json``, else one line on stderr."""
+    if as_json:
+        _json_failure(message)
+    else:
+        typer.echo(f"Galat: {message}{hint}", err=True)
+
+
+# Typer checks option values with pydantic, whose messages are English: the usual ones in Indonesian.
+_VALUE_DETAILS = (
+    (r"Input should be greater than or equal to (.+)", r"harus ≥ \1"),
+    (r"Input should be greater than (.+)", r"harus > \1"),
+    (r"Input should be less than or equal to (.+)", r"harus ≤ \1"),
+    (r"Input should be less than (.+)", r"harus < \1"),
+    (r"Input should be a valid integer.*", "harus bilangan bulat"),
+    (r"Input should be a valid (number|decimal).*", "harus angka"),
+    (r"Input should be a valid boolean.*", "harus ya/tidak (true/false)"),
+    (r"Input should be (.+)", r"harus \1"),
+)
+
+
+def _value_detail(message: str) -> str:
+    text = message.strip()
+    for pattern, indonesian in _VALUE_DETAILS:
+        if re.fullmatch(pattern, text, flags=re.DOTALL):
+            return re.sub(pattern, indonesian, text, flags=re.DOTALL).replace(" or ", " atau ")
+    return text
+
+
+def _usage_message(exc: Exception) -> str:
+    """Typer's usage errors (English) in Indonesian, keeping the option and command names."""
+    if isinstance(exc, cx.BadParameter):
+        raw = (
+            exc.param_hint
+            if exc.param_hint is not None
+            else (exc.param.get_error_hint() if exc.param else "")
+        )
+        hint = cx._join_param_hints(raw) or ""
+        if isinstance(exc, cx.MissingParameter):
+            kind = exc.param_type or (exc.param.param_type_name if exc.param else "")
+            noun = {"argument": "Argumen", "option": "Opsi"}.get(kind, "Parameter")
+            return f"{noun} {hint} wajib diisi."
+        return f"Nilai {hint} tidak sah: {_value_detail(exc.message)}"
+    if isinstance(exc, cx.NoSuchOption):
+        guess = f" Mungkin maksud Anda: {', '.join(exc.possibilities)}." if exc.possibilities else ""
+        return f"Opsi tidak dikenal: {exc.option_name}.{guess}"
+    text = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    unknown = re.match(r"No such command (?P<name>'[^']*')\.(?: Did you mean (?P<guess>.*)\?)?", text)
+    if unknown:
+        guess = f" Mungkin maksud Anda: {unknown['guess']}." if unknown["guess"] else ""
+        return f"Perintah tidak dikenal: {unknown['name']}.{guess}"
+    if isinstance(exc, cx.UsageError):
+        extra = re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)", text)
+        if extra:
+            return f"Argumen berlebih: {extra['args']}."
+        needs = re.fullmatch(r"Option (?P<name>'[^']*') requires (?:an argument|\d+ arguments)\.", text)
+        if needs:
+            return f"Opsi {needs['name']} memerlukan nilai."
+        return f"Penggunaan salah: {text}"
+    return text
+
+
+def _failure_message(exc: Exception) -> str:
+    """An unexpected failure in one Indonesian sentence, naming what to do when we know it."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    name = exc.__class__.__name__
+    if name in ("OperationalError", "ProgrammingError") and (
+        "no such table" in text or ("relation" in text and "does not exist" in text)
+    ):
+        return f"Basis data belum disiapkan ({text}). Jalankan `konvergensi manage migrate` dahulu."
+    if name == "OperationalError":
+        return f"Basis data tidak dapat dipakai: {text}"
+    if isinstance(exc, _SetupError):
+        return f"Konfigurasi tidak dapat dimuat: {text}"
+    if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError) and exc.filename:
+        return f"Berkas {exc.filename} tidak dapat dibuka ({exc.strerror})."
+    if isinstance(exc, OSError):
+        return f"Operasi berkas atau jaringan gagal: {exc}"
+    return f"Kesalahan tak terduga ({name}): {text}"
+
+
+def _debug() -> bool:
+    return os.environ.get("KONVERGENSI_DEBUG", "").lower() in ("1", "true", "yes", "on", "ya")
+
+
+class _SetupError(Exception):
+    """Django could not start: the settings refused (e.g. no secret key) or failed to load."""
+
+
 class _App(typer.Typer):
-    """The root command. With ``--format json`` on the command line, what the commands themselves
-    cannot answer — a usage error (a missing or bad option: exit 2) or an unexpected failure (exit
-    1) — is one JSON document on stdout as well, never a traceback."""
+    """The root command: no outcome is ever a traceback. What the commands themselves cannot
+    answer — a usage error (a missing or bad option: exit 2) or an unexpected failure (exit 1) — is
+    one Indonesian line on stderr (``Galat: …``), or with ``--format json`` on the command line one
+    JSON document on stdout. ``KONVERGENSI_DEBUG=1`` shows the traceback of an unexpected failure."""
 
     def __call__(self, *args, **kwargs):
-        if not _asks_json(list(kwargs.get("args") or sys.argv[1:])):
-            return super().__call__(*args, **kwargs)
+        as_json = _asks_json(list(kwargs.get("args") or sys.argv[1:]))
         try:
             result = super().__call__(*args, **{**kwargs, "standalone_mode": False})
+        except cx.NoArgsIsHelpError as exc:  # the bare command or group: its help
+            exc.show()
+            sys.exit(exc.exit_code)
         except typer.Abort:
-            _json_failure("Dibatalkan.")
+            _report("Dibatalkan.", as_json)
             sys.exit(1)
+        except cx.ClickException as exc:  # usage errors and bad parameters: exit 2
+            command = exc.ctx.command_path if getattr(exc, "ctx", None) else "konvergensi"
+            _report(_usage_message(exc), as_json, hint=f" (lihat `{command} --help`)")
+            sys.exit(exc.exit_code)
         except Exception as exc:
-            if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
-                _json_failure(exc.format_message())  # click's usage errors and bad parameters
-                sys.exit(exc.exit_code)
-            _json_failure(f"Galat tak terduga ({exc.__class__.__name__}): {exc}")
+            if _debug():
+                raise
+            _report(_failure_message(exc), as_json)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -67,7 +164,23 @@ def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "konvergensi.settings")
     import django
 
-    django.setup()
+    try:
+        django.setup()
+    except Exception as exc:  # the settings refused to load: one line, not a traceback
+        raise _SetupError(str(exc)) from exc
+
+
+def _ensure_local_secret_key() -> None:
+    """Before the first migration of the embedded SQLite database, the local configuration: a
+    generated secret key in <var>/secret_key (kept if it exists). Not under test, never when
+    KONVERGENSI_SECRET_KEY is set, never on PostgreSQL (docs/configuration.md)."""
+    from konvergensi import local_config
+
+    testing = os.environ.get("KONVERGENSI_TESTING", "").lower() in ("1", "true", "yes", "on", "ya")
+    if os.environ.get("KONVERGENSI_SECRET_KEY") or testing or "pytest" in sys.modules:
+        return
+    if local_config.embedded_database():
+        local_config.ensure_secret_key(local_config.var_dir())
 
 
 @app.command()
@@ -425,6 +538,15 @@ def measurements_import(
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Periksa saja, tidak menyimpan")] = False,
     format: Annotated[str, typer.Option("--format", help="text atau json")] = "text",
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="USERNAME",
+            help="Impor atas nama akun ini: dengan cakupan dan haknya, tercatat sebagai pengunggah. "
+            "Tanpa --as impor dibuat sebagai operator kabupaten tanpa pengunggah tercatat.",
+        ),
+    ] = None,
 ) -> None:
     """Check and import child measurements into a round (the web import's checks), all or nothing."""
 
@@ -467,7 +589,11 @@ def measurements_import(
     region = Region.objects.filter(kode=kab, level="kabkota").first()
     if region is None:
         refuse(f"Kabupaten/kota {kab} belum dimuat (jalankan `konvergensi wilayah load`).")
-    scope = Scope(role="operator", kode=kab)  # the command line acts as the district operator
+    by = None
+    if as_user is None:
+        scope = Scope(role="operator", kode=kab)  # the command line acts as the district operator
+    else:
+        by, scope = _import_account_or_refuse(as_user, kab, round_name.strip(), refuse)
 
     class DryRun(Exception):
         pass
@@ -482,17 +608,17 @@ def measurements_import(
 
                 today = timezone_today()
                 rnd = round_services.round_create(scope=scope, kabkota=region, nama=round_name, tanggal_mulai=today,
-                                                  tanggal_selesai=today, by=None)  # fmt: skip
+                                                  tanggal_selesai=today, by=by)  # fmt: skip
             try:
                 with file.open("rb") as fh:
-                    imp = imports.import_stage(scope=scope, rnd=rnd, upload=File(fh, name=file.name), by=None)
+                    imp = imports.import_stage(scope=scope, rnd=rnd, upload=File(fh, name=file.name), by=by)
             except ValidationError as exc:  # not a file e-PPGBM writes: nothing is kept, not even the round
                 refuse(" ".join(exc.messages))
             try:
                 result = imports.check_and_keep(imp=imp, scope=scope)
                 payload = result.as_json()
                 if result.ok and not dry_run:
-                    done = imports.import_commit(imp=imp, scope=scope, by=None)
+                    done = imports.import_commit(imp=imp, scope=scope, by=by)
                     payload.update(added=done["added"], replaced=done["replaced"])
                     if created:
                         imports.round_dates_from_data(rnd)
@@ -503,6 +629,37 @@ def measurements_import(
     except DryRun:
         pass
     finish(payload, 0 if payload.get("ok") else 1)
+
+
+def _import_account_or_refuse(username: str, kab: str, round_name: str, refuse):
+    """The account ``--as`` names and its scope, refused unless it is active and may import the
+    district's measurements (and, for a round that does not exist yet, create rounds)."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    from konvergensi.accounts.permissions import Permission, has_permission
+    from konvergensi.accounts.scope import scope_for_user
+    from konvergensi.measurements.models import MeasurementRound
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None or not user.is_active:
+        refuse(_("Akun %(username)s tidak ada atau tidak aktif.") % {"username": username})
+    scope = scope_for_user(user)
+    if not has_permission(scope, Permission.MEASUREMENT_IMPORT, kab):
+        refuse(
+            _("Akun %(username)s tidak berhak mengimpor pengukuran untuk %(kabkota)s.")
+            % {"username": username, "kabkota": kab}
+        )
+    exists = MeasurementRound.objects.filter(kabkota_id=kab, nama=round_name).exists()
+    if not exists and not has_permission(scope, Permission.ROUND_MANAGE, kab):
+        refuse(
+            _(
+                "Putaran '%(round)s' belum ada di %(kabkota)s dan akun %(username)s tidak berhak membuatnya; "
+                "minta operator kabupaten membuat putaran itu dulu."
+            )
+            % {"round": round_name, "kabkota": kab, "username": username}
+        )
+    return user, scope
 
 
 def timezone_today():
@@ -587,8 +744,11 @@ def serve(
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
-    """Forward to Django's manage.py (e.g. `konvergensi manage migrate`)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "konvergensi.settings")
+    """Forward to Django's manage.py (e.g. `konvergensi manage migrate`; on the embedded SQLite
+    database the first migrate also creates the local secret key in <var>/secret_key)."""
+    if ctx.args[:1] == ["migrate"]:
+        _ensure_local_secret_key()
+    _django()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["konvergensi manage", *ctx.args])

@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from konvergensi import local_config
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -46,12 +49,30 @@ def env_list(name: str, default: str = "") -> list[str]:
 TESTING = env_bool("KONVERGENSI_TESTING", False) or "pytest" in sys.modules
 DEBUG = env_bool("KONVERGENSI_DEBUG", False)
 DEMO_MODE = env_bool("KONVERGENSI_DEMO", False)
+# The secret key (docs/configuration.md): KONVERGENSI_SECRET_KEY; else, on the embedded SQLite
+# database only, the local key that `konvergensi manage migrate` (`make db`) generates in
+# <var>/secret_key; else a built-in key in debug, demo or test mode. Tests never read the local key.
+# Otherwise (e.g. on PostgreSQL) the app refuses to start.
 SECRET_KEY = env_str("KONVERGENSI_SECRET_KEY")
+if not SECRET_KEY and not TESTING and local_config.embedded_database():
+    try:
+        SECRET_KEY = local_config.read_secret_key(local_config.var_dir())
+    except local_config.LocalKeyError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
 if not SECRET_KEY:
     if DEBUG or DEMO_MODE or TESTING:
         SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+    elif local_config.embedded_database():
+        raise ImproperlyConfigured(
+            "KONVERGENSI_SECRET_KEY belum diisi. Isi variabel lingkungan ini, atau buat kunci lokal "
+            f"{local_config.var_dir() / local_config.KEY_FILE} dengan `make db` atau "
+            "`konvergensi manage migrate` (lihat docs/configuration.md)."
+        )
     else:
-        raise RuntimeError("KONVERGENSI_SECRET_KEY belum diisi. Set variabel lingkungan ini (lihat README).")
+        raise ImproperlyConfigured(
+            "KONVERGENSI_SECRET_KEY belum diisi. Di produksi variabel lingkungan ini wajib "
+            "(lihat docs/configuration.md)."
+        )
 
 # Children's NIK are never stored: only an HMAC-SHA256 under this key, to recognise a child across
 # imports and rounds. Keep it apart from SECRET_KEY (rotating that must not break the matching) and
@@ -205,6 +226,10 @@ CACHES = {
     )
 }
 EVIDENCE_MAX_MB = env_int("KONVERGENSI_EVIDENCE_MAX_MB", 20)
+# Uploaded import files (personal data) not committed within this many days are deleted; a
+# district may keep at most this many MB of such files at once (issue 12).
+KONVERGENSI_STAGED_DAYS = env_int("KONVERGENSI_STAGED_DAYS", 7)
+KONVERGENSI_STAGED_MB_PER_DISTRICT = env_int("KONVERGENSI_STAGED_MB_PER_DISTRICT", 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
