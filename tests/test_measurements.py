@@ -166,7 +166,11 @@ def test_xlsx_with_messy_headers_and_junk_files_get_answers_not_tracebacks(world
         ("data.xlsx", b"PK\x03\x04 not really", "Excel"),
         ("data.csv", b"a;b;c\n1;2;3\n", "tidak ditemukan"),
     ):
-        junk = stage(world, rnd, content, name=name)
+        try:  # what cannot be read is refused before it is kept (issue 12) or by the check
+            junk = stage(world, rnd, content, name=name)
+        except ValidationError as exc:
+            assert any(fragment in m for m in exc.messages), exc.messages
+            continue
         result = imports.check_and_keep(imp=junk, scope=world.scopes["operator"])
         assert not result.ok and any(fragment in m for m in result.file_problems), result.file_problems
     with pytest.raises(ValidationError):

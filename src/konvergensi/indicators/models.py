@@ -291,8 +291,18 @@ def upload_path(instance: DataUpload, filename: str) -> str:
     return f"uploads/{instance.kabkota_id}/{instance.pk}.xlsx"
 
 
+class UploadStatus(models.TextChoices):
+    STAGED = "staged", _("Diunggah")
+    COMMITTING = "committing", _("Sedang disimpan")
+    COMMITTED = "committed", _("Tersimpan")
+
+
 class DataUpload(models.Model):
-    """An uploaded template waiting between check (preview) and commit; only its uploader commits it."""
+    """An uploaded template waiting between check (preview) and commit; only its uploader commits it.
+
+    ``status`` moves staged → committing → committed by conditional UPDATEs, so an upload is
+    committed once however many times "Simpan" is pressed (issue 12); a failed commit goes back to
+    staged. The file goes after the commit, on "Batal" and after ``KONVERGENSI_STAGED_DAYS``."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kabkota = models.ForeignKey("wilayah.Region", on_delete=models.PROTECT, related_name="+")
@@ -302,6 +312,7 @@ class DataUpload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.STAGED)
 
     class Meta:
         ordering = ["-created_at"]

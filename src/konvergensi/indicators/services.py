@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,18 +21,20 @@ from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
 from konvergensi_core.indicators import OPD_KEYWORDS, Bands, IndicatorDef, opd_kind
-from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, iter_sheet_rows, sheet_names
+from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, iter_sheet_rows, sheet_names, short_name
 
 from .models import (
     SASARAN_FIELDS,
     Assignment,
     CategoryBand,
     DataSasaran,
+    DataUpload,
     DataValue,
     DataValueHistory,
     Indicator,
     ProgramMapping,
     SasaranStatus,
+    UploadStatus,
     ValueStatus,
 )
 
@@ -708,3 +711,103 @@ def program_set(
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# --- staged uploads: commit once, never linger (issue 12) ------------------------------------------
+
+
+def upload_stage(*, kabkota: Region, file, by) -> DataUpload:
+    """Keep an uploaded template for its preview. What is not a plain .xlsx is refused before
+    anything is kept (no row, no file); so is an upload beyond the district's quota of staged
+    bytes. Expired uploads are cleaned first."""
+    name = short_name(file.name, 200)
+    try:
+        check_xlsx(file, name=name, size=file.size)
+        sheet_names(file)  # the workbook's own XML, through defusedxml
+    except XlsxRejected as exc:
+        raise ValidationError(str(exc)) from None
+    uploads_cleanup()
+    check_staged_quota(kabkota.kode, file.size)
+    staged = DataUpload(kabkota=kabkota, original_name=name, created_by=by)
+    try:
+        staged.file.save(f"{staged.pk}.xlsx", file, save=False)
+        staged.save()
+    except Exception:
+        if staged.file:
+            staged.file.delete(save=False)
+        raise
+    return staged
+
+
+def staged_upload_bytes(kabkota: str) -> int:
+    total = 0
+    for staged in DataUpload.objects.filter(kabkota_id=kabkota).exclude(status=UploadStatus.COMMITTED):
+        if staged.file:
+            with contextlib.suppress(OSError):
+                total += staged.file.size
+    return total
+
+
+def check_staged_quota(kabkota: str, incoming: int) -> None:
+    """Refuse a new upload when the district's uncommitted files (both importers) would pass
+    ``KONVERGENSI_STAGED_MB_PER_DISTRICT``."""
+    from django.conf import settings
+
+    from konvergensi.measurements.imports import staged_bytes
+
+    limit = int(settings.KONVERGENSI_STAGED_MB_PER_DISTRICT) * 1_048_576
+    if staged_upload_bytes(kabkota) + staged_bytes(kabkota) + incoming > limit:
+        raise ValidationError(
+            _(
+                "Ruang unggahan kabupaten/kota ini penuh (batas %(mb)s MB berkas yang belum disimpan). "
+                "Simpan atau batalkan impor yang tertunda dulu."
+            )
+            % {"mb": settings.KONVERGENSI_STAGED_MB_PER_DISTRICT}
+        )
+
+
+def upload_claim(staged: DataUpload) -> None:
+    """staged → committing, once (a conditional UPDATE): a second concurrent "Simpan" is refused."""
+    if (
+        DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.STAGED).update(
+            status=UploadStatus.COMMITTING
+        )
+        != 1
+    ):
+        raise ValidationError(_("Unggahan ini sudah disimpan atau sedang disimpan; tidak disimpan lagi."))
+    staged.status = UploadStatus.COMMITTING
+
+
+def upload_release(staged: DataUpload) -> None:
+    """A commit that did not happen: back to staged, so that it may be tried again."""
+    DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.COMMITTING).update(status=UploadStatus.STAGED)
+
+
+def upload_done(staged: DataUpload, summary: dict) -> None:
+    """Committed: only the counts stay; the uploaded file (the data are in the tables now) goes."""
+    DataUpload.objects.filter(pk=staged.pk).update(
+        status=UploadStatus.COMMITTED, committed_at=timezone.now(), summary=summary, file=""
+    )
+    if staged.file:
+        staged.file.delete(save=False)
+
+
+def upload_cancel(staged: DataUpload) -> bool:
+    """ "Batal": the file and its row go at once, unless the upload is being or was committed."""
+    if not DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.STAGED).exists():
+        return False
+    if staged.file:
+        staged.file.delete(save=False)
+    DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.STAGED).delete()
+    return True
+
+
+def uploads_cleanup(now: dt.datetime | None = None) -> int:
+    """Delete the uploads (file and row) not committed within ``KONVERGENSI_STAGED_DAYS``."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=int(settings.KONVERGENSI_STAGED_DAYS))
+    n = 0
+    for staged in DataUpload.objects.filter(created_at__lt=cutoff, status=UploadStatus.STAGED):
+        n += upload_cancel(staged)
+    return n

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from django.tasks import task
-from django.utils import timezone
 
 from konvergensi.accounts.scope import scope_for_user
 from konvergensi.jobs import services as job_services
@@ -25,6 +24,10 @@ def import_commit(job_id: str) -> str:
     header block), then the write, which is one transaction."""
     job = Job.objects.get(pk=job_id)
     upload = DataUpload.objects.get(pk=job.params["upload"])
+    try:  # the worker also deletes uploads left unsaved too long (issue 12)
+        services.uploads_cleanup()
+    except Exception:
+        log.exception("cleaning expired uploads failed")
     expected = max(
         1, Region.objects.filter(level="desa", kode__startswith=upload.kabkota_id + ".").count() + 8
     )
@@ -43,16 +46,17 @@ def import_commit(job_id: str) -> str:
                 ),
             )
         if not result.ok:
+            services.upload_release(upload)
             job_services.job_fail(job=job, message="Berkas bermasalah; tidak ada yang disimpan.")
             return "problems"
         job_services.job_progress(job=job, done=expected, total=total, message="Menyimpan…")
         services.import_commit(scope=scope, result=result, kabkota=upload.kabkota_id, by=job.created_by)
-    except Exception as exc:
+    except Exception:
         log.exception("import_commit failed for job %s", job_id)
-        job_services.job_fail(job=job, message=f"Gagal menyimpan: {exc.__class__.__name__}")
+        services.upload_release(upload)
+        job_services.job_fail(job=job, message="Gagal menyimpan; tidak ada yang berubah.")
         raise
-    summary = result.as_json()
-    DataUpload.objects.filter(pk=upload.pk).update(committed_at=timezone.now(), summary=summary)
+    services.upload_done(upload, result.as_json())
     job_services.job_done(
         job=job, message=f"{result.added} baru, {result.changed} berubah, {result.unchanged} tetap"
     )

@@ -21,4 +21,5 @@ urlpatterns = [
     path("unggahan/<uuid:pk>/", views.upload_preview, name="upload-preview"),
     path("unggahan/<uuid:pk>/masalah.xlsx", views.upload_problems, name="upload-problems"),
     path("unggahan/<uuid:pk>/simpan/", views.upload_commit, name="upload-commit"),
+    path("unggahan/<uuid:pk>/batal/", views.upload_cancel, name="upload-cancel"),
 ]

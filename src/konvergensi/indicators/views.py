@@ -16,7 +16,6 @@ from konvergensi.web import attachment, district_or_404, flash_errors, int_from,
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
 from konvergensi_core.indicators import CATEGORY_LABEL
-from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
 
 from . import excel, selectors, services
 from .models import (
@@ -29,6 +28,7 @@ from .models import (
     Indicator,
     IndicatorSet,
     ProgramMapping,
+    UploadStatus,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -402,14 +402,11 @@ def upload(request, kode: str):
     if file is None:
         messages.error(request, _("Pilih berkas Excel (.xlsx) yang akan diunggah."))
         return redirect("indicators:upload", kode=kab.kode)
-    try:  # what is not a plain .xlsx is refused at once and never kept on disk
-        check_xlsx(file, name=file.name, size=file.size)
-    except XlsxRejected as exc:
-        messages.error(request, str(exc))
+    try:  # what is not a plain .xlsx is refused at once and never kept on disk (nor its row)
+        staged = services.upload_stage(kabkota=kab, file=file, by=request.user)
+    except ValidationError as exc:
+        flash_errors(request, exc)
         return redirect("indicators:upload", kode=kab.kode)
-    staged = DataUpload(kabkota=kab, original_name=file.name[:200], created_by=request.user)
-    staged.file.save(f"{staged.pk}.xlsx", file, save=False)
-    staged.save()
     return redirect("indicators:upload-preview", pk=staged.pk)
 
 
@@ -430,10 +427,23 @@ def _check(request, staged: DataUpload):
         )
 
 
+def _gone(request, staged: DataUpload):
+    """A committed upload keeps no file: its pages send the reader to the stored figures."""
+    if staged.status == UploadStatus.STAGED and staged.file:
+        return None
+    if staged.status == UploadStatus.COMMITTING:
+        messages.info(request, _("Unggahan ini sedang disimpan."))
+    else:
+        messages.info(request, _("Unggahan ini sudah disimpan."))
+    return redirect("indicators:completeness", kode=staged.kabkota_id)
+
+
 @never_cache
 @login_required_scope
 def upload_preview(request, pk):
     staged = _staged(request, pk)
+    if gone := _gone(request, staged):
+        return gone
     result = _check(request, staged)
     preview = result.preview
     return render(
@@ -458,6 +468,8 @@ def upload_preview(request, pk):
 @login_required_scope
 def upload_problems(request, pk):
     staged = _staged(request, pk)
+    if gone := _gone(request, staged):
+        return gone
     result = _check(request, staged)
     return attachment(excel.problems_xlsx(result.parsed.problems), "masalah-unggahan.xlsx", XLSX)
 
@@ -466,13 +478,17 @@ def upload_problems(request, pk):
 @login_required_scope
 def upload_commit(request, pk):
     staged = _staged(request, pk)
-    if staged.committed_at:
-        messages.info(request, _("Unggahan ini sudah disimpan."))
-        return redirect("indicators:completeness", kode=staged.kabkota_id)
+    if gone := _gone(request, staged):
+        return gone
     result = _check(request, staged)
     if not result.ok:
         messages.error(request, _("Berkas masih bermasalah; tidak ada yang disimpan."))
         return redirect("indicators:upload-preview", pk=staged.pk)
+    try:  # one commit, however many times "Simpan" is pressed at once (issue 12)
+        services.upload_claim(staged)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return redirect("indicators:completeness", kode=staged.kabkota_id)
     done_url = (
         reverse("indicators:completeness", kwargs={"kode": staged.kabkota_id})
         + f"?periode={result.parsed.periode}"
@@ -493,15 +509,28 @@ def upload_commit(request, pk):
         return redirect("jobs:detail", pk=job.pk)
     try:
         services.import_commit(scope=request.scope, result=result, kabkota=staged.kabkota_id, by=request.user)
-    except PermissionDenied:
+    except Exception:
+        services.upload_release(staged)
         raise
-    DataUpload.objects.filter(pk=staged.pk).update(committed_at=timezone.now(), summary=result.as_json())
+    services.upload_done(staged, result.as_json())
     messages.success(
         request,
         _("Tersimpan: %(a)s baru, %(c)s berubah, %(u)s tetap.")
         % {"a": result.added, "c": result.changed, "u": result.unchanged},
     )
     return redirect(done_url)
+
+
+@require_POST
+@login_required_scope
+def upload_cancel(request, pk):
+    """ "Batal": the uploaded file is deleted at once."""
+    staged = _staged(request, pk)
+    if services.upload_cancel(staged):
+        messages.success(request, _("Unggahan dibatalkan; berkasnya sudah dihapus."))
+        return redirect("indicators:upload", kode=staged.kabkota_id)
+    messages.info(request, _("Unggahan ini sudah disimpan atau sedang disimpan; tidak dapat dibatalkan."))
+    return redirect("indicators:completeness", kode=staged.kabkota_id)
 
 
 # --- exports and the map ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ failure deletes the inactive rows it wrote.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import logging
@@ -41,8 +42,8 @@ from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import Puskesmas, Region
 from konvergensi_core import desa_match, duplicates, eppgbm
 from konvergensi_core import nik as nik_rules
-from konvergensi_core.io.measurements import UnreadableFile, header_row, read_chunks
-from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
+from konvergensi_core.io.measurements import UTF16_BOMS, UnreadableFile, header_row, read_chunks, to_utf8
+from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, formula_without_value, sheet_names, short_name
 
 from .models import (
     ColumnMapping,
@@ -170,12 +171,17 @@ def _read(path: Path, name: str):
     if suffix == ".xlsx":
         with path.open("rb") as fh:
             check_xlsx(fh, name=name, max_bytes=MAX_BYTES)
+            # The workbook's XML through defusedxml (an entity attack is refused here), and no
+            # formula without its stored value (calamine would read it as an empty cell).
+            sheet_names(fh, max_bytes=MAX_BYTES)
+            formula_without_value(fh, max_bytes=MAX_BYTES)
     elif suffix not in (".csv", ".txt"):
         raise UnreadableFile(
             _("Berkas %(name)s bukan CSV atau Excel .xlsx. Ekspor data dari e-PPGBM sebagai Excel atau CSV.")
             % {"name": name}
         )
     else:
+        to_utf8(path)  # UTF-16 ("Unicode text") and Latin-1 CSVs are read as what they are
         with path.open("rb") as fh:
             head = fh.read(4096)
         if b"\x00" in head:
@@ -194,6 +200,20 @@ KEEP = (
     "zlen", "zwei", "zwfl", "zbmi", "flen", "fwei", "fwfl", "fbmi", "valid_len", "valid_wei", "valid_wfl",
     *eppgbm.INDICATORS, "kecamatan", "desa", "desa_kode", "puskesmas", "posyandu",
 )  # fmt: skip
+
+
+def _masked(problems: pl.DataFrame) -> pl.DataFrame:
+    """A problem's NIK is kept masked (``3211********0001``), as everywhere else, except where it is
+    not a NIK at all: a value that fails the format (not 16 digits) is shown as typed in its own
+    problem row, the one place where the uploader must see it to fix it (issue 12)."""
+    if problems.is_empty():
+        return problems
+    is_nik = pl.col("code").str.starts_with("nik_") & (pl.col("code") != "nik_format")
+    return problems.with_columns(
+        value=pl.when(is_nik)
+        .then(nik_rules.mask_expr(nik_rules.clean_expr(pl.col("value"))).fill_null(""))
+        .otherwise(pl.col("value"))
+    )
 
 
 def _parts(folder: Path, prefix: str) -> list[Path]:
@@ -242,11 +262,16 @@ def import_check(
                     break
             rows = parsed.rows.select([c for c in KEEP if c in parsed.rows.columns])
             rows.write_parquet(workdir / f"parsed-{i:05d}.parquet")
-            parsed.problems.write_parquet(workdir / f"problems-{i:05d}.parquet")
+            _masked(parsed.problems).write_parquet(workdir / f"problems-{i:05d}.parquet")
             pairs.append(_given_desa(rows).unique())
             if progress:
                 progress(seen)
     except (UnreadableFile, XlsxRejected) as exc:
+        # A file that cannot be read is of no further use: it goes at once (it may hold NIK).
+        shutil.rmtree(workdir, ignore_errors=True)
+        if imp.file:
+            imp.file.delete(save=False)
+            MeasurementImport.objects.filter(pk=imp.pk).update(file="")
         return CheckResult(ok=False, file_problems=[str(exc)])
     if columns is not None and file_problems:
         return CheckResult(
@@ -702,7 +727,8 @@ def import_commit(
     parts = _parts(_workdir(imp), "prepared")
     if not parts:
         raise ValidationError(_("Periksa berkas dulu sebelum menyimpan."))
-    MeasurementImport.objects.filter(pk=imp.pk).update(status=ImportStatus.COMMITTING)
+    if imp.status != ImportStatus.COMMITTING:  # not claimed by the page (the CLI): claim it here
+        claim_commit(imp)
     total = (
         int(imp.summary.get("counts", {}).get("add", 0) + imp.summary.get("counts", {}).get("replace", 0))
         or 1
@@ -780,6 +806,19 @@ def _commit_in_one_transaction(
     return {"added": written - replaced, "replaced": replaced}
 
 
+def claim_commit(imp: MeasurementImport) -> None:
+    """Move a checked import to *committing*, once: a conditional UPDATE, so that of two
+    concurrent "Simpan" only one goes on (one job, one audit event); the other is refused."""
+    claimed = (
+        MeasurementImport.objects.filter(pk=imp.pk)
+        .exclude(status__in=(ImportStatus.COMMITTING, ImportStatus.COMMITTED))
+        .update(status=ImportStatus.COMMITTING)
+    )
+    if claimed != 1:
+        raise ValidationError(_("Impor ini sudah disimpan atau sedang disimpan; tidak disimpan lagi."))
+    imp.status = ImportStatus.COMMITTING
+
+
 def import_cleanup(imp: MeasurementImport) -> None:
     """Personal data are kept no longer than needed: the upload and the prepared rows go after the
     commit (the counts stay in the import's summary)."""
@@ -794,17 +833,103 @@ def import_cleanup(imp: MeasurementImport) -> None:
 def import_stage(*, scope: Scope, rnd: MeasurementRound, upload, by) -> MeasurementImport:
     """Keep an uploaded file for checking (nothing is read yet)."""
     require(scope, Permission.MEASUREMENT_IMPORT, rnd.kabkota_id)
-    name = Path(upload.name).name[:200] or "data.csv"
-    if Path(name).suffix.lower() not in (".csv", ".xlsx", ".txt"):
+    name = short_name(upload.name, 200) or "data.csv"
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".txt"):
         raise ValidationError(_("Unggah berkas ekspor e-PPGBM dalam format Excel (.xlsx) atau CSV."))
     if upload.size > MAX_BYTES:
         raise ValidationError(
             _("Berkas terlalu besar; batasnya %(max)s MB.") % {"max": MAX_BYTES // 1_048_576}
         )
+    if not upload.size:
+        raise ValidationError(_("Berkas kosong."))
+    # What cannot be read is refused now, before anything is kept (no row, no file).
+    if suffix == ".xlsx":
+        try:
+            check_xlsx(upload, name=name, size=upload.size, max_bytes=MAX_BYTES)
+            sheet_names(upload, max_bytes=MAX_BYTES)
+        except XlsxRejected as exc:
+            raise ValidationError(str(exc)) from None
+    else:
+        upload.seek(0)
+        head = upload.read(4096)
+        upload.seek(0)
+        if b"\x00" in head and not head.startswith(UTF16_BOMS):
+            raise ValidationError(_("Berkas ini bukan teks CSV (berisi data biner)."))
+    staged_cleanup()  # opportunistic: what expired goes before the quota is counted
+    _check_quota(rnd.kabkota_id, upload.size)
     imp = MeasurementImport(id=uuid.uuid4(), round=rnd, original_name=name, created_by=by)
-    imp.file.save(f"{imp.pk}{Path(name).suffix.lower()}", upload, save=False)
-    imp.save()
+    try:
+        imp.file.save(f"{imp.pk}{suffix}", upload, save=False)
+        imp.save()
+    except Exception:
+        if imp.file:
+            imp.file.delete(save=False)
+        raise
     return imp
+
+
+def staged_bytes(kabkota: str) -> int:
+    """Bytes the district's uncommitted imports hold on disk (the uploads and their work folders)."""
+    total = 0
+    for imp in MeasurementImport.objects.filter(round__kabkota_id=kabkota).exclude(
+        status=ImportStatus.COMMITTED
+    ):
+        if imp.file:
+            with contextlib.suppress(OSError):
+                total += imp.file.size
+        folder = _workdir(imp)
+        if folder.is_dir():
+            total += sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    return total
+
+
+def _check_quota(kabkota: str, incoming: int) -> None:
+    from konvergensi.indicators.services import staged_upload_bytes  # the village-data uploads
+
+    limit = int(settings.KONVERGENSI_STAGED_MB_PER_DISTRICT) * 1_048_576
+    if staged_bytes(kabkota) + staged_upload_bytes(kabkota) + incoming > limit:
+        raise ValidationError(
+            _(
+                "Ruang unggahan kabupaten/kota ini penuh (batas %(mb)s MB berkas yang belum disimpan). "
+                "Simpan atau batalkan impor yang tertunda dulu."
+            )
+            % {"mb": settings.KONVERGENSI_STAGED_MB_PER_DISTRICT}
+        )
+
+
+def import_cancel(*, imp: MeasurementImport, by) -> bool:
+    """ "Batal": the upload, its prepared rows and its problems are deleted at once (the row stays,
+    marked failed, with its counts). A committed or committing import is not touched."""
+    if imp.created_by_id != getattr(by, "pk", None):
+        raise PermissionDenied
+    changed = (
+        MeasurementImport.objects.filter(pk=imp.pk)
+        .exclude(status__in=(ImportStatus.COMMITTED, ImportStatus.COMMITTING))
+        .update(status=ImportStatus.FAILED)
+    )
+    if not changed:
+        return False
+    import_cleanup(imp)
+    return True
+
+
+def staged_cleanup(now: dt.datetime | None = None) -> int:
+    """Delete the files (upload, prepared rows, problems) of imports not committed within
+    ``KONVERGENSI_STAGED_DAYS``; run by the worker, by ``konvergensi manage imports_cleanup`` and
+    whenever a new file is staged. Returns the number of imports cleaned."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=int(settings.KONVERGENSI_STAGED_DAYS))
+    old = MeasurementImport.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=(ImportStatus.COMMITTED, ImportStatus.COMMITTING)
+    )
+    n = 0
+    for imp in old:
+        if imp.file or _workdir(imp).exists():
+            import_cleanup(imp)
+            n += 1
+    old.exclude(status=ImportStatus.FAILED).update(status=ImportStatus.FAILED)
+    return n
 
 
 def check_and_keep(

@@ -33,6 +33,10 @@ def import_check_task(job_id: str) -> str:
     job = Job.objects.get(pk=job_id)
     imp = MeasurementImport.objects.select_related("round").get(pk=job.params["import"])
     scope = scope_for_user(job.created_by)
+    try:  # the worker also deletes the files of imports left unsaved too long (issue 12)
+        imports.staged_cleanup()
+    except Exception:
+        log.exception("cleaning expired imports failed")
     total = _rows_estimate(imp)
     job_services.job_progress(job=job, done=0, total=total, message="Membaca berkas…")
     try:
@@ -43,9 +47,9 @@ def import_check_task(job_id: str) -> str:
                 job=job, done=min(n, total), total=total, message="Memeriksa baris…"
             ),
         )
-    except Exception as exc:
+    except Exception:
         log.exception("measurement check failed for job %s", job_id)
-        job_services.job_fail(job=job, message=f"Gagal memeriksa: {exc.__class__.__name__}")
+        job_services.job_fail(job=job, message="Gagal memeriksa berkas; unggah lagi atau hubungi admin.")
         raise
     c = result.counts
     job_services.job_done(
@@ -70,11 +74,9 @@ def import_commit_task(job_id: str) -> str:
                 job=job, done=done, total=max(total, 1), message="Menulis data…"
             ),
         )
-    except Exception as exc:
+    except Exception:
         log.exception("measurement commit failed for job %s", job_id)
-        job_services.job_fail(
-            job=job, message=f"Gagal menyimpan; tidak ada yang berubah ({exc.__class__.__name__})."
-        )
+        job_services.job_fail(job=job, message="Gagal menyimpan; tidak ada yang berubah.")
         raise
     job_services.job_done(job=job, message=f"{counts['added']} anak baru, {counts['replaced']} diganti")
     warm(imp.round)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pengukuran/impor/<uuid:pk>/", views.import_detail, name="import-detail"),
     path("pengukuran/impor/<uuid:pk>/masalah.xlsx", views.import_problems, name="import-problems"),
     path("pengukuran/impor/<uuid:pk>/simpan/", views.import_commit, name="import-commit"),
+    path("pengukuran/impor/<uuid:pk>/batal/", views.import_cancel, name="import-cancel"),
     # Data quality and publication: views_quality.py, views_public.py
     path("", include("konvergensi.measurements.urls_extra")),
 ]

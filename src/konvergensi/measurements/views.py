@@ -157,9 +157,17 @@ def _start_check(request, imp: MeasurementImport):
         params={"import": str(imp.pk), "next": reverse("measurements:import-detail", kwargs={"pk": imp.pk})},
         by=request.user,
     )
-    MeasurementImport.objects.filter(pk=imp.pk).update(
-        status=ImportStatus.STAGED, summary={"job": str(job.pk)}
+    restaged = (
+        MeasurementImport.objects.filter(pk=imp.pk)
+        .exclude(status__in=(ImportStatus.COMMITTED, ImportStatus.COMMITTING))
+        .update(status=ImportStatus.STAGED, summary={"job": str(job.pk)})
     )
+    if not restaged:  # committed meanwhile: it never goes back
+        job_services.job_fail(job=job, message=_("Impor ini sudah disimpan atau sedang disimpan."))
+        messages.error(
+            request, _("Impor ini sudah disimpan atau sedang disimpan; tidak dapat diperiksa ulang.")
+        )
+        return redirect("measurements:import-detail", pk=imp.pk)
     transaction.on_commit(lambda: import_check_task.enqueue(str(job.pk)))
     return redirect("jobs:detail", pk=job.pk)
 
@@ -181,6 +189,12 @@ def _staged(request, pk) -> MeasurementImport:
 @login_required_scope
 def import_detail(request, pk):
     imp = _staged(request, pk)
+    if request.method == "POST" and imp.status in (ImportStatus.COMMITTED, ImportStatus.COMMITTING):
+        # A committed import never goes back to checking (issue 12): nothing is changed.
+        messages.error(
+            request, _("Impor ini sudah disimpan atau sedang disimpan; tidak dapat diperiksa ulang.")
+        )
+        return redirect("measurements:import-detail", pk=imp.pk)
     if request.method == "POST":
         # Answers to the desa names the check asked about, inside the answerer's area: all of them
         # are remembered, or none (imports.desa_answers); then the file is checked again.
@@ -267,8 +281,16 @@ def import_commit(request, pk):
     if imp.status == ImportStatus.COMMITTED:
         messages.info(request, _("Impor ini sudah disimpan."))
         return redirect("measurements:round", pk=imp.round_id)
+    if imp.status == ImportStatus.COMMITTING:
+        messages.info(request, _("Impor ini sedang disimpan."))
+        return redirect("measurements:import-detail", pk=imp.pk)
     if imp.status != ImportStatus.CHECKED or not (imp.summary or {}).get("ok"):
         messages.error(request, _("Berkas belum siap disimpan: periksa dan perbaiki dulu."))
+        return redirect("measurements:import-detail", pk=imp.pk)
+    try:  # one commit, however many times "Simpan" is pressed at once
+        imports.claim_commit(imp)
+    except ValidationError as exc:
+        flash_errors(request, exc)
         return redirect("measurements:import-detail", pk=imp.pk)
     job = job_services.job_create(
         kind="measurement_import",
@@ -279,6 +301,18 @@ def import_commit(request, pk):
     )
     transaction.on_commit(lambda: import_commit_task.enqueue(str(job.pk)))
     return redirect("jobs:detail", pk=job.pk)
+
+
+@require_POST
+@login_required_scope
+def import_cancel(request, pk):
+    """ "Batal": the uploaded file and everything prepared from it are deleted at once."""
+    imp = _staged(request, pk)
+    if imports.import_cancel(imp=imp, by=request.user):
+        messages.success(request, _("Impor dibatalkan; berkasnya sudah dihapus."))
+    else:
+        messages.info(request, _("Impor ini sudah disimpan atau sedang disimpan; tidak dapat dibatalkan."))
+    return redirect("measurements:round", pk=imp.round_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -286,11 +286,64 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS, *, skip_rows: int = 0)
     except UnreadableFile:
         raise
     except FileNotFoundError as exc:
-        raise UnreadableFile(f"Berkas tidak ditemukan: {path}") from exc
-    except Exception as exc:  # any parser error of a damaged file
-        raise UnreadableFile(
-            f"Berkas {path.name} tidak dapat dibaca sebagai tabel ({exc.__class__.__name__})."
-        ) from exc
+        raise UnreadableFile("Berkas tidak ditemukan; unggah lagi.") from exc
+    except Exception as exc:  # any parser error of a damaged file: a sentence, never a class name
+        raise UnreadableFile(unreadable_reason(exc, suffix)) from exc
+
+
+def unreadable_reason(exc: BaseException, suffix: str) -> str:
+    """A plain Indonesian sentence for a parser's error (Polars, fastexcel/calamine, ZIP, XML)."""
+    text = str(exc).lower()
+    if suffix in (".xlsx", ".xlsm"):
+        if "formula" in text:
+            return "Berkas berisi sel dengan rumus tanpa nilai tersimpan: buka dan simpan ulang di Excel."
+        if "xml" in text:
+            return "Isi lembar kerja rusak dan tidak dapat dibaca; buka berkas di Excel lalu simpan ulang sebagai .xlsx."
+        return "Berkas Excel rusak atau tidak dapat dibaca; buka di Excel lalu simpan ulang sebagai .xlsx."
+    if "utf" in text or "encoding" in text or "invalid" in text and "byte" in text:
+        return 'Berkas CSV tidak memakai pengodean UTF-8; simpan ulang sebagai "CSV UTF-8".'
+    return (
+        "Berkas tidak dapat dibaca sebagai tabel CSV; pastikan baris pertama berisi judul kolom dan "
+        'simpan ulang sebagai "CSV UTF-8".'
+    )
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def to_utf8(path: Path) -> str | None:
+    """Rewrite a CSV saved as UTF-16 (with its byte-order mark, as Excel's "Unicode text" does) or
+    as Latin-1/Windows-1252 (Excel's plain "CSV" on Windows) as UTF-8, in place and streamed.
+    Returns the encoding it was read as, or None when it already was UTF-8 (or ASCII)."""
+    import codecs
+    import os
+
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith(UTF16_BOMS):
+        encoding = "utf-16"
+    else:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return None
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    tmp = path.with_name(path.name + ".utf8")
+    try:
+        with (
+            path.open("r", encoding=encoding, errors="replace", newline="") as src,
+            tmp.open("w", encoding="utf-8", newline="") as dst,
+        ):
+            for block in iter(lambda: src.read(1 << 20), ""):
+                dst.write(block.removeprefix("\ufeff"))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return encoding
 
 
 CSV_BLOCK_BYTES = 16 << 20

@@ -11,6 +11,7 @@ shared-strings table, one entry per distinct text, is held).
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import IO
@@ -27,6 +28,34 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 class XlsxRejected(ValueError):
     """The file is refused; str(exc) is a message for the user in Indonesian."""
+
+
+def unreadable_reason(exc: BaseException) -> str:
+    """A plain Indonesian sentence for a reader's error: never the exception's class name or the
+    file's internal part names (issue 12)."""
+    if isinstance(exc, DefusedXmlException):
+        return (
+            "Berkas berisi definisi entitas XML yang tidak diizinkan (bisa dipakai untuk menyerang); "
+            "buka berkas di Excel lalu simpan ulang sebagai .xlsx."
+        )
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "Berkas Excel rusak atau tidak lengkap; unduh atau simpan ulang berkasnya sebagai .xlsx."
+    if isinstance(exc, ET.ParseError):
+        return "Isi lembar kerja rusak dan tidak dapat dibaca; buka berkas di Excel lalu simpan ulang sebagai .xlsx."
+    if isinstance(exc, KeyError):
+        return "Bagian buku kerja Excel tidak lengkap; buka berkas di Excel lalu simpan ulang sebagai .xlsx."
+    return "Berkas tidak dapat dibaca sebagai Excel; buka berkas di Excel lalu simpan ulang sebagai .xlsx."
+
+
+def short_name(name: str, limit: int = 200) -> str:
+    """A file name cut to ``limit`` characters that keeps its extension (".xlsx", ".csv")."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        return name[:limit]
+    return stem[: limit - len(ext) - 1] + "." + ext
 
 
 def _size(stream: IO[bytes]) -> int:
@@ -90,7 +119,7 @@ def check_xlsx(
     except XlsxRejected:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, ValueError) as exc:
-        raise XlsxRejected(f"Berkas tidak dapat dibaca sebagai Excel ({exc.__class__.__name__}).") from exc
+        raise XlsxRejected(unreadable_reason(exc)) from exc
     finally:
         stream.seek(0)
 
@@ -144,12 +173,18 @@ def _column(ref: str) -> int:
     return index - 1
 
 
+class FormulaWithoutValue(ValueError):
+    """A formula cell whose result was never computed and saved (written by a program, not Excel)."""
+
+
 def _value(cell: ET.Element, strings: list[str]):
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(f"{NS}is")
         return _text(inline) if inline is not None else None
     raw = cell.findtext(f"{NS}v")
+    if not raw and kind not in ("str", "s") and (cell.findtext(f"{NS}f") or "").strip():
+        raise FormulaWithoutValue(cell.get("r") or "")  # a program wrote it; Excel never computed it
     if raw is None:
         return None
     if kind == "s":
@@ -195,13 +230,58 @@ def _rows(zf: zipfile.ZipFile, path: str, strings: list[str]) -> Iterator[tuple[
                 yield number, tuple(values.get(i) for i in range(width))
 
 
-def sheet_names(stream: IO[bytes]) -> list[str]:
-    check_xlsx(stream)
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c\b(?![^>]*\bt="(?:str|s|inlineStr)")[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>'
+    rb"\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def formula_without_value(stream: IO[bytes], *, max_bytes: int = MAX_BYTES) -> None:
+    """Raise XlsxRejected naming the first cell of the first sheet that holds a formula whose
+    result was never computed and saved (a workbook written by a program, not by Excel): readers
+    that take the stored values would read it as empty. A byte scan of the sheet, no XML tree."""
+    check_xlsx(stream, max_bytes=max_bytes)
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            paths = _sheet_paths(zf)
+            if not paths:
+                return
+            name, path = paths[0]
+            tail = b""
+            with zf.open(path) as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    text = tail + block
+                    found = _FORMULA_WITHOUT_VALUE.search(text)
+                    if found:
+                        raise XlsxRejected(
+                            f"Lembar '{name}', sel {found.group(1).decode()}: sel berisi rumus tanpa nilai "
+                            "tersimpan: buka dan simpan ulang di Excel."
+                        )
+                    cut = text.rfind(b"<c")
+                    tail = text[cut:] if cut >= 0 and len(text) - cut < 65536 else b""
+    except XlsxRejected:
+        raise
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ET.ParseError,
+        ValueError,
+        OSError,
+        EOFError,
+        DefusedXmlException,
+    ) as exc:
+        raise XlsxRejected(unreadable_reason(exc)) from exc
+    finally:
+        stream.seek(0)
+
+
+def sheet_names(stream: IO[bytes], *, max_bytes: int = MAX_BYTES) -> list[str]:
+    check_xlsx(stream, max_bytes=max_bytes)
     try:
         with zipfile.ZipFile(stream) as zf:
             return [name for name, _ in _sheet_paths(zf)]
     except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, DefusedXmlException) as exc:
-        raise XlsxRejected(f"Berkas tidak dapat dibaca sebagai Excel ({exc.__class__.__name__}).") from exc
+        raise XlsxRejected(unreadable_reason(exc)) from exc
     finally:
         stream.seek(0)
 
@@ -229,6 +309,12 @@ def iter_sheet_rows(stream: IO[bytes], sheet: str | None = None) -> Iterator[tup
                     yield number, values
     except XlsxRejected:
         raise
+    except FormulaWithoutValue as exc:
+        where = f"sel {exc.args[0]}" if exc.args and exc.args[0] else "sebuah sel"
+        raise XlsxRejected(
+            f"Lembar '{sheet or names[0]}', {where}: sel berisi rumus tanpa nilai tersimpan: "
+            "buka dan simpan ulang di Excel."
+        ) from exc
     except (
         zipfile.BadZipFile,
         KeyError,
@@ -238,6 +324,6 @@ def iter_sheet_rows(stream: IO[bytes], sheet: str | None = None) -> Iterator[tup
         EOFError,
         DefusedXmlException,
     ) as exc:
-        raise XlsxRejected(f"Berkas tidak dapat dibaca sebagai Excel ({exc.__class__.__name__}).") from exc
+        raise XlsxRejected(unreadable_reason(exc)) from exc
     finally:
         stream.seek(0)

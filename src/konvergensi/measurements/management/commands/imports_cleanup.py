@@ -1,0 +1,23 @@
+"""`konvergensi manage imports_cleanup`: delete the files of imports not saved in time (issue 12).
+
+Uploaded files hold personal data (NIK, names, addresses). Those of village-data uploads and
+e-PPGBM imports not committed within ``KONVERGENSI_STAGED_DAYS`` are deleted, with their prepared
+rows and problem lists. Run it daily (cron or a systemd timer); the worker and every new upload do
+the same on their own.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Hapus berkas impor yang tidak disimpan dalam KONVERGENSI_STAGED_DAYS hari."
+
+    def handle(self, *args, **options) -> None:
+        from konvergensi.indicators.services import uploads_cleanup
+        from konvergensi.measurements.imports import staged_cleanup
+
+        uploads = uploads_cleanup()
+        measurements = staged_cleanup()
+        self.stdout.write(f"{uploads} unggahan data desa dan {measurements} impor pengukuran dibersihkan.")
