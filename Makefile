@@ -5,9 +5,11 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 K := $(BIN)/konvergensi
-# The Makefile is for development and the demo: it runs the CLI in demo mode (a built-in secret
-# key, demo accounts listed on the login page). Production runs `konvergensi` with its own
-# environment (docs/deployment.md).
+# The Makefile is for development and the demo: it runs the CLI in demo mode (demo accounts listed
+# on the login page). `make db` leaves a local configuration: its first migrate generates the
+# secret key var/secret_key (never replaced, git-ignored), which `.venv/bin/konvergensi` and the app
+# then read without any variable (docs/configuration.md). Production runs `konvergensi` with its
+# own environment (docs/deployment.md).
 KD := KONVERGENSI_DEMO=1 $(K)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -48,6 +50,7 @@ messages: system-packages venv
 messages-update: venv
 	cd src/konvergensi && KONVERGENSI_TESTING=1 ../../$(K) manage makemessages -l en --no-obsolete --no-location -i "data/*"
 
+# The first migrate of the embedded database also creates the local secret key var/secret_key.
 db: install
 	$(KD) manage migrate --noinput -v0
 	$(KD) wilayah load
@@ -70,9 +73,10 @@ test-pg: install
 lint: venv
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports --no-logo --no-cache
 	KONVERGENSI_TESTING=1 $(K) manage makemigrations --check --dry-run -v1
 
-# Everything CI checks before the tests: format, lint, migrations.
+# Everything CI checks before the tests: format, lint, layer contracts (.importlinter), migrations.
 check: lint
 
 format: venv

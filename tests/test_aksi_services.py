@@ -52,7 +52,14 @@ def test_only_the_operator_opens_a_cycle(world):
 
 
 def test_submit_revise_resubmit_verify_is_recorded_and_audited(world):
-    aksi = world.aksi[1]  # draf, with evidence (fixture)
+    # An aksi whose output is only its evidence (Aksi 1 is verified from its analysis: test_aksi_work).
+    aksi = world.aksi[5]
+    services.evidence_add(
+        scope=world.scopes["operator"],
+        aksi=aksi,
+        upload=SimpleUploadedFile("daftar-kpm.pdf", PDF_BYTES),
+        by=world.user("operator"),
+    )
     move(world, "operator", aksi, Move.SUBMIT)
     move(world, "provinsi", aksi, Move.REQUEST_REVISION, "Lampirkan daftar hadir.")
     move(world, "operator", aksi, Move.SUBMIT)

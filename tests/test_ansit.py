@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from konvergensi.accounts.models import AuditEvent
 from konvergensi.aksi import services as aksi_services
 from konvergensi.aksi.models import Evidence
-from konvergensi.ansit import rules, selectors, services
+from konvergensi.ansit import selectors, services
 from konvergensi.ansit.models import (
     Analysis,
     AnsitDocument,
@@ -35,6 +35,7 @@ from konvergensi.ansit.models import (
 from konvergensi.indicators.models import DataSasaran, DataValue, Indicator, ProgramMapping
 from konvergensi.wilayah.models import Region
 from konvergensi_core import aksi as aksi_rules
+from konvergensi_core.ansit import recommendations as rules
 from tests.conftest import KAB, PDF_BYTES, ensure_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -583,6 +584,13 @@ def test_the_generated_pdf_becomes_aksi_1_evidence_through_the_aksi_service(worl
         client_for(world, "opd").post(reverse("ansit:document-attach", kwargs={"pk": doc.pk})).status_code
         == 403
     )
+    # The province verifies Aksi 1 once the team decided and confirmed its lokus (tests/test_aksi_work.py).
+    services.analysis_decide(
+        scope=world.scopes["operator"], analysis=analysis, decision=analysis.summary["recommendation"],
+        reason="", expected_version=analysis.version, by=world.user("operator"),
+    )  # fmt: skip
+    analysis.refresh_from_db()
+    confirm_lokus(world, analysis)
     aksi_services.aksi_move(
         scope=world.scopes["provinsi"], aksi=aksi1, move=aksi_rules.Move.VERIFY,
         expected_version=aksi1.version, by=world.user("provinsi"),
@@ -691,50 +699,6 @@ def test_the_document_is_built_by_the_worker_as_pdf_docx_and_excel(world, tmp_pa
         .status_code
         == 404
     )
-
-
-def facts(
-    *, low: set[str], adequate: set[str], present: set[str], lokus=("a", "b", "c", "d")
-) -> rules.Evidence:
-    desa = ("a", "b", "c", "d", "e", "f")
-    values = {d: (30.0 if d in low else 95.0 if d in adequate else 80.0) for d in desa}
-    return rules.Evidence(
-        tahun=2026,
-        hotspot=None,
-        lokus=rules.LokusFacts(
-            desa=tuple(lokus), n_eligible=4, n_desa=6, method_text="4 desa", confirmed_text="x"
-        ),
-        coverage=(rules.IndicatorCoverage("U01", "PMT", values, frozenset(low), frozenset(adequate)),),
-        programmes=(
-            rules.Availability("U01", "PMT", frozenset(present), frozenset(set(desa) - present), {"dak": 2}),
-        ),
-        desa=desa,
-        desa_names={d: d.upper() for d in desa},
-        hotspot_desa=frozenset(),
-    )
-
-
-def test_a_priority_programme_needs_low_coverage_in_more_than_half_of_the_lokus():
-    keys = lambda ev: {d.key for d in rules.recommendation_drafts(ev)}  # noqa: E731
-    assert "program:U01" not in keys(facts(low={"a", "b"}, adequate={"e"}, present={"e", "f"}))  # 2 of 4
-    drafts = {
-        d.key: d
-        for d in rules.recommendation_drafts(facts(low={"a", "b", "c"}, adequate={"e"}, present={"e", "f"}))
-    }
-    assert "U01 rendah di 3 dari 4 desa lokus" in drafts["program:U01"].evidence
-    # Absent in the lokus, present and Memadai in desa e: move it, with the DAK option.
-    assert (
-        "tidak ada di 3 dari 4" in drafts["realokasi:U01"].evidence and "DAK" in drafts["realokasi:U01"].text
-    )
-    assert "sumber_daya:U01" not in drafts  # the programme is not there: not a resource problem
-    # A lokus desa without the programme but already Memadai does not need it moved there.
-    calm = {
-        d.key
-        for d in rules.recommendation_drafts(
-            facts(low=set(), adequate={"a", "b", "c", "d", "e"}, present={"e"})
-        )
-    }
-    assert "realokasi:U01" not in calm and "tahun_depan:U01" in calm  # 1 of 6 desa has it
 
 
 def test_a_measurement_round_of_the_district_is_a_source_when_there_is_one(world, monkeypatch):

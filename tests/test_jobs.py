@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_excel_recap_runs_in_the_worker_and_is_downloadable_by_its_owner_only(world):
     c = Client()
     c.force_login(world.user("provinsi"))
-    r = c.post(reverse("jobs:export-pantau"), {"kode": "32", "tahun": "2026"})
+    r = c.post(reverse("aksi:export-pantau"), {"kode": "32", "tahun": "2026"})
     job = Job.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.status == "queued"

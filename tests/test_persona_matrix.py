@@ -244,7 +244,7 @@ MATRIX: dict[str, Case] = {
         ok=302,
         not_found=OUTSIDERS,
     ),
-    "jobs:export-pantau": Case(
+    "aksi:export-pantau": Case(
         method="post", data=lambda w: {"kode": "32", "tahun": "2026"}, allowed=("provinsi", "pusat"), ok=302
     ),
     "jobs:detail": Case(kwargs=job_by_province, allowed=("provinsi",), other=404),
@@ -279,6 +279,9 @@ MATRIX: dict[str, Case] = {
     "indicators:upload-commit": Case(
         kwargs=upload_by_operator, method="post", allowed=("operator",), ok=302, other=404
     ),
+    "indicators:upload-cancel": Case(
+        kwargs=upload_by_operator, method="post", allowed=("operator",), ok=302, other=404
+    ),
     "jobs:download": Case(kwargs=job_by_province, allowed=("provinsi",), other=404),
     "measurements:rounds": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "measurements:mapping": Case(kwargs=lambda w: KAB_KW, allowed=MEASUREMENT_IMPORTERS),
@@ -292,6 +295,9 @@ MATRIX: dict[str, Case] = {
     "measurements:import-detail": Case(kwargs=measurement_import, allowed=("operator",), other=404),
     "measurements:import-problems": Case(kwargs=measurement_import, allowed=("operator",), other=404),
     "measurements:import-commit": Case(
+        kwargs=measurement_import, method="post", allowed=("operator",), ok=302, other=404
+    ),
+    "measurements:import-cancel": Case(
         kwargs=measurement_import, method="post", allowed=("operator",), ok=302, other=404
     ),
     # Data quality, publishing (the operator) and the public pages (anyone, no login).

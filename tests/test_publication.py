@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from konvergensi.accounts.models import AuditEvent
 from konvergensi.jobs.models import Job
-from konvergensi.measurements import imports, publication, services
+from konvergensi.measurements import imports, publication, services, tasks_publication
 from konvergensi.measurements.demo import district_desa, generate
 from konvergensi.measurements.models import Measurement, MeasurementRound, Publication
 from konvergensi.wilayah.models import Region
@@ -251,7 +251,7 @@ def test_a_round_without_committed_measurements_cannot_be_published(world):
 
     rnd = make_round(world)
     with pytest.raises(ValidationError):
-        publication.round_publish(scope=world.scopes["operator"], rnd=rnd, by=world.user("operator"))
+        tasks_publication.round_publish(scope=world.scopes["operator"], rnd=rnd, by=world.user("operator"))
     c = Client()
     c.force_login(world.user("operator"))
     r = c.post(reverse("measurements:publish", kwargs={"pk": rnd.pk}), follow=True)

@@ -237,7 +237,7 @@ def test_garbage_input_never_gives_a_server_error(world):
         (reverse("aksi:siklus-start", args=[KAB]), {"tahun": "abc"}),
         (reverse("aksi:comment-add", args=[aksi]), {"body": ""}),
         (reverse("wilayah:opd-create", args=[KAB]), {}),
-        (reverse("jobs:export-pantau"), {"kode": "99", "tahun": "x"}),
+        (reverse("aksi:export-pantau"), {"kode": "99", "tahun": "x"}),
     ]:
         before = fingerprint()
         response = c.post(url, data)

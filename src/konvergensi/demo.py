@@ -18,6 +18,7 @@ from django.utils import timezone
 from konvergensi.accounts.models import Membership, Role
 from konvergensi.accounts.scope import scope_for_user
 from konvergensi.aksi import services as aksi_services
+from konvergensi.aksi import work as aksi_work
 from konvergensi.aksi.models import Aksi, Siklus
 from konvergensi.wilayah import services as wilayah_services
 from konvergensi.wilayah.models import OPD, Puskesmas, Region
@@ -194,9 +195,8 @@ def _story(users: dict, tahun: int) -> None:
         a.refresh_from_db()
         aksi_services.aksi_move(scope=scope, aksi=a, move=m, expected_version=a.version, reason=reason, by=by)
 
+    # Aksi 1 is submitted and verified once its analysis exists (``_story_after_work``).
     upload(aksi[1], "laporan-analisis-situasi.pdf")
-    move(aksi[1], rules.Move.SUBMIT, operator, op_scope)
-    move(aksi[1], rules.Move.VERIFY, province, prov_scope, "Lengkap. Desa lokus sesuai kriteria.")
     upload(aksi[2], "rencana-kegiatan.pdf")
     move(aksi[2], rules.Move.SUBMIT, operator, op_scope)
     move(aksi[2], rules.Move.VERIFY, province, prov_scope)
@@ -217,6 +217,29 @@ def _story(users: dict, tahun: int) -> None:
     )
 
 
+def _story_after_work(users: dict, tahun: int) -> None:
+    """The rest of the story, once the demo's work exists (the analysis, the published rounds): the
+    province verifies Aksi 1 from its analysis; Aksi 7, started by the publication of the year's
+    round, is submitted to the province. Idempotent: an aksi already further along is left alone."""
+    operator, province = users["bappeda-sumedang"], users["prov-jabar"]
+    op_scope, prov_scope = scope_for_user(operator), scope_for_user(province)
+    aksi = {a.nomor: a for a in Aksi.objects.filter(siklus__kabkota_id=DEMO_KABKOTA, siklus__tahun=tahun)}
+    if not aksi:
+        return
+
+    def move(a: Aksi, m: rules.Move, by, scope, reason: str = "") -> None:
+        a.refresh_from_db()
+        aksi_services.aksi_move(scope=scope, aksi=a, move=m, expected_version=a.version, reason=reason, by=by)
+
+    if aksi[1].status == rules.Status.DRAF and not aksi_work.missing_work(
+        nomor=1, kabkota=DEMO_KABKOTA, tahun=tahun
+    ):
+        move(aksi[1], rules.Move.SUBMIT, operator, op_scope)
+        move(aksi[1], rules.Move.VERIFY, province, prov_scope, "Lengkap. Desa lokus sesuai kriteria.")
+    if aksi[7].status == rules.Status.DRAF and aksi_work.has_work(nomor=7, kabkota=DEMO_KABKOTA, tahun=tahun):
+        move(aksi[7], rules.Move.SUBMIT, operator, op_scope, "Angka stunting putaran tahun ini sudah terbit.")
+
+
 def _other_districts(tahun: int, today: dt.date) -> int:
     """Invented progress for every other district, so the province and national maps show something."""
     existing = set(Siklus.objects.filter(tahun=tahun).values_list("kabkota_id", flat=True))
@@ -235,6 +258,10 @@ def _other_districts(tahun: int, today: dt.date) -> int:
             due = rules.default_due_date(info.nomor, tahun)
             if info.nomor <= done:
                 status = rng.choices(statuses[1:], weights=[1, 2, 1, 6])[0]
+                if status == rules.Status.DIVERIFIKASI and aksi_work.sources(info.nomor):
+                    # These districts have no analysis or published round in the demo, and the
+                    # province cannot verify such an aksi without its work (docs/aksi.md).
+                    status = rules.Status.DIAJUKAN.value
             else:
                 status = (
                     rules.Status.BELUM_MULAI.value
@@ -270,6 +297,7 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
     rounds = demo_rounds(DEMO_KABKOTA, operator=users["bappeda-sumedang"])
     with transaction.atomic():
         ansit = ansit_demo(DEMO_KABKOTA, tahun=tahun)
+        _story_after_work(users, tahun)
     return {
         "puskesmas": len(pkm),
         "accounts": len(users),

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from konvergensi.aksi.models import Aksi, Evidence, Transition
+from konvergensi.ansit.models import Analysis, LokusList
 
 from .conftest import KAB, PROVINSI
 
@@ -131,9 +132,30 @@ def test_submit_revise_resubmit_verify_aksi_1_in_chromium(accounts, new_page, pr
     expect_success(operator, "diajukan ke provinsi")
     expect(status_badge(operator)).to_have_text("Diajukan")
 
-    # The reviewer verifies, then downloads the evidence through the page's link.
+    # The reviewer cannot verify Aksi 1 from a file alone: the page says why, and so does the refusal.
     reviewer.goto(aksi_path)
     expect(status_badge(reviewer)).to_have_text("Diajukan", timeout=TIMEOUT)
+    expect(reviewer.locator("#status .work-missing")).to_contain_text("belum dapat diverifikasi")
+    reviewer.locator('button[data-move="verify"]').click()
+    expect(reviewer.locator(".messages .msg-error")).to_contain_text(
+        "Aksi 1 belum dapat diverifikasi", timeout=TIMEOUT
+    )
+    expect(status_badge(reviewer)).to_have_text("Diajukan")
+
+    # The district's team decides on its analysis and confirms the lokus desa (the work of Aksi 1);
+    # the reviewer finds it linked on the aksi page, then verifies and downloads the evidence.
+    tahun = Aksi.objects.get(pk=aksi_pk).siklus.tahun
+    analysis = Analysis.objects.create(
+        kabkota_id=KAB, tahun=tahun, periode=str(tahun - 1), level="kecamatan", input_source="sasaran",
+        data_source="balita_1_tahun", decision="umum", units=[],
+    )  # fmt: skip
+    LokusList.objects.create(kabkota_id=KAB, tahun=tahun, analysis=analysis, indicator_set="2018",
+                             eligibility="any", method="count", value=2)  # fmt: skip
+    reviewer.goto(aksi_path)
+    work = reviewer.locator("#hasil-kerja")
+    expect(work).to_contain_text("Daftar desa lokus", timeout=TIMEOUT)
+    expect(work.locator(f'a[href="/analisis/{analysis.pk}/"]')).to_have_count(1)
+    expect(reviewer.locator("#status .work-missing")).to_have_count(0)
     reviewer.locator('button[data-move="verify"]').click()
     expect_success(reviewer, "diverifikasi")
     expect(status_badge(reviewer)).to_have_text("Diverifikasi")

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from konvergensi.accounts.permissions import Permission, require
+from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import aksi as rules
 from konvergensi_core.files import FileRejected, check_upload
 
+from . import work
 from .models import Aksi, Comment, Evidence, Siklus, Transition
 
 
@@ -50,6 +51,18 @@ def siklus_start(*, scope: Scope, kabkota: Region, tahun: int, by) -> Siklus:
                 region_kode=kabkota.kode,
                 data={"tahun": tahun},
             )
+            # Work done in Konvergensi before the cycle was opened (a round already published…)
+            # starts its aksi now, as it would have when it was submitted.
+            for aksi in siklus.aksi_set.order_by("nomor"):
+                if work.has_work(nomor=aksi.nomor, kabkota=kabkota.kode, tahun=tahun):
+                    aksi_move(
+                        scope=scope,
+                        aksi=aksi,
+                        move=rules.Move.START,
+                        expected_version=aksi.version,
+                        reason=_("Hasil kerja aksi ini sudah ada di Konvergensi saat siklus dibuka."),
+                        by=by,
+                    )
     except IntegrityError:
         return Siklus.objects.get(kabkota=kabkota, tahun=tahun)
     return siklus
@@ -115,8 +128,18 @@ def aksi_move(
                 _("Status aksi sudah berubah (sekarang: %(status)s). Muat ulang halaman.")
                 % {"status": aksi.get_status_display()}
             ) from exc
-        if move == rules.Move.SUBMIT and not aksi.evidence.exists():
+        kab, tahun = aksi.kabkota_kode, aksi.siklus.tahun
+        if (
+            move == rules.Move.SUBMIT
+            and not aksi.evidence.exists()
+            and not work.has_work(nomor=aksi.nomor, kabkota=kab, tahun=tahun)
+        ):
             raise ValidationError(_("Unggah minimal satu dokumen bukti sebelum mengajukan ke provinsi."))
+        if move == rules.Move.VERIFY:
+            # The province verifies the work itself, not only a file about it (docs/aksi.md).
+            missing = work.missing_work(nomor=aksi.nomor, kabkota=kab, tahun=tahun)
+            if missing:
+                raise ValidationError(missing)
         _compare_and_set(aksi, expected_version, status=target.value)
         transition = Transition.objects.create(
             aksi=aksi, from_status=current.value, to_status=target.value, by=by, reason=reason
@@ -129,6 +152,39 @@ def aksi_move(
             data={"nomor": aksi.nomor, "from": current.value, "to": target.value, "reason": reason},
         )
     return transition
+
+
+def work_started(*, kabkota_kode: str, tahun: int, nomor: int, by, reason: str = "") -> Transition | None:
+    """A domain app submitted the work of an aksi (a document attached, a round published): the aksi
+    leaves "belum mulai" for "draf", through ``aksi_move`` (its permission, rules and audit) with
+    ``by``'s own scope. Nothing happens when the cycle is not opened, the aksi is already under way,
+    or ``by`` may not edit the district's aksi. Submitting to the province stays the operator's act.
+    """
+    from konvergensi.accounts.scope import scope_for_user
+
+    if by is None:
+        return None
+    scope = scope_for_user(by)
+    if not has_permission(scope, Permission.AKSI_EDIT, kabkota_kode):
+        return None
+    aksi = (
+        Aksi.objects.select_related("siklus")
+        .filter(siklus__kabkota_id=kabkota_kode, siklus__tahun=tahun, nomor=nomor)
+        .first()
+    )
+    if aksi is None or aksi.status != rules.Status.BELUM_MULAI:
+        return None
+    try:
+        return aksi_move(
+            scope=scope,
+            aksi=aksi,
+            move=rules.Move.START,
+            expected_version=aksi.version,
+            reason=reason,
+            by=by,
+        )
+    except (Conflict, ValidationError):
+        return None  # moved by someone else meanwhile: it is under way already
 
 
 def aksi_update(

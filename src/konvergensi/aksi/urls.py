@@ -16,4 +16,5 @@ urlpatterns = [
     path("aksi/<int:pk>/komentar/", views.comment_add, name="comment-add"),
     path("bukti/<int:pk>/unduh/", views.evidence_download, name="evidence-download"),
     path("bukti/<int:pk>/hapus/", views.evidence_delete, name="evidence-delete"),
+    path("tugas/rekap-pantau/", views.export_pantau, name="export-pantau"),
 ]

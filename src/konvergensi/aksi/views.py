@@ -23,7 +23,7 @@ from konvergensi.wilayah import selectors as wilayah_selectors
 from konvergensi.wilayah.models import Level
 from konvergensi_core import aksi as rules
 
-from . import selectors, services
+from . import selectors, services, tasks, work
 from .forms import AksiUpdateForm, CommentForm, EvidenceForm, MoveForm
 
 
@@ -161,11 +161,16 @@ def aksi_detail(request, pk: int):
         ):
             moves.append(move)
     opd_qs = wilayah_selectors.opd_list(scope=scope, kabkota_kode=kab)
+    # The work done in Konvergensi for this aksi, as this reader may see it (aksi.work registry).
+    work_sections = work.sections(scope=scope, nomor=aksi.nomor, kabkota=kab, tahun=aksi.siklus.tahun)
     return render(
         request,
         "aksi/aksi_detail.html",
         {
             "aksi": aksi,
+            "work_sections": work_sections,
+            "work_missing": [s.missing for s in work_sections if s.missing],
+            "work_done": bool(work_sections) and not any(s.missing for s in work_sections),
             "info": rules.AKSI_BY_NOMOR[aksi.nomor],
             "overdue": rules.is_overdue(rules.Status(aksi.status), aksi.due_date, timezone.localdate()),
             "moves": moves,
@@ -325,3 +330,20 @@ def comment_add(request, pk: int):
     else:
         messages.error(request, _("Komentar kosong atau terlalu panjang."))
     return redirect(reverse("aksi:detail", kwargs={"pk": aksi.pk}) + "#komentar")
+
+
+@require_POST
+@login_required_scope
+def export_pantau(request):
+    """Queue the Excel recap of Pantau Aksi for a province (or the nation) and show its job page."""
+    kode = request.POST.get("kode", "")
+    tahun = tahun_from(request.POST.get("tahun"))
+    if kode:
+        region = region_or_404(kode, "provinsi")
+        require(request.scope, Permission.VIEW_PROVINCE, region.kode)
+        title = _("Rekap Pantau Aksi %(nama)s %(tahun)s") % {"nama": region.nama, "tahun": tahun}
+    else:
+        require(request.scope, Permission.VIEW_NATIONAL)
+        title = _("Rekap Pantau Aksi nasional %(tahun)s") % {"tahun": tahun}
+    job = tasks.export_pantau_start(region_kode=kode, tahun=tahun, title=title, by=request.user)
+    return redirect("jobs:detail", pk=job.pk)

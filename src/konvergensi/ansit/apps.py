@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AnsitConfig(AppConfig):
     name = "konvergensi.ansit"
     verbose_name = "Analisis situasi (Aksi 1)"
+
+    def ready(self) -> None:
+        # The work of the aksi this app produces, for the aksi page and its status (aksi.work).
+        from konvergensi.aksi import work
+
+        from .aksi_work import SOURCE
+
+        work.register(SOURCE)

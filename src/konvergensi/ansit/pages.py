@@ -13,9 +13,10 @@ from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.wilayah.models import Region
 from konvergensi.wilayah.selectors import kecamatan_features
 from konvergensi_core.ansit import PREVALENCE_LABEL, PrevalenceCategory, prevalence_category
+from konvergensi_core.ansit import recommendations as rules
 from konvergensi_core.indicators import CATEGORY_LABEL, Category
 
-from . import charts, rules, selectors
+from . import charts, selectors
 from .models import (
     DataSource,
     Decision,

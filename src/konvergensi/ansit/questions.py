@@ -3,7 +3,7 @@ Penyampaian Layanan pada Rumah Tangga 1.000 HPK" and "Analisis Kebutuhan Penguat
 
 FGD questions are answered with a status (ya / sebagian / tidak) and a note; a "tidak" or
 "sebagian" becomes a draft recommendation of the kind the guideline attaches to it
-(``konvergensi.ansit.rules``). The six questions of each coordination review are the structured
+(``konvergensi_core.ansit.recommendations``). The six questions of each coordination review are the structured
 fields of :class:`~konvergensi.ansit.models.Review` (forum, level, owner, agenda, frequency, work
 plan and budget, effectiveness).
 """

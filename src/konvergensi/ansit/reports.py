@@ -18,10 +18,11 @@ from django.utils import formats, timezone
 from konvergensi.accounts.scope import scope_for_user
 from konvergensi.wilayah.models import Region
 from konvergensi_core.ansit import PrevalenceCategory
+from konvergensi_core.ansit import recommendations as rules
 from konvergensi_core.indicators import CATEGORY_LABEL, Category
 from konvergensi_core.io.ansit_xlsx import COVERAGE_FILL, NO_DATA_FILL, PREVALENCE_FILL, write_matrix_xlsx
 
-from . import charts, excel, pages, rules, selectors
+from . import charts, excel, pages, selectors
 from .models import (
     AnsitDocument,
     DataSource,

@@ -1,7 +1,7 @@
 """Reads of the situation analysis, always within the reader's scope.
 
 The figures are computed by ``konvergensi_core.ansit`` (hotspots, lokus ranking and selection, the
-matrix) and by the pure rules of :mod:`konvergensi.ansit.rules` (programme gaps), over the whole
+matrix) and by the pure rules of :mod:`konvergensi_core.ansit.recommendations` (programme gaps), over the whole
 district: the district mean is the mean of every unit, whoever reads it. What a reader sees of the
 units is then limited to their scope (a kecamatan sees its own desa).
 """
@@ -28,9 +28,9 @@ from konvergensi_core.ansit import (
     rank_lokus,
     select_lokus,
 )
+from konvergensi_core.ansit import recommendations as rules
 from konvergensi_core.indicators import LOW, Bands, Category, category, percent
 
-from . import rules
 from .models import (
     Analysis,
     AnsitDocument,

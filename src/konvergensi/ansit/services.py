@@ -7,7 +7,6 @@ The analysis rules are ``konvergensi_core.ansit``'s; files are read by
 from __future__ import annotations
 
 import math
-import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,11 +26,13 @@ from konvergensi.accounts.services import audit
 from konvergensi.indicators.models import DataSasaran, DataValue, SasaranStatus
 from konvergensi.wilayah.models import Puskesmas, Region
 from konvergensi_core import datadesa
-from konvergensi_core.ansit import Problem, data_gap_notes, has_errors
+from konvergensi_core.ansit import Problem, coarse_coverage, data_gap_notes, has_errors
+from konvergensi_core.ansit import recommendations as rules
+from konvergensi_core.ansit import units as unit_rules
 from konvergensi_core.ansit.hotspots import LEVEL_LABEL
 from konvergensi_core.io.ansit_input import read_hotspot_file
 
-from . import rules, selectors
+from . import selectors
 from .models import (
     Analysis,
     AnsitDocument,
@@ -120,17 +121,15 @@ def _desa_unit(d: Region, figures: Figures) -> dict:
 def _sum_unit(kode: str, nama: str, members: list[str], figures: Figures) -> dict:
     """A kecamatan or puskesmas area: the sums of its desa. When some desa have cases but no
     children measured, the prevalence is taken over the desa that have both and given explicitly."""
-    with_cases = [figures[d] for d in members if d in figures and figures[d][0] is not None]
-    unit = {"kode": kode, "nama": nama, "cases": None, "measured": None, "prevalence": None, "desa": members}
-    if not with_cases:
-        return unit
-    unit["cases"] = math.fsum(c for c, _m in with_cases)
-    pairs = [(c, m) for c, m in with_cases if m is not None and m > 0]
-    if len(pairs) == len(with_cases):
-        unit["measured"] = math.fsum(m for _c, m in pairs)
-    elif pairs:
-        unit["prevalence"] = 100.0 * math.fsum(c for c, _m in pairs) / math.fsum(m for _c, m in pairs)
-    return unit
+    p = unit_rules.pool(figures[d] for d in members if d in figures)
+    return {
+        "kode": kode,
+        "nama": nama,
+        "cases": p.cases,
+        "measured": p.measured,
+        "prevalence": p.prevalence,
+        "desa": members,
+    }
 
 
 def _puskesmas_areas(kabkota: str) -> tuple[list[tuple[str, str, list[str]]], list[str]]:
@@ -180,31 +179,14 @@ def _aggregate(level: str, kabkota: str, figures: Figures, warnings: list[dict])
     return [_sum_unit(kode, nama, members, figures) for kode, nama, members in areas]
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip().lower()
-
-
-def _unit_lookup(level: str, kabkota: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
-    """(code spellings → code, names → codes, code → name) of a district's units."""
-    by_code: dict[str, str] = {}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    names: dict[str, str] = {}
+def _unit_lookup(level: str, kabkota: str) -> unit_rules.UnitLookup:
+    """A district's units of one level, to match a file's labels (``konvergensi_core.ansit.units``)."""
     if level == Level.PUSKESMAS:
-        for p in Puskesmas.objects.filter(kabkota_id=kabkota):
-            by_code[_normal(p.kode)] = p.kode
-            by_name[_normal(p.nama)].append(p.kode)
-            short = re.sub(r"^(puskesmas|pkm|upt puskesmas|uptd puskesmas)\s+", "", _normal(p.nama))
-            if short != _normal(p.nama):
-                by_name[short].append(p.kode)
-            names[p.kode] = p.nama
-        return by_code, by_name, names
-    qs = Region.objects.filter(level=level, kode__startswith=kabkota + ".")
-    for r in qs:
-        by_code[r.kode] = r.kode
-        by_code[r.kode_angka] = r.kode
-        by_name[_normal(r.nama)].append(r.kode)
-        names[r.kode] = r.nama
-    return by_code, by_name, names
+        found = [unit_rules.Unit(p.kode, p.nama) for p in Puskesmas.objects.filter(kabkota_id=kabkota)]
+    else:
+        qs = Region.objects.filter(level=level, kode__startswith=kabkota + ".")
+        found = [unit_rules.Unit(r.kode, r.nama, (r.kode_angka,)) for r in qs]
+    return unit_rules.UnitLookup(found, level=level)
 
 
 def _read_upload(upload, *, level: str, kabkota: str) -> tuple[dict[str, dict], list[Problem]]:
@@ -222,26 +204,23 @@ def _read_upload(upload, *, level: str, kabkota: str) -> tuple[dict[str, dict], 
     problems = list(data.problems)
     if not data.ok and not data.units:
         return {}, problems
-    by_code, by_name, _names = _unit_lookup(level, kabkota)
+    lookup = _unit_lookup(level, kabkota)
     unit_header = data.columns.get("unit", "unit")
     out: dict[str, dict] = {}
     for i, label in enumerate(data.units):
         row = data.rows[i] if i < len(data.rows) else None
-        text = _normal(label)
-        kode = by_code.get(text) or by_code.get(label.strip())
-        if kode is None:
-            matches = by_name.get(text, [])
-            if len(set(matches)) > 1:
-                problems.append(
-                    Problem(
-                        row,
-                        unit_header,
-                        label,
-                        _("nama ini ada lebih dari satu di kabupaten/kota; tulis kodenya"),
-                    )
+        found = lookup.match(label)
+        kode = found.kode
+        if found.ambiguous:
+            problems.append(
+                Problem(
+                    row,
+                    unit_header,
+                    label,
+                    _("nama ini ada lebih dari satu di kabupaten/kota; tulis kodenya"),
                 )
-                continue
-            kode = matches[0] if matches else None
+            )
+            continue
         if kode is None:
             problems.append(
                 Problem(row, unit_header, label, _("wilayah tidak dikenal di kabupaten/kota ini"))
@@ -263,7 +242,7 @@ def _read_upload(upload, *, level: str, kabkota: str) -> tuple[dict[str, dict], 
 
 
 def _upload_units(level: str, kabkota: str, figures: dict[str, dict]) -> list[dict]:
-    _by_code, _by_name, names = _unit_lookup(level, kabkota)
+    names = _unit_lookup(level, kabkota).names
     members: dict[str, list[str]] = {}
     if level == Level.PUSKESMAS:
         areas, _unserved = _puskesmas_areas(kabkota)
@@ -347,7 +326,7 @@ def _notes(analysis: Analysis, result) -> list[DataGapNote]:
     ).values_list("indicator_id", flat=True):
         filled[ind_id] += 1
     none = [i.kode for i in indicators if not filled[i.pk]]
-    coarse = [i.kode for i in indicators if 0 < filled[i.pk] <= n_kec and filled[i.pk] < 0.5 * n_desa]
+    coarse = coarse_coverage({i.kode: filled[i.pk] for i in indicators}, n_kecamatan=n_kec, n_desa=n_desa)
     if coarse:
         notes.append(
             DataGapNote(
@@ -1066,15 +1045,24 @@ def document_attach(*, scope: Scope, document: AnsitDocument, by):
     with document.pdf.open("rb") as fh:
         content = fh.read()
     upload = SimpleUploadedFile(document.filename("pdf"), content, "application/pdf")
-    evidence = aksi_services.evidence_add(
-        scope=scope,
-        aksi=aksi,
-        upload=upload,
-        description=_("Dokumen analisis situasi (dibuat Konvergensi, %(date)s)")
-        % {"date": _date(document.finished_at)},
-        by=by,
-    )
-    AnsitDocument.objects.filter(pk=document.pk).update(evidence_id=evidence.pk)
+    with transaction.atomic():
+        # Submitting the analysis starts Aksi 1 (an audited move, with its reason), then attaches it.
+        aksi_services.work_started(
+            kabkota_kode=document.kabkota_id,
+            tahun=document.tahun,
+            nomor=1,
+            by=by,
+            reason=_("Dokumen analisis situasi dilampirkan dari Konvergensi."),
+        )
+        evidence = aksi_services.evidence_add(
+            scope=scope,
+            aksi=aksi,
+            upload=upload,
+            description=_("Dokumen analisis situasi (dibuat Konvergensi, %(date)s)")
+            % {"date": _date(document.finished_at)},
+            by=by,
+        )
+        AnsitDocument.objects.filter(pk=document.pk).update(evidence_id=evidence.pk)
     document.evidence_id = evidence.pk
     return evidence
 

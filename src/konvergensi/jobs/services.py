@@ -1,4 +1,7 @@
-"""Start background work and report its progress."""
+"""Start background work and report its progress.
+
+The jobs app is a base app: the domain apps keep their own tasks (``aksi.tasks``,
+``measurements.tasks_publication``, …) and call these functions; nothing here imports them."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 
-from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
 
 from .models import Job, JobStatus
@@ -70,14 +72,3 @@ def job_done(*, job: Job, message: str) -> None:
 
 def job_fail(*, job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message=message[:500])
-
-
-def export_pantau_start(*, scope: Scope, region_kode: str, tahun: int, title: str, by) -> Job:
-    """Queue the Excel recap of Pantau Aksi for a province ("" = the nation)."""
-    from .tasks import export_pantau
-
-    job = job_create(
-        kind="export_pantau", title=title, region_kode=region_kode, params={"tahun": tahun}, by=by
-    )
-    transaction.on_commit(lambda: export_pantau.enqueue(str(job.pk)))
-    return job

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from konvergensi.accounts.permissions import Permission, login_required_scope, require
-from konvergensi.web import attachment, region_or_404, tahun_from
+from konvergensi.accounts.permissions import login_required_scope
+from konvergensi.web import attachment
 
-from . import services
 from .models import Job
 
 
@@ -18,24 +15,6 @@ def _job_or_404(request, pk) -> Job:
     if job is None or not (request.scope.is_national or request.scope.covers(job.region_kode or None)):
         raise Http404
     return job
-
-
-@require_POST
-@login_required_scope
-def export_pantau(request):
-    kode = request.POST.get("kode", "")
-    tahun = tahun_from(request.POST.get("tahun"))
-    if kode:
-        region = region_or_404(kode, "provinsi")
-        require(request.scope, Permission.VIEW_PROVINCE, region.kode)
-        title = _("Rekap Pantau Aksi %(nama)s %(tahun)s") % {"nama": region.nama, "tahun": tahun}
-    else:
-        require(request.scope, Permission.VIEW_NATIONAL)
-        title = _("Rekap Pantau Aksi nasional %(tahun)s") % {"tahun": tahun}
-    job = services.export_pantau_start(
-        scope=request.scope, region_kode=kode, tahun=tahun, title=title, by=request.user
-    )
-    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required_scope

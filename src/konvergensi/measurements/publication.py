@@ -35,7 +35,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -43,8 +42,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
-from konvergensi.jobs import services as job_services
-from konvergensi.jobs.models import Job
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aggregates import hierarchy_table, quality_by
 from konvergensi_core.stats import zscore_summary
@@ -506,35 +503,6 @@ def publication_current_for_round(rnd: MeasurementRound) -> Publication | None:
 # ---- services ---------------------------------------------------------------------------------
 
 
-def round_publish(*, scope: Scope, rnd: MeasurementRound, by) -> Job:
-    """Publish a round: a background task builds the snapshot and the PDF and stores the
-    publication (it then replaces an earlier publication of the same round)."""
-    require(scope, Permission.ROUND_MANAGE, rnd.kabkota_id)
-    if not selectors.active(rnd.pk).exists():
-        raise ValidationError(
-            _(
-                "Putaran ini belum memiliki data pengukuran yang tersimpan: belum ada yang dapat dipublikasikan."
-            )
-        )
-    from .tasks_publication import publication_run
-
-    with transaction.atomic():
-        job = job_services.job_create(
-            kind="round_publish",
-            title=_("Publikasi %(nama)s") % {"nama": rnd.nama},
-            region_kode=rnd.kabkota_id,
-            params={
-                "round": rnd.pk,
-                "next": reverse("measurements:public-round", kwargs={"kode": rnd.kabkota_id, "pk": rnd.pk}),
-            },
-            by=by,
-        )
-        audit(by=by, action="round.publish", target=rnd, region_kode=rnd.kabkota_id,
-              data={"round": rnd.pk, "job": str(job.pk)})  # fmt: skip
-        transaction.on_commit(lambda: publication_run.enqueue(str(job.pk)))
-    return job
-
-
 def publication_store(*, rnd: MeasurementRound, data: dict, pdf: bytes, by) -> Publication:
     """Store a built publication as the round's current one; earlier ones of the round are withdrawn."""
     with transaction.atomic():
@@ -546,6 +514,11 @@ def publication_store(*, rnd: MeasurementRound, data: dict, pdf: bytes, by) -> P
         MeasurementRound.objects.filter(pk=rnd.pk).update(status=RoundStatus.DIPUBLIKASIKAN)
         audit(by=by, action="round.published", target=pub, region_kode=rnd.kabkota_id,
               data={"round": rnd.pk, "measured": data["district"]["measured"]})  # fmt: skip
+        from konvergensi.aksi.services import work_started
+
+        # A published round is the work of Aksi 7: it starts the aksi of the round's year.
+        work_started(kabkota_kode=rnd.kabkota_id, tahun=rnd.tahun, nomor=7, by=by,
+                     reason=_("Putaran %(nama)s dipublikasikan.") % {"nama": rnd.nama})  # fmt: skip
     return pub
 
 

@@ -1,17 +1,26 @@
 """Background publication of a round (django.tasks, run by `konvergensi worker`): the snapshot,
-the charts and map, the PDF, then the publication row, with progress on the job page."""
+the charts and map, the PDF, then the publication row, with progress on the job page.
+
+:func:`round_publish` queues the task and lives here, beside it, so that :mod:`.publication` (the
+snapshot, the PDF, the stored row) never imports this module: the import runs one way only."""
 
 from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.tasks import task
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from konvergensi.accounts.permissions import Permission, require
+from konvergensi.accounts.scope import Scope
+from konvergensi.accounts.services import audit
 from konvergensi.jobs import services as job_services
 from konvergensi.jobs.models import Job
 
-from . import publication
+from . import publication, selectors
 from .models import MeasurementRound
 
 log = logging.getLogger(__name__)
@@ -43,3 +52,30 @@ def publication_run(job_id: str) -> str:
         job=job, message=_("Dipublikasikan: %(n)s anak diukur") % {"n": data["district"]["measured_display"]}
     )
     return str(pub.pk)
+
+
+def round_publish(*, scope: Scope, rnd: MeasurementRound, by) -> Job:
+    """Publish a round: a background task builds the snapshot and the PDF and stores the
+    publication (it then replaces an earlier publication of the same round)."""
+    require(scope, Permission.ROUND_MANAGE, rnd.kabkota_id)
+    if not selectors.active(rnd.pk).exists():
+        raise ValidationError(
+            _(
+                "Putaran ini belum memiliki data pengukuran yang tersimpan: belum ada yang dapat dipublikasikan."
+            )
+        )
+    with transaction.atomic():
+        job = job_services.job_create(
+            kind="round_publish",
+            title=_("Publikasi %(nama)s") % {"nama": rnd.nama},
+            region_kode=rnd.kabkota_id,
+            params={
+                "round": rnd.pk,
+                "next": reverse("measurements:public-round", kwargs={"kode": rnd.kabkota_id, "pk": rnd.pk}),
+            },
+            by=by,
+        )
+        audit(by=by, action="round.publish", target=rnd, region_kode=rnd.kabkota_id,
+              data={"round": rnd.pk, "job": str(job.pk)})  # fmt: skip
+        transaction.on_commit(lambda: publication_run.enqueue(str(job.pk)))
+    return job

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.web import attachment, flash_errors, region_or_404
 
-from . import publication, selectors
+from . import publication, selectors, tasks_publication
 from .models import Publication
 from .views import round_or_404
 
@@ -36,7 +36,7 @@ def publish(request, pk: int):
     require(request.scope, Permission.ROUND_MANAGE, rnd.kabkota_id)
     if request.method == "POST":
         try:
-            job = publication.round_publish(scope=request.scope, rnd=rnd, by=request.user)
+            job = tasks_publication.round_publish(scope=request.scope, rnd=rnd, by=request.user)
         except ValidationError as exc:
             flash_errors(request, exc)
             return redirect("measurements:publish", pk=rnd.pk)

@@ -2,9 +2,10 @@
 coverage categories, focus-village (lokus) criteria, ranking and selection, and the
 prioritisation matrix of Tabel 1.2. Pure Python + NumPy; never imports Django.
 
-Modules: ``hotspots`` (Gambar 1.2–1.4 and the three-way recommendation), ``categories``,
-``lokus``, ``matrix``, ``problems`` (the value checks shared with the file reader
-``konvergensi_core.io.ansit_input``).
+Modules: ``hotspots`` (Gambar 1.2–1.4, the three-way recommendation, the data-gap notes),
+``categories``, ``lokus``, ``matrix``, ``recommendations`` (programme gaps and recommendation
+drafts), ``units`` (pooled figures of an area, unit labels → codes), ``problems`` (the value checks
+shared with the file reader ``konvergensi_core.io.ansit_input``).
 """
 
 from .categories import (
@@ -26,6 +27,7 @@ from .hotspots import (
     Level,
     Recommendation,
     analyse_hotspots,
+    coarse_coverage,
     data_gap_notes,
 )
 from .lokus import Criteria, LokusDesa, LokusRanking, Selection, parse_eligibility, rank_lokus, select_lokus
@@ -55,6 +57,7 @@ __all__ = [
     "Recommendation",
     "Selection",
     "analyse_hotspots",
+    "coarse_coverage",
     "data_gap_notes",
     "has_errors",
     "low_coverage",

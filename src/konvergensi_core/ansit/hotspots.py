@@ -36,7 +36,7 @@ as given; cases/measured only fills in where it is missing. Prevalences are in p
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -112,6 +112,14 @@ def data_gap_notes(level: Level | str, source: DataSource | str | None = None) -
     elif source is not None and source is not DataSource.BADUTA:
         notes.append(f"Data baduta belum tersedia; dipakai: {source.label}. Catatan untuk Aksi 6.")
     return notes
+
+
+def coarse_coverage(filled: Mapping[str, int], *, n_kecamatan: int, n_desa: int) -> list[str]:
+    """The indicators (in the order given) whose coverage data stop at a few desa per kecamatan, so
+    were probably reported per puskesmas or kecamatan, a gap for Aksi 6: data for at least one desa,
+    for no more desa than the district has kecamatan, and for fewer than half of its desa.
+    ``filled`` maps each indicator to the number of desa with a value."""
+    return [code for code, n in filled.items() if 0 < n <= n_kecamatan and n < 0.5 * n_desa]
 
 
 class Recommendation(StrEnum):

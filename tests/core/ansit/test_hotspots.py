@@ -15,6 +15,7 @@ from konvergensi_core.ansit import (
     Level,
     Recommendation,
     analyse_hotspots,
+    coarse_coverage,
     data_gap_notes,
 )
 
@@ -269,6 +270,14 @@ def test_data_only_per_puskesmas_or_from_proxies_leaves_a_note_for_aksi_6():
     assert any("Aksi 6" in n and "desa" in n for n in data_gap_notes("puskesmas"))
     assert any("Aksi 7" in n for n in data_gap_notes("kecamatan", "bblr"))
     assert data_gap_notes("desa", "balita_1_tahun")
+
+
+def test_coverage_reported_for_a_few_desa_per_kecamatan_is_a_coarse_data_gap():
+    # A district of 10 kecamatan and 100 desa: 10 desa with data looks like one value per kecamatan.
+    filled = {"U01": 10, "U02": 0, "U03": 11, "U04": 1, "U05": 100}
+    assert coarse_coverage(filled, n_kecamatan=10, n_desa=100) == ["U01", "U04"]
+    # A tiny district (4 kecamatan, 6 desa): 3 desa of 6 is half of them, not a few per kecamatan.
+    assert coarse_coverage({"U01": 3, "U02": 2}, n_kecamatan=4, n_desa=6) == ["U02"]
 
 
 def test_arrays_are_accepted_as_well_as_lists():

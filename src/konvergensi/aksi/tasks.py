@@ -1,23 +1,26 @@
-"""Background tasks (django.tasks API, run by `konvergensi worker`)."""
+"""The Excel recap of Pantau Aksi as background work (django.tasks, run by `konvergensi worker`):
+the task and the function that queues it. It lives with Aksi, not in ``konvergensi.jobs``, so that the
+jobs app (progress, results, download) knows nothing of the domain apps that use it."""
 
 from __future__ import annotations
 
 import io
 import logging
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from konvergensi.accounts.scope import scope_for_user
-from konvergensi.aksi import selectors as aksi_selectors
+from konvergensi.jobs import services
+from konvergensi.jobs.models import Job
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aksi import AKSI
 from konvergensi_core.io.cells import safe_row
 
-from . import services
-from .models import Job
+from . import selectors as aksi_selectors
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,15 @@ STATUS_FILL = {
     "perlu_perbaikan": "FFEB9C",
     "draf": "F2F2F2",
 }
+
+
+def export_pantau_start(*, region_kode: str, tahun: int, title: str, by) -> Job:
+    """Queue the Excel recap of Pantau Aksi for a province ("" = the nation)."""
+    job = services.job_create(
+        kind="export_pantau", title=title, region_kode=region_kode, params={"tahun": tahun}, by=by
+    )
+    transaction.on_commit(lambda: export_pantau.enqueue(str(job.pk)))
+    return job
 
 
 @task()

@@ -1,9 +1,8 @@
 """Programme gaps and recommendation drafts of Aksi 1: pure functions (no Django, no database).
 
-These rules are not in ``konvergensi_core.ansit`` yet (hotspots, categories, lokus and the matrix
-are; this module only combines their results), so they are kept pure here, ready to move to the
-core. Every number the web app shows about programmes and every generated recommendation comes
-from here, with the finding that produced it written next to it.
+This module combines the results of the rest of ``konvergensi_core.ansit`` (hotspots, categories,
+lokus and the matrix). Every number the web app shows about programmes and every generated
+recommendation comes from here, with the finding that produced it written next to it.
 
 Programme availability (seed 000, "Identifikasi Kesenjangan Program untuk Integrasi Layanan"):
 
