@@ -10,17 +10,16 @@ after the lock. Run with ``DATABASE_URL=postgres://…`` (skipped on SQLite, see
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from konvergensi.accounts.models import AuditEvent
 from konvergensi.aksi import services
 from konvergensi.aksi.models import Aksi, Evidence
+from tests.concurrency import concurrently
 from tests.conftest import PDF_BYTES
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -42,32 +41,6 @@ def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def _concurrently(*calls):
-    """Run each call in its own thread, released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except BaseException as exc:  # reported in the main thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a request hung (deadlock?)"
-    if errors:
-        raise errors[0]
-    return results
 
 
 def _one_fresh_evidence(world, aksi: Aksi, status: str = "draf") -> Evidence:
@@ -96,7 +69,7 @@ def test_submit_racing_the_deletion_of_the_only_evidence_never_submits_an_empty_
     for _ in range(ROUNDS):
         ev = _one_fresh_evidence(world, aksi)
         delete_url = reverse("aksi:evidence-delete", kwargs={"pk": ev.pk})
-        submitted, deleted = _concurrently(
+        submitted, deleted = concurrently(
             lambda v=aksi.version: submitter.post(move_url, {"version": v, "move": "submit"}),
             lambda url=delete_url: deleter.post(url),
         )
@@ -121,7 +94,7 @@ def test_evidence_racing_the_verification_is_never_added_to_a_verified_aksi(worl
     for _ in range(ROUNDS):
         _one_fresh_evidence(world, aksi, status="diajukan")
         first = AuditEvent.objects.order_by("-id").first().id
-        added, verified = _concurrently(
+        added, verified = concurrently(
             lambda: uploader.post(add_url, {"file": SimpleUploadedFile("tambahan.pdf", PDF_BYTES)}),
             lambda v=aksi.version: verifier.post(move_url, {"version": v, "move": "verify"}),
         )

@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -25,6 +24,7 @@ from konvergensi.jobs.models import Job
 from konvergensi.measurements import imports, services
 from konvergensi.measurements.models import ImportStatus, MeasurementImport
 from konvergensi.wilayah.models import Region
+from tests.concurrency import concurrently
 from tests.conftest import DESA, KAB, ensure_catalogue
 from tests.test_indicators import filled_template
 from tests.test_measurements import as_csv, export
@@ -387,31 +387,6 @@ def test_a_300_character_file_name_keeps_its_extension(world):
 # --- PostgreSQL: real concurrent requests -----------------------------------------------------------
 
 
-def _concurrently(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except BaseException as exc:  # reported in the main thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a request hung (deadlock?)"
-    if errors:
-        raise errors[0]
-    return results
-
-
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite's in-memory test database cannot serve concurrent writers.")
@@ -429,7 +404,7 @@ def test_three_concurrent_simpan_of_one_village_data_upload_save_once(world):
         owner = _client(world)
         preview = _upload_data(owner, filled_template(edits=edits))["Location"]
         clients = [_client(world) for _ in range(3)]
-        responses = _concurrently(*(lambda c=c, url=preview + "simpan/": c.post(url) for c in clients))
+        responses = concurrently(*(lambda c=c, url=preview + "simpan/": c.post(url) for c in clients))
         assert {r.status_code for r in responses} == {302}
         assert AuditEvent.objects.filter(action="data.import").count() == 1
         assert DataValueHistory.objects.count() == 2
@@ -446,7 +421,7 @@ def test_three_concurrent_simpan_of_one_measurement_import_make_one_job(world):
         Job.objects.filter(kind="measurement_import").delete()
         clients = [_client(world) for _ in range(3)]
         url = reverse("measurements:import-commit", kwargs={"pk": imp.pk})
-        responses = _concurrently(*(lambda c=c, url=url: c.post(url) for c in clients))
+        responses = concurrently(*(lambda c=c, url=url: c.post(url) for c in clients))
         assert {r.status_code for r in responses} == {302}
         assert Job.objects.filter(kind="measurement_import").count() == 1
         MeasurementImport.objects.filter(pk=imp.pk).update(status=ImportStatus.FAILED)

@@ -283,19 +283,27 @@ def _password_ok(request, password: str, stage: str) -> bool:
     return False
 
 
+def _refuse_change(request):
+    """Why a change of one's two-factor settings cannot be made now (not enabled, or locked after
+    wrong codes) as a redirect with the message, or None."""
+    if not two_factor.is_enabled(request.user):
+        messages.error(request, _("Verifikasi dua langkah belum aktif."))
+        return redirect("accounts:security")
+    until = two_factor.locked_until(request.user)
+    if until is not None:
+        messages.error(request, _locked_message(until))
+        return redirect("accounts:security")
+    return None
+
+
 @never_cache
 @require_POST
 @login_required
 def recovery_codes_regenerate(request):
     """New recovery codes (the old ones stop working), after the password is given again."""
     user = request.user
-    if not two_factor.is_enabled(user):
-        messages.error(request, _("Verifikasi dua langkah belum aktif."))
-        return redirect("accounts:security")
-    until = two_factor.locked_until(user)
-    if until is not None:
-        messages.error(request, _locked_message(until))
-        return redirect("accounts:security")
+    if (refused := _refuse_change(request)) is not None:
+        return refused
     form = PasswordConfirmForm(request.POST)
     if not form.is_valid() or not _password_ok(request, form.cleaned_data["password"], "regenerate"):
         messages.error(request, _("Kata sandi salah. Kode pemulihan tidak diubah."))
@@ -311,13 +319,8 @@ def recovery_codes_regenerate(request):
 def two_factor_disable(request):
     """Turn two-factor off: needs the password and a current code (or a recovery code)."""
     user = request.user
-    if not two_factor.is_enabled(user):
-        messages.error(request, _("Verifikasi dua langkah belum aktif."))
-        return redirect("accounts:security")
-    until = two_factor.locked_until(user)
-    if until is not None:
-        messages.error(request, _locked_message(until))
-        return redirect("accounts:security")
+    if (refused := _refuse_change(request)) is not None:
+        return refused
     form = TwoFactorDisableForm(request.POST)
     if not form.is_valid() or not _password_ok(request, form.cleaned_data["password"], "disable"):
         messages.error(request, _("Kata sandi salah. Verifikasi dua langkah tetap aktif."))

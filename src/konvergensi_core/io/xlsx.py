@@ -30,6 +30,10 @@ class XlsxRejected(ValueError):
     """The file is refused; str(exc) is a message for the user in Indonesian."""
 
 
+# What a damaged or hostile workbook raises while it is read: each becomes one plain sentence.
+UNREADABLE = (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, OSError, EOFError, DefusedXmlException)
+
+
 def unreadable_reason(exc: BaseException) -> str:
     """A plain Indonesian sentence for a reader's error: never the exception's class name or the
     file's internal part names (issue 12)."""
@@ -261,15 +265,7 @@ def formula_without_value(stream: IO[bytes], *, max_bytes: int = MAX_BYTES) -> N
                     tail = text[cut:] if cut >= 0 and len(text) - cut < 65536 else b""
     except XlsxRejected:
         raise
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ET.ParseError,
-        ValueError,
-        OSError,
-        EOFError,
-        DefusedXmlException,
-    ) as exc:
+    except UNREADABLE as exc:
         raise XlsxRejected(unreadable_reason(exc)) from exc
     finally:
         stream.seek(0)
@@ -315,15 +311,7 @@ def iter_sheet_rows(stream: IO[bytes], sheet: str | None = None) -> Iterator[tup
             f"Lembar '{sheet or names[0]}', {where}: sel berisi rumus tanpa nilai tersimpan: "
             "buka dan simpan ulang di Excel."
         ) from exc
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ET.ParseError,
-        ValueError,
-        OSError,
-        EOFError,
-        DefusedXmlException,
-    ) as exc:
+    except UNREADABLE as exc:
         raise XlsxRejected(unreadable_reason(exc)) from exc
     finally:
         stream.seek(0)
