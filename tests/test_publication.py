@@ -397,3 +397,18 @@ def test_the_public_csv_and_pdf_need_a_file(world, crafted):
         Client().get(reverse("measurements:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk})).status_code
         == 200
     )
+
+
+def test_public_pages_may_be_kept_a_few_minutes_but_a_signed_in_page_stays_private(world, crafted):
+    rnd, _frame = crafted
+    published(world, rnd)
+    urls = [*public_urls(rnd), reverse("measurements:public-index"),
+            reverse("measurements:public-district", kwargs={"kode": KAB})]  # fmt: skip
+    signed_in = Client()
+    signed_in.force_login(world.user("operator"))
+    for url in urls:
+        anonymous = Client().get(url)
+        assert anonymous.status_code == 200, url
+        assert "public" in anonymous["Cache-Control"] and "max-age=300" in anonymous["Cache-Control"], url
+        mine = signed_in.get(url)
+        assert "private" in mine["Cache-Control"] and "public" not in mine["Cache-Control"], url

@@ -104,7 +104,33 @@ def _round_context(pub: Publication) -> dict:
     return {**publication.display_context(pub.data), "pub": pub, "svg": _figures(pub)}
 
 
+PUBLIC_MAX_AGE = (
+    300  # seconds a browser or an office proxy may keep a public page (a withdrawal shows within 5 min)
+)
+
+
+def _public_cache(view):
+    """Public pages may be kept by browsers and shared proxies for a few minutes (slow district
+    connections); a signed-in reader's page carries their name in the header, so it stays private."""
+    from functools import wraps
+
+    from django.utils.cache import patch_cache_control
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and "Cache-Control" not in response:
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, max_age=0)
+            else:
+                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+
+    return wrapped
+
+
 @require_GET
+@_public_cache
 def public_index(request):
     by_district: dict[str, Publication] = {}
     for pub in publication.current_publications():
@@ -118,6 +144,7 @@ def public_index(request):
 
 
 @require_GET
+@_public_cache
 def public_district(request, kode: str):
     kab = _kabkota(kode)
     pubs = list(publication.current_publications(kabkota=kab.kode))
@@ -128,6 +155,7 @@ def public_district(request, kode: str):
 
 
 @require_GET
+@_public_cache
 def public_round(request, kode: str, pk: int):
     kab = _kabkota(kode)
     pub = _publication(kab.kode, pk)
@@ -144,6 +172,7 @@ def _filename(pub: Publication, suffix: str) -> str:
 
 
 @require_GET
+@_public_cache
 def public_pdf(request, kode: str, pk: int):
     pub = _publication(_kabkota(kode).kode, pk)
     if not pub.pdf:
@@ -153,6 +182,7 @@ def public_pdf(request, kode: str, pk: int):
 
 
 @require_GET
+@_public_cache
 def public_csv(request, kode: str, pk: int):
     pub = _publication(_kabkota(kode).kode, pk)
     return attachment(
