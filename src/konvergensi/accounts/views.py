@@ -66,7 +66,12 @@ def home(request):
             context["aksi_list"] = aksi_selectors.aksi_list(siklus=context["siklus"])
         from konvergensi.measurements import selectors as measurement_selectors
 
-        context["latest_round"] = measurement_selectors.rounds_for(scope=scope, kabkota=kabkota.kode).first()
+        # The newest round with data or published (never an empty draft just created), and for
+        # importing the newest draft.
+        context["latest_round"] = measurement_selectors.round_for_home(scope=scope, kabkota=kabkota.kode)
+        context["import_round"] = (
+            measurement_selectors.rounds_for(scope=scope, kabkota=kabkota.kode).filter(status="draf").first()
+        )
     if scope.role == Role.OPD:
         context["opd"] = OPD.objects.filter(pk=scope.opd_id).first()
         context["my_aksi"] = aksi_selectors.aksi_for_opd(scope=scope, tahun=tahun)

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from konvergensi.accounts.scope import Scope, scope_filter
 
-from .models import Measurement, MeasurementRound
+from .models import Measurement, MeasurementRound, RoundStatus
 
 MEASURES = ("stunted", "severely_stunted", "wasted", "severely_wasted", "underweight", "overweight")
 # The denominator of each indicator: children with a valid (present, not flagged) index.
@@ -25,6 +25,19 @@ def rounds_for(*, scope: Scope, kabkota: str) -> QuerySet[MeasurementRound]:
     """The measurement rounds of a district the reader may see, newest first."""
     qs = MeasurementRound.objects.filter(kabkota_id=kabkota)
     return scope_filter(qs, scope, "kabkota_id").order_by("-tanggal_mulai", "-pk")
+
+
+def round_for_home(*, scope: Scope, kabkota: str) -> MeasurementRound | None:
+    """The round a home page points to: the newest one that holds measurements or is published
+    (an empty draft just created is skipped), or None."""
+    from django.db.models import Exists, OuterRef, Q
+
+    has_data = Exists(Measurement.objects.filter(round_id=OuterRef("pk")))
+    return (
+        rounds_for(scope=scope, kabkota=kabkota)
+        .filter(Q(status=RoundStatus.DIPUBLIKASIKAN) | Q(has_data))
+        .first()
+    )
 
 
 def active(round_id: int) -> QuerySet[Measurement]:
