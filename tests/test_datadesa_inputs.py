@@ -4,6 +4,7 @@ percentage; the change history scoped before its limit; a non-Excel upload refus
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -94,3 +95,11 @@ def test_an_upload_that_is_not_an_xlsx_is_refused_at_once_and_never_kept(world):
     assert DataUpload.objects.count() == before
     text = response.content.decode()
     assert "xlsx" in text.lower()
+
+
+def test_the_history_filters_have_labels(world):
+    client = Client()
+    client.force_login(world.user("operator"))
+    page = client.get(reverse("indicators:history", kwargs={"kode": KAB})).content.decode()
+    for name, label in (("desa", "Kode desa"), ("indikator", "Kode indikator"), ("periode", "Periode")):
+        assert re.search(rf'<label>{label} <input name="{name}"', page), name
