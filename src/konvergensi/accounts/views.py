@@ -185,7 +185,12 @@ def audit_list(request):
     scope = request.scope
     if not has_permission(scope, Permission.VIEW_AUDIT, scope.kabkota_kode or scope.kode):
         raise PermissionDenied
-    return render(request, "accounts/audit_list.html", {"events": selectors.audit_list(scope=scope)})
+    from .audit_labels import action_label, details
+
+    events = list(selectors.audit_list(scope=scope))
+    for e in events:
+        e.label, e.details = action_label(e.action), details(e.data)
+    return render(request, "accounts/audit_list.html", {"events": events})
 
 
 # --- Account security: two-factor login (see docs/two-factor.md) ---------------------------------

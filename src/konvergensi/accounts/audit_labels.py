@@ -1,0 +1,109 @@
+"""How an audit event reads on the *Jejak audit* page: a sentence-like label per action (Indonesian,
+translated) instead of the code, and the details' keys in words. Unknown actions and keys show as
+they are, so a new event is never hidden."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "aksi.start": _("Aksi dimulai"),
+    "aksi.submit": _("Aksi diajukan ke provinsi"),
+    "aksi.verify": _("Aksi diverifikasi provinsi"),
+    "aksi.request_revision": _("Provinsi meminta perbaikan aksi"),
+    "aksi.reopen": _("Aksi dibuka kembali"),
+    "aksi.update": _("Batas waktu / OPD aksi diubah"),
+    "siklus.start": _("Siklus tahunan dibuka"),
+    "evidence.add": _("Dokumen bukti diunggah"),
+    "evidence.delete": _("Dokumen bukti dihapus"),
+    "comment.add": _("Komentar ditambahkan"),
+    "user.create": _("Akun dibuat"),
+    "opd.create": _("OPD ditambahkan"),
+    "puskesmas.create": _("Puskesmas didaftarkan"),
+    "wilayah.load": _("Kode wilayah dimuat"),
+    "indikator.update": _("Indikator diubah"),
+    "indikator.band": _("Batas kategori indikator diubah"),
+    "indikator.assign": _("Indikator ditugaskan ke OPD"),
+    "data.import": _("Data cakupan desa diimpor"),
+    "data.verify": _("Angka cakupan diverifikasi"),
+    "program.import": _("Pemetaan program diimpor"),
+    "sasaran.save": _("Data sasaran disimpan"),
+    "sasaran.verify": _("Data sasaran diverifikasi camat"),
+    "sasaran.unlock": _("Kunci data sasaran dibuka"),
+    "sasaran.return": _("Data sasaran dikembalikan"),
+    "round.create": _("Putaran pengukuran dibuat"),
+    "round.publish": _("Publikasi putaran dimulai"),
+    "round.published": _("Putaran dipublikasikan"),
+    "round.withdraw": _("Publikasi ditarik"),
+    "measurement.import": _("Hasil pengukuran diimpor"),
+    "measurement.mapping": _("Susunan kolom impor disimpan"),
+    "measurement.desa_alias": _("Nama desa diingat"),
+    "measurement.desa_alias_revoke": _("Nama desa yang diingat dicabut"),
+    "ansit.analysis.create": _("Analisis situasi dibuat"),
+    "ansit.analysis.decide": _("Keputusan analisis situasi"),
+    "ansit.lokus.confirm": _("Desa lokus dikonfirmasi"),
+    "ansit.document.start": _("Dokumen analisis situasi disusun"),
+    "ansit.review.create": _("Kajian layanan/koordinasi dibuat"),
+    "ansit.review.update": _("Kajian diubah"),
+    "ansit.review.comment": _("Komentar kajian"),
+    "ansit.recommendation.add": _("Rekomendasi ditambahkan"),
+    "ansit.recommendation.update": _("Rekomendasi diubah"),
+    "ansit.recommendations.generate": _("Rancangan rekomendasi dibuat"),
+    "two_factor.enable": _("Verifikasi dua langkah diaktifkan"),
+    "two_factor.disable": _("Verifikasi dua langkah dinonaktifkan"),
+    "two_factor.recovery_regenerate": _("Kode pemulihan dibuat ulang"),
+    "two_factor.recovery_used": _("Kode pemulihan dipakai"),
+    "two_factor.fail": _("Kode verifikasi salah"),
+    "two_factor.reset": _("Verifikasi dua langkah direset administrator"),
+}
+
+JOB_PREFIX = "job."
+
+KEYS = {
+    "from": _("dari"),
+    "to": _("menjadi"),
+    "reason": _("alasan"),
+    "before": _("sebelum"),
+    "after": _("sesudah"),
+    "due_date": _("batas waktu"),
+    "opd": _("OPD"),
+    "name": _("berkas"),
+    "original_name": _("berkas"),
+    "size": _("ukuran"),
+    "rows": _("baris"),
+    "added": _("ditambah"),
+    "changed": _("diubah"),
+    "kind": _("jenis"),
+    "stage": _("tahap"),
+    "username": _("akun"),
+    "role": _("peran"),
+    "tahun": _("tahun"),
+    "periode": _("periode"),
+}
+
+
+def action_label(action: str) -> str:
+    if action in ACTIONS:
+        return str(ACTIONS[action])
+    if action.startswith(JOB_PREFIX):
+        return str(_("Tugas latar belakang: %(kind)s")) % {"kind": action[len(JOB_PREFIX) :]}
+    return action
+
+
+def details(data) -> list[tuple[str, str]]:
+    """The event's details as (label, value) pairs, values cut to 200 characters."""
+    if not isinstance(data, dict):
+        return []
+    out = []
+    for key, value in data.items():
+        text = _text(value)
+        out.append((str(KEYS.get(key, key)), text if len(text) <= 200 else text[:199] + "…"))
+    return out
+
+
+def _text(value) -> str:
+    if isinstance(value, dict):  # e.g. before/after: {"due_date": …, "opd": …}
+        return ", ".join(f"{KEYS.get(k, k)} {_text(v)}" for k, v in value.items())
+    if value is None or value == "None":
+        return "—"
+    return value if isinstance(value, str) else str(value)
