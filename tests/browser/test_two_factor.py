@@ -53,7 +53,7 @@ def test_enrol_then_log_in_with_a_totp_code_and_with_a_recovery_code(accounts, n
     expect(page.locator(".userbox .who")).to_be_visible(timeout=TIMEOUT)
 
     # Enrol from the account-security page reached through the top bar.
-    page.locator(".userbox a", has_text="Keamanan akun").click()
+    page.locator(".userbox a.who").click()  # the name leads to one's own account security
     expect(page.locator("h1")).to_have_text("Keamanan akun")
     expect(page.locator("#dua-langkah")).to_contain_text("Belum aktif")
     page.get_by_role("link", name="Aktifkan verifikasi dua langkah").click()

@@ -79,6 +79,29 @@ KEYS = {
     "role": _("peran"),
     "tahun": _("tahun"),
     "periode": _("periode"),
+    "analysis": _("analisis"),
+    "eligibility": _("kelayakan"),
+    "method": _("metode"),
+    "value": _("nilai"),
+    "cost": _("biaya"),
+    "desa": _("desa"),
+    "replaces": _("menggantikan"),
+    "computed": _("hasil hitung"),
+    "decision": _("keputusan"),
+    "override": _("diubah tim"),
+    "level": _("tingkat"),
+    "source": _("sumber"),
+    "data_source": _("jenis data"),
+    "margin": _("ambang"),
+    "recommendation": _("rekomendasi"),
+    "units": _("unit"),
+    "notes": _("catatan"),
+    "round": _("putaran"),
+    "measured": _("diukur"),
+    "judul": _("judul"),
+    "updated": _("diperbarui"),
+    "kept": _("tetap"),
+    "removed": _("dihapus"),
 }
 
 
@@ -106,4 +129,8 @@ def _text(value) -> str:
         return ", ".join(f"{KEYS.get(k, k)} {_text(v)}" for k, v in value.items())
     if value is None or value == "None":
         return "—"
+    if isinstance(value, bool):
+        return str(_("ya") if value else _("tidak"))
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value) or "—"
     return value if isinstance(value, str) else str(value)
