@@ -103,3 +103,14 @@ def test_import_preview_commit_publish_public_page_and_pdf(accounts, new_page, p
                    check=True)  # fmt: skip
     assert any(tmp_path.glob("halaman*.png"))
     assert not problems.csp and not problems.js_errors and not problems.server_errors, problems
+
+    # At 390 px (a phone) no page moves sideways: wide tables scroll inside themselves.
+    for viewer, urls in (
+        (page, [f"/pengukuran/putaran/{rnd.pk}/", f"/pengukuran/putaran/{rnd.pk}/kualitas/",
+                f"/pantau/kabkota/{KAB}/", "/audit/"]),
+        (anonymous, [f"/publik/{KAB}/{rnd.pk}/"]),
+    ):  # fmt: skip
+        viewer.set_viewport_size({"width": 390, "height": 800})
+        for url in urls:
+            viewer.goto(url)
+            assert viewer.evaluate("document.documentElement.scrollWidth") <= 390, url
