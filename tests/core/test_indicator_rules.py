@@ -305,7 +305,7 @@ PLAIN = {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}
         ("data.xlsx", zip_with({**PLAIN, "xl/vbaProject.bin": b"x"}), "makro"),
         ("data.xlsx", zip_with({"[Content_Types].xml": b"<Types/>"}), "workbook tidak ada"),
         ("data.xlsx", zip_with({**PLAIN, "xl/worksheets/bomb.xml": b"\0" * (5 * 1024 * 1024)}), "zip bomb"),
-        ("data.xlsx", workbook()[:900], "tidak dapat dibaca"),
+        ("data.xlsx", workbook()[:900], "rusak atau tidak lengkap"),
     ],
 )
 def test_what_is_not_a_plain_xlsx_is_refused_with_a_message(name, content, fragment):
@@ -368,5 +368,5 @@ def test_xml_entity_tricks_are_refused():
                 zf.writestr(item, real.read(item) if item.filename != "xl/sharedStrings.xml" else laughs)
         if "xl/sharedStrings.xml" not in zf.namelist():
             zf.writestr("xl/sharedStrings.xml", laughs)
-    with pytest.raises(XlsxRejected, match="tidak dapat dibaca"):
+    with pytest.raises(XlsxRejected, match="entitas XML yang tidak diizinkan"):
         list(iter_sheet_rows(io.BytesIO(out.getvalue())))
