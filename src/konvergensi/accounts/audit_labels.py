@@ -118,7 +118,7 @@ def details(data) -> list[tuple[str, str]]:
     if not isinstance(data, dict):
         return []
     out = []
-    for key, value in data.items():
+    for key, value in sorted(data.items()):  # PostgreSQL's jsonb keeps no key order: sort for one reading
         text = _text(value)
         out.append((str(KEYS.get(key, key)), text if len(text) <= 200 else text[:199] + "…"))
     return out
@@ -126,7 +126,7 @@ def details(data) -> list[tuple[str, str]]:
 
 def _text(value) -> str:
     if isinstance(value, dict):  # e.g. before/after: {"due_date": …, "opd": …}
-        return ", ".join(f"{KEYS.get(k, k)} {_text(v)}" for k, v in value.items())
+        return ", ".join(f"{KEYS.get(k, k)} {_text(v)}" for k, v in sorted(value.items()))
     if value is None or value == "None":
         return "—"
     if isinstance(value, bool):
