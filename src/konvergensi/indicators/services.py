@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from konvergensi import staging
 from konvergensi.accounts.models import Role
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
@@ -727,43 +727,16 @@ def upload_stage(*, kabkota: Region, file, by) -> DataUpload:
     except XlsxRejected as exc:
         raise ValidationError(str(exc)) from None
     uploads_cleanup()
-    check_staged_quota(kabkota.kode, file.size)
+    staging.check_quota(kabkota.kode, file.size)
     staged = DataUpload(kabkota=kabkota, original_name=name, created_by=by)
-    try:
-        staged.file.save(f"{staged.pk}.xlsx", file, save=False)
-        staged.save()
-    except Exception:
-        if staged.file:
-            staged.file.delete(save=False)
-        raise
+    staging.keep(staged, "file", f"{staged.pk}.xlsx", file)
     return staged
 
 
 def staged_upload_bytes(kabkota: str) -> int:
-    total = 0
-    for staged in DataUpload.objects.filter(kabkota_id=kabkota).exclude(status=UploadStatus.COMMITTED):
-        if staged.file:
-            with contextlib.suppress(OSError):
-                total += staged.file.size
-    return total
-
-
-def check_staged_quota(kabkota: str, incoming: int) -> None:
-    """Refuse a new upload when the district's uncommitted files (both importers) would pass
-    ``KONVERGENSI_STAGED_MB_PER_DISTRICT``."""
-    from django.conf import settings
-
-    from konvergensi.measurements.imports import staged_bytes
-
-    limit = int(settings.KONVERGENSI_STAGED_MB_PER_DISTRICT) * 1_048_576
-    if staged_upload_bytes(kabkota) + staged_bytes(kabkota) + incoming > limit:
-        raise ValidationError(
-            _(
-                "Ruang unggahan kabupaten/kota ini penuh (batas %(mb)s MB berkas yang belum disimpan). "
-                "Simpan atau batalkan impor yang tertunda dulu."
-            )
-            % {"mb": settings.KONVERGENSI_STAGED_MB_PER_DISTRICT}
-        )
+    """Bytes the district's unsaved village-data uploads hold (registered with ``staging``)."""
+    pending = DataUpload.objects.filter(kabkota_id=kabkota).exclude(status=UploadStatus.COMMITTED)
+    return staging.file_bytes(u.file for u in pending)
 
 
 def upload_claim(staged: DataUpload) -> None:

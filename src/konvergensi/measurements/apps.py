@@ -12,3 +12,9 @@ class MeasurementsConfig(AppConfig):
         from .aksi_work import SOURCE
 
         work.register(SOURCE)
+        # Unsaved e-PPGBM imports count toward the district's quota of staged files.
+        from konvergensi import staging
+
+        from .imports import staged_bytes
+
+        staging.register(staged_bytes)

@@ -18,7 +18,6 @@ failure deletes the inactive rows it wrote.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import logging
@@ -35,6 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from konvergensi import staging
 from konvergensi.accounts.models import Role
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
@@ -857,45 +857,24 @@ def import_stage(*, scope: Scope, rnd: MeasurementRound, upload, by) -> Measurem
         if b"\x00" in head and not head.startswith(UTF16_BOMS):
             raise ValidationError(_("Berkas ini bukan teks CSV (berisi data biner)."))
     staged_cleanup()  # opportunistic: what expired goes before the quota is counted
-    _check_quota(rnd.kabkota_id, upload.size)
+    staging.check_quota(rnd.kabkota_id, upload.size)
     imp = MeasurementImport(id=uuid.uuid4(), round=rnd, original_name=name, created_by=by)
-    try:
-        imp.file.save(f"{imp.pk}{suffix}", upload, save=False)
-        imp.save()
-    except Exception:
-        if imp.file:
-            imp.file.delete(save=False)
-        raise
+    staging.keep(imp, "file", f"{imp.pk}{suffix}", upload)
     return imp
 
 
 def staged_bytes(kabkota: str) -> int:
-    """Bytes the district's uncommitted imports hold on disk (the uploads and their work folders)."""
-    total = 0
-    for imp in MeasurementImport.objects.filter(round__kabkota_id=kabkota).exclude(
-        status=ImportStatus.COMMITTED
-    ):
-        if imp.file:
-            with contextlib.suppress(OSError):
-                total += imp.file.size
+    """Bytes the district's uncommitted imports hold on disk (the uploads and their work folders;
+    registered with ``staging``)."""
+    pending = list(
+        MeasurementImport.objects.filter(round__kabkota_id=kabkota).exclude(status=ImportStatus.COMMITTED)
+    )
+    total = staging.file_bytes(imp.file for imp in pending)
+    for imp in pending:
         folder = _workdir(imp)
         if folder.is_dir():
             total += sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
     return total
-
-
-def _check_quota(kabkota: str, incoming: int) -> None:
-    from konvergensi.indicators.services import staged_upload_bytes  # the village-data uploads
-
-    limit = int(settings.KONVERGENSI_STAGED_MB_PER_DISTRICT) * 1_048_576
-    if staged_bytes(kabkota) + staged_upload_bytes(kabkota) + incoming > limit:
-        raise ValidationError(
-            _(
-                "Ruang unggahan kabupaten/kota ini penuh (batas %(mb)s MB berkas yang belum disimpan). "
-                "Simpan atau batalkan impor yang tertunda dulu."
-            )
-            % {"mb": settings.KONVERGENSI_STAGED_MB_PER_DISTRICT}
-        )
 
 
 def import_cancel(*, imp: MeasurementImport, by) -> bool:
