@@ -48,11 +48,17 @@ def make_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-def login(page: Page, username: str, password: str) -> None:
+def password_step(page: Page, username: str, password: str) -> None:
+    """The login form; the next page may still be the second step (/masuk/verifikasi/)."""
     page.goto("/masuk/")
     page.locator('input[name="username"]').fill(username)
     page.locator('input[name="password"]').fill(password)
     page.locator("main form button.primary").click()
+    expect(page).not_to_have_url(re.compile(r"/masuk/$"), timeout=TIMEOUT)
+
+
+def login(page: Page, username: str, password: str) -> None:
+    password_step(page, username, password)
     expect(page).not_to_have_url(re.compile(r"/masuk/"), timeout=TIMEOUT)
     expect(page.locator(".userbox .who")).to_be_visible(timeout=TIMEOUT)
 

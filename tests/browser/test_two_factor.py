@@ -21,9 +21,9 @@ from playwright.sync_api import Page, expect
 
 from konvergensi.accounts.models import AuditEvent
 
-pytestmark = pytest.mark.browser
+from .test_aksi_flow import TIMEOUT, password_step
 
-TIMEOUT = 10_000
+pytestmark = pytest.mark.browser
 
 
 def code_from_key(secret: str, steps: int = 0) -> str:
@@ -31,14 +31,6 @@ def code_from_key(secret: str, steps: int = 0) -> str:
     totp = TOTP(b32decode(text + "=" * (-len(text) % 8)))
     totp.time = time.time() + steps * 30
     return f"{totp.token():06d}"
-
-
-def password_step(page: Page, username: str, password: str) -> None:
-    page.goto("/masuk/")
-    page.locator('input[name="username"]').fill(username)
-    page.locator('input[name="password"]').fill(password)
-    page.locator("main form button.primary").click()
-    expect(page).not_to_have_url(re.compile(r"/masuk/$"), timeout=TIMEOUT)
 
 
 def logout(page: Page) -> None:
