@@ -32,3 +32,12 @@ def test_an_empty_draft_is_not_what_the_home_page_links(world):
     puskesmas = _home(world, "puskesmas")
     assert reverse("measurements:import", args=[empty.pk]) in puskesmas  # import goes to the new round
     assert reverse("measurements:children", args=[filled.pk]) in puskesmas  # the children come from data
+
+
+def test_a_puskesmas_can_import_when_every_round_is_published(world):
+    from konvergensi.measurements.models import MeasurementRound
+
+    rnd = make_round(world, nama="Februari 2026")
+    import_into(world, rnd, children([DESA], 12, seed=4))
+    MeasurementRound.objects.filter(pk=rnd.pk).update(status="dipublikasikan")
+    assert reverse("measurements:import", args=[rnd.pk]) in _home(world, "puskesmas")

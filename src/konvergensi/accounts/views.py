@@ -67,11 +67,10 @@ def home(request):
         from konvergensi.measurements import selectors as measurement_selectors
 
         # The newest round with data or published (never an empty draft just created), and for
-        # importing the newest draft.
+        # importing the newest draft (else the newest round: a published one still takes imports).
+        rounds = measurement_selectors.rounds_for(scope=scope, kabkota=kabkota.kode)
         context["latest_round"] = measurement_selectors.round_for_home(scope=scope, kabkota=kabkota.kode)
-        context["import_round"] = (
-            measurement_selectors.rounds_for(scope=scope, kabkota=kabkota.kode).filter(status="draf").first()
-        )
+        context["import_round"] = rounds.filter(status="draf").first() or rounds.first()
     if scope.role == Role.OPD:
         context["opd"] = OPD.objects.filter(pk=scope.opd_id).first()
         context["my_aksi"] = aksi_selectors.aksi_for_opd(scope=scope, tahun=tahun)
