@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install system-packages venv assets messages db demo-data serve worker test test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
+.PHONY: demo install system-packages venv assets messages db demo-data serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
 
 demo: install db demo-data
 	$(KD) manage collectstatic --noinput -v0
@@ -67,6 +67,13 @@ worker:
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The pure core's tests alone, without Django: pytest-django off, the app's conftest (tests/conftest.py)
+# not loaded, and tests/core/conftest.py makes django and the app unimportable, so a test or a core
+# module that reaches for either fails. tests/test_layers.py runs the same command.
+CORE_PYTEST := -p no:django --confcutdir=tests/core -W "ignore:Unknown config option:pytest.PytestConfigWarning"
+test-core: venv
+	$(BIN)/pytest $(CORE_PYTEST) tests/core $(PYTEST_ARGS)
+
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi} $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -74,9 +81,11 @@ lint: venv
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/mypy --config-file mypy.ini
 	KONVERGENSI_TESTING=1 $(K) manage makemigrations --check --dry-run -v1
 
-# Everything CI checks before the tests: format, lint, layer contracts (.importlinter), migrations.
+# Everything CI checks before the tests: format, lint, layer contracts (.importlinter), the core's static
+# types (mypy.ini), migrations.
 check: lint
 
 format: venv

@@ -2,9 +2,9 @@
 
 A generated export of Kabupaten Sumedang (32.11; real desa, kecamatan and puskesmas names, with the
 duplicates and bad rows :func:`konvergensi.measurements.demo.generate` puts in) is imported the way
-the web page and the CLI do it — :func:`imports.import_stage` (keep the upload),
-:func:`imports.import_check` (parse, validate, WHO z-scores, desa matching, duplicates, preview),
-:func:`imports.import_commit` (COPY in chunks as inactive rows, then activate in one transaction) —
+the web page and the CLI do it, through the import pipeline — :func:`imports.stage` (keep the upload),
+:func:`imports.check` (parse, validate, WHO z-scores, desa matching, duplicates, preview; the
+problems kept), :func:`pipeline.commit` (claimed once; on PostgreSQL one transaction of COPYs) —
 followed by the round's aggregates (:func:`selectors.counts_by` per desa and per puskesmas). Each run
 is a fresh process on a fresh round, so the peak resident memory (``ru_maxrss``) is that of one
 import.
@@ -130,6 +130,7 @@ def one_run(csv_path: Path, *, profile: bool = False) -> dict:
     from django.db import connection
 
     from konvergensi.accounts.scope import scope_for_user
+    from konvergensi.imports import services as pipeline
     from konvergensi.measurements import imports, selectors, services
     from konvergensi.measurements.models import Measurement, MeasurementRound
     from konvergensi.wilayah.models import Region
@@ -160,15 +161,15 @@ def one_run(csv_path: Path, *, profile: bool = False) -> dict:
 
     with csv_path.open("rb") as fh:
         upload = File(fh, name=csv_path.name)
-        imp = timed("stage", lambda: imports.import_stage(scope=scope, rnd=rnd, upload=upload, by=user))
-    check = timed("check", lambda: imports.import_check(imp=imp, scope=scope, today=TODAY))
+        imp = timed("stage", lambda: imports.stage(scope=scope, rnd=rnd, upload=upload, by=user))
+    check = timed("check", lambda: imports.check(imp, scope=scope, today=TODAY))
     assert check.ok, (check.file_problems, check.ambiguous[:3])
-    done = timed("commit", lambda: imports.import_commit(imp=imp, scope=scope, by=user))
+    done = timed("commit", lambda: pipeline.commit(imp, scope=scope, by=user))
     timed("aggregate", lambda: (selectors.counts_by(round_id=rnd.pk, key="desa_id"),
                                 selectors.counts_by(round_id=rnd.pk, key="puskesmas_id")))  # fmt: skip
     rss_import = _rss_mb()
     file_rows = check.counts["rows"]
-    written = Measurement.objects.filter(round=rnd, active=True).count()
+    written = Measurement.objects.filter(round=rnd).count()
 
     # The floor: the same rows, as CSV, COPY'd into a table of the same shape.
     table = Measurement._meta.db_table

@@ -136,14 +136,14 @@ def test_aksi_7_page_lists_the_years_rounds_with_their_publications(world):
         assert "Agustus 2025" not in html  # a round of another cycle year
         for url in (
             reverse("measurements:round", kwargs={"pk": rnd.pk}),
-            reverse("measurements:public-round", kwargs=kw),
-            reverse("measurements:public-pdf", kwargs=kw),
+            reverse("publication:public-round", kwargs=kw),
+            reverse("publication:public-pdf", kwargs=kw),
             reverse("measurements:round", kwargs={"pk": draft.pk}),
         ):
             assert f'href="{url}"' in html, (persona, url)
             assert client_for(world, persona).get(url).status_code == 200, (persona, url)
         # the draft round has no public link
-        assert reverse("measurements:public-round", kwargs={"kode": KAB, "pk": draft.pk}) not in html
+        assert reverse("publication:public-round", kwargs={"kode": KAB, "pk": draft.pk}) not in html
     assert pub.pdf and older.pk
 
 
@@ -238,9 +238,9 @@ def test_the_province_cannot_verify_aksi_7_without_a_published_round(world):
     # The published round is the evidence: the operator submits without uploading its PDF again.
     move(world, "operator", aksi7, Move.SUBMIT)
     # Withdrawn meanwhile: the province may not verify an aksi whose figure is no longer public.
-    from konvergensi.measurements import publication
+    from konvergensi.publication import services as publication_services
 
-    publication.round_withdraw(scope=world.scopes["operator"], rnd=rnd, by=world.user("operator"))
+    publication_services.round_withdraw(scope=world.scopes["operator"], rnd=rnd, by=world.user("operator"))
     with pytest.raises(ValidationError, match="Aksi 7 belum dapat diverifikasi"):
         move(world, "provinsi", aksi7, Move.VERIFY)
     published(world, rnd)

@@ -32,6 +32,7 @@ from konvergensi.ansit.models import (
     Recommendation,
     Review,
 )
+from konvergensi.imports import services as pipeline
 from konvergensi.indicators.models import DataSasaran, DataValue, Indicator, ProgramMapping
 from konvergensi.wilayah.models import Region
 from konvergensi_core import aksi as aksi_rules
@@ -793,15 +794,15 @@ def test_an_imported_measurement_round_feeds_the_distribution_with_its_own_count
     rnd = round_services.round_create(scope=scope, kabkota=Region.objects.get(kode=KAB), nama="Agustus 2026",
                                       tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28),
                                       by=operator)  # fmt: skip
-    imp = imports.import_stage(scope=scope, rnd=rnd, by=operator,
+    imp = imports.stage(scope=scope, rnd=rnd, by=operator,
                                upload=SimpleUploadedFile("e.csv", as_csv(export(n=500, seed=31, errors=False))))  # fmt: skip
-    imports.check_and_keep(imp=imp, scope=scope)
-    imports.import_commit(imp=imp, scope=scope, by=operator)
+    imports.check(imp, scope=scope)
+    pipeline.commit(imp, scope=scope, by=operator)
     analysis = services.analysis_create(
         scope=scope, kabkota=Region.objects.get(kode=KAB), tahun=TAHUN, periode=PERIODE, level="kecamatan",
         input_source="putaran", data_source="balita_3_6_bulan", round_id=rnd.pk, by=operator,
     )  # fmt: skip
-    stored = Measurement.objects.filter(round=rnd, active=True)
+    stored = Measurement.objects.filter(round=rnd)
     for unit in analysis.units:
         in_kec = stored.filter(desa__kode__startswith=unit["kode"] + ".")
         assert unit["cases"] == in_kec.filter(stunted=True).count()

@@ -107,13 +107,14 @@ def import_as(path, round_name: str, *extra: str):
 
 
 def test_measurements_import_as_a_user_is_made_with_their_scope_and_recorded_as_theirs(world, eppgbm):
-    from konvergensi.measurements.models import Measurement, MeasurementImport, MeasurementRound
+    from konvergensi.imports.models import Import
+    from konvergensi.measurements.models import Measurement, MeasurementRound
 
     done = import_as(eppgbm, "Maret 2026", "--as", "operator")
     assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout)["added"] == Measurement.objects.filter(active=True).count() > 0
+    assert json.loads(done.stdout)["added"] == Measurement.objects.all().count() > 0
     rnd = MeasurementRound.objects.get(kabkota_id="32.11", nama="Maret 2026")
-    imp = MeasurementImport.objects.get(round=rnd)
+    imp = Import.objects.get(params__round=rnd.pk)
     assert imp.created_by == world.user("operator") and rnd.created_by == world.user("operator")
     assert json.loads(done.stdout)["rejected"] == 0  # a clean file: the district takes every row
     # A puskesmas imports into the existing round with its own scope: the desa outside its service
@@ -121,15 +122,19 @@ def test_measurements_import_as_a_user_is_made_with_their_scope_and_recorded_as_
     again = import_as(eppgbm, "Maret 2026", "--as", "pkm")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["rejected"] > 0
-    assert MeasurementImport.objects.filter(round=rnd, created_by=world.user("puskesmas")).count() == 1
+    assert Import.objects.filter(params__round=rnd.pk, created_by=world.user("puskesmas")).count() == 1
 
 
 def test_measurements_import_without_as_has_no_uploader(world, eppgbm):
-    from konvergensi.measurements.models import MeasurementImport
+    from konvergensi.imports.models import Import
+    from konvergensi.measurements.models import MeasurementRound
 
     done = import_as(eppgbm, "April 2026")
     assert done.exit_code == 0, done.output
-    assert MeasurementImport.objects.get(round__nama="April 2026").created_by is None
+    assert (
+        Import.objects.get(params__round=MeasurementRound.objects.get(nama="April 2026").pk).created_by
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -142,11 +147,12 @@ def test_measurements_import_without_as_has_no_uploader(world, eppgbm):
     ],
 )
 def test_measurements_import_as_refuses_an_account_that_may_not(world, eppgbm, username, words):
-    from konvergensi.measurements.models import MeasurementImport, MeasurementRound
+    from konvergensi.imports.models import Import
+    from konvergensi.measurements.models import MeasurementRound
 
     refused = import_as(eppgbm, "Mei 2026", "--as", username)
     assert refused.exit_code == 1, refused.output
     doc = json.loads(refused.stdout)
     assert doc["ok"] is False and words in doc["problems"][0]["message"], doc
     assert not MeasurementRound.objects.filter(nama="Mei 2026").exists()
-    assert not MeasurementImport.objects.exists()
+    assert not Import.objects.exists()

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-from konvergensi.cli_ansit import ansit_app
+from konvergensi.cli.ansit import ansit_app
 from konvergensi_core.io.ansit_xlsx import SHEET
 
 from .core.ansit.test_hotspots import CASES_1_3, KECAMATAN, PREVALENCE_1_2, PREVALENCE_1_4
@@ -252,7 +252,7 @@ def test_messy_headers_are_recognised(tmp_path):
 def test_the_sub_app_runs_under_a_konvergensi_style_typer_without_a_database(tmp_path):
     code = (
         "import sys, typer\n"
-        "from konvergensi.cli_ansit import ansit_app\n"
+        "from konvergensi.cli.ansit import ansit_app\n"
         "app = typer.Typer()\n"
         "app.add_typer(ansit_app, name='ansit')\n"
         "app(sys.argv[1:])\n"
@@ -269,7 +269,7 @@ def test_the_sub_app_runs_under_a_konvergensi_style_typer_without_a_database(tmp
     assert (
         "django"
         not in subprocess.run(
-            [sys.executable, "-c", "import sys, konvergensi.cli_ansit; print(' '.join(sys.modules))"],
+            [sys.executable, "-c", "import sys, konvergensi.cli.ansit; print(' '.join(sys.modules))"],
             capture_output=True,
             text=True,
         ).stdout.split()

@@ -139,7 +139,8 @@ def test_kode_json_reports_a_bad_code_as_json():
 
 @pytest.mark.django_db
 def test_measurements_import_of_a_pdf_is_a_json_refusal_not_a_traceback(world, tmp_path):
-    from konvergensi.measurements.models import MeasurementImport, MeasurementRound
+    from konvergensi.imports.models import Import
+    from konvergensi.measurements.models import MeasurementRound
 
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(PDF_BYTES)
@@ -150,7 +151,7 @@ def test_measurements_import_of_a_pdf_is_a_json_refusal_not_a_traceback(world, t
     assert doc["ok"] is False and doc["problems"] and doc["problems"][0]["message"]
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not MeasurementRound.objects.filter(nama="Maret 2026").exists()  # all or nothing
-    assert not MeasurementImport.objects.exists()
+    assert not Import.objects.exists()
     text = runner.invoke(
         app, ["measurements", "import", str(pdf), "--kabkota", "32.11", "--round", "Maret 2026"]
     )

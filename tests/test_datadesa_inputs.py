@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from konvergensi.imports.models import Import
 from konvergensi.indicators import services
-from konvergensi.indicators.models import DataUpload, DataValue, DataValueHistory, Indicator
+from konvergensi.indicators.models import DataValue, DataValueHistory, Indicator
 from konvergensi.wilayah.models import Region
 from konvergensi_core import datadesa
 from tests.conftest import DESA, KAB
@@ -87,12 +88,12 @@ def test_an_upload_that_is_not_an_xlsx_is_refused_at_once_and_never_kept(world):
     client = Client()
     client.force_login(world.user("operator"))
     url = reverse("indicators:upload", kwargs={"kode": KAB})
-    before = DataUpload.objects.count()
+    before = Import.objects.count()
     response = client.post(
         url, {"file": SimpleUploadedFile("isi.xlsx", b"%PDF-1.4 not a workbook")}, follow=True
     )
     assert response.status_code == 200
-    assert DataUpload.objects.count() == before
+    assert Import.objects.count() == before
     text = response.content.decode()
     assert "xlsx" in text.lower()
 

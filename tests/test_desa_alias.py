@@ -19,8 +19,10 @@ from django.urls import reverse
 
 from konvergensi.accounts.models import AuditEvent
 from konvergensi.accounts.scope import scope_for_user
+from konvergensi.imports import services as pipeline
+from konvergensi.imports.models import Import
 from konvergensi.measurements import imports, services
-from konvergensi.measurements.models import DesaAlias, Measurement, MeasurementImport
+from konvergensi.measurements.models import DesaAlias, Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import DESA, KAB, NEIGHBOUR
 from tests.test_measurements import as_csv, export
@@ -51,29 +53,29 @@ def rows_of(kecamatan: str, desa: str, *, n: int, seed: int) -> bytes:
     return as_csv(frame.with_columns(pl.lit(kecamatan).alias("Kec"), pl.lit(desa).alias("Desa/Kel")))
 
 
-def upload(client: Client, rnd, content: bytes) -> MeasurementImport:
+def upload(client: Client, rnd, content: bytes) -> Import:
     """Through the real upload view; the check the worker would run is then run here."""
-    before = set(MeasurementImport.objects.values_list("pk", flat=True))
+    before = set(Import.objects.values_list("pk", flat=True))
     response = client.post(
         reverse("measurements:import", kwargs={"pk": rnd.pk}),
         {"file": SimpleUploadedFile("eppgbm.csv", content)},
     )
     assert response.status_code == 302
-    return MeasurementImport.objects.exclude(pk__in=before).get()
+    return Import.objects.exclude(pk__in=before).get()
 
 
-def check(imp: MeasurementImport) -> MeasurementImport:
-    imports.check_and_keep(imp=imp, scope=scope_for_user(imp.created_by))
+def check(imp: Import) -> Import:
+    imports.check(imp, scope=scope_for_user(imp.created_by))
     imp.refresh_from_db()
     return imp
 
 
-def commit(imp: MeasurementImport) -> None:
-    imports.import_commit(imp=imp, scope=scope_for_user(imp.created_by), by=imp.created_by)
+def commit(imp: Import) -> None:
+    pipeline.commit(imp, scope=scope_for_user(imp.created_by), by=imp.created_by)
 
 
-def detail(imp: MeasurementImport) -> str:
-    return reverse("measurements:import-detail", kwargs={"pk": imp.pk})
+def detail(imp: Import) -> str:
+    return reverse("imports:detail", kwargs={"pk": imp.pk})
 
 
 def aliases_url(kode: str = KAB) -> str:
@@ -91,7 +93,7 @@ def test_the_reported_attack_stores_nothing_and_the_district_import_keeps_cimung
     rnd = make_round(world)
     pkm = client_for(world, "puskesmas")
     imp = check(upload(pkm, rnd, rows_of("Wado", "Cikareo", n=10, seed=20)))  # one real question
-    assert [a["desa"] for a in imp.summary["ambiguous"]] == ["Cikareo"]
+    assert [a["desa"] for a in imp.summary["details"]["ambiguous"]] == ["Cikareo"]
     response = pkm.post(
         detail(imp), {"pilih-0": JATINUNGGAL_DESA, "kec-0": "WADO", "desa-0": "CIMUNGKAL"}, follow=True
     )
@@ -99,12 +101,12 @@ def test_the_reported_attack_stores_nothing_and_the_district_import_keeps_cimung
     assert "tidak ditanyakan" in response.content.decode()
     assert nothing_remembered()
     imp.refresh_from_db()
-    assert imp.status == "checked" and imp.summary["ambiguous"]  # not sent back to the check
+    assert imp.status == "checked" and imp.summary["details"]["ambiguous"]  # not sent back to the check
     # The district's next import of 20 Cimungkal children keeps them in Cimungkal.
     district = check(upload(client_for(world, "operator"), rnd, rows_of("Wado", "Cimungkal", n=20, seed=21)))
     assert district.summary["ok"] and district.summary["counts"]["add"] == 20
     commit(district)
-    placed = Measurement.objects.filter(active=True, source_import=district)
+    placed = Measurement.objects.filter(source_import=district)
     assert placed.count() == 20 and set(placed.values_list("desa_id", flat=True)) == {DESA}
 
 
@@ -113,7 +115,7 @@ def test_an_offered_answer_outside_the_answerers_area_is_refused(world):
     pkm = client_for(world, "puskesmas")
     # "Tarikolot" is not in Wado but in Jatinunggal: the check asks, offering the Jatinunggal desa.
     imp = check(upload(pkm, rnd, rows_of("Wado", "Tarikolot", n=8, seed=22)))
-    (question,) = imp.summary["ambiguous"]
+    (question,) = imp.summary["details"]["ambiguous"]
     assert [c["kode"] for c in question["candidates"]] == [TARIKOLOT]
     response = pkm.post(
         detail(imp), {"pilih-1": TARIKOLOT, "kec-1": "Wado", "desa-1": "Tarikolot"}, follow=True
@@ -158,14 +160,14 @@ def test_a_puskesmas_answer_in_its_area_holds_for_its_own_imports_only(world):
     audit = AuditEvent.objects.get(action="measurement.desa_alias")
     assert audit.actor == world.user("puskesmas") and audit.data["desa"] == CIKAREO_UTARA
     imp = check(imp)
-    assert imp.summary["ok"] and not imp.summary["ambiguous"]
+    assert imp.summary["ok"] and not imp.summary["details"]["ambiguous"]
     commit(imp)
     assert set(Measurement.objects.filter(source_import=imp).values_list("desa_id", flat=True)) == {
         CIKAREO_UTARA
     }
     # The district's own import still asks: a puskesmas does not answer for the district.
     district = check(upload(client_for(world, "operator"), rnd, rows_of("Wado", "Cikareo", n=5, seed=25)))
-    assert [a["desa"] for a in district.summary["ambiguous"]] == ["Cikareo"]
+    assert [a["desa"] for a in district.summary["details"]["ambiguous"]] == ["Cikareo"]
 
 
 def test_a_remembered_name_never_overrides_an_exact_official_name(world):
@@ -218,7 +220,7 @@ def test_the_district_lists_and_revokes_remembered_names(world):
     assert event.data["desa"] == CIKAREO_SELATAN
     # Revoked: the puskesmas's next file with that name is asked again.
     again = check(upload(pkm, rnd, rows_of("Wado", "Cikareo", n=3, seed=28)))
-    assert [a["desa"] for a in again.summary["ambiguous"]] == ["Cikareo"]
+    assert [a["desa"] for a in again.summary["details"]["ambiguous"]] == ["Cikareo"]
 
 
 def test_the_preview_form_posts_back_exactly_the_questions_it_asked(world):

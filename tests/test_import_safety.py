@@ -19,10 +19,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from konvergensi.accounts.models import AuditEvent
-from konvergensi.indicators.models import DataUpload, DataValue, DataValueHistory
+from konvergensi.imports import services as pipeline
+from konvergensi.imports.models import Import, ImportStatus
+from konvergensi.indicators.models import DataValue, DataValueHistory
 from konvergensi.jobs.models import Job
 from konvergensi.measurements import imports, services
-from konvergensi.measurements.models import ImportStatus, MeasurementImport
 from konvergensi.wilayah.models import Region
 from tests.concurrency import concurrently
 from tests.conftest import DESA, KAB, ensure_catalogue
@@ -46,7 +47,7 @@ def _files(settings) -> list[Path]:
     """The files the two importers keep (the world's evidence files are elsewhere)."""
     root = Path(settings.MEDIA_ROOT)
     return sorted(
-        p for folder in ("uploads", "pengukuran") for p in (root / folder).rglob("*") if p.is_file()
+        p for folder in ("impor", "uploads", "pengukuran") for p in (root / folder).rglob("*") if p.is_file()
     )
 
 
@@ -63,13 +64,13 @@ def _round(world):
     )  # fmt: skip
 
 
-def _checked(world, rnd, *, errors=False, n=60, name="eppgbm.csv", content=None) -> MeasurementImport:
-    imp = imports.import_stage(
+def _checked(world, rnd, *, errors=False, n=60, name="eppgbm.csv", content=None) -> Import:
+    imp = imports.stage(
         scope=world.scopes["operator"], rnd=rnd,
         upload=SimpleUploadedFile(name, content if content is not None else as_csv(export(n=n, seed=5, errors=errors))),
         by=world.user("operator"),
     )  # fmt: skip
-    imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    imports.check(imp, scope=world.scopes["operator"])
     imp.refresh_from_db()
     return imp
 
@@ -96,7 +97,7 @@ def test_a_second_simpan_of_a_measurement_import_makes_no_second_job(world):
     imp = _checked(world, _round(world))
     assert imp.status == ImportStatus.CHECKED and imp.summary["ok"]
     client = _client(world)
-    url = reverse("measurements:import-commit", kwargs={"pk": imp.pk})
+    url = reverse("imports:commit", kwargs={"pk": imp.pk})
     first, second = client.post(url), client.post(url)
     assert first.status_code == second.status_code == 302
     assert Job.objects.filter(kind="measurement_import").count() == 1
@@ -108,9 +109,9 @@ def test_a_second_simpan_of_a_measurement_import_makes_no_second_job(world):
 @pytest.mark.django_db
 def test_a_measurement_import_commits_once_through_the_service(world):
     imp = _checked(world, _round(world))
-    imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
+    pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
     with pytest.raises(imports.ValidationError):
-        imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
+        pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
     assert AuditEvent.objects.filter(action="measurement.import").count() == 1
 
 
@@ -132,10 +133,8 @@ def test_a_claimed_village_data_upload_is_not_committed_by_a_second_request(worl
     """The second of two concurrent "Simpan" finds the upload already claimed (committing)."""
     client = _client(world)
     preview = _upload_data(client, filled_template(edits=GOOD))["Location"]
-    staged = DataUpload.objects.get()
-    from konvergensi.indicators import services as data_services
-
-    data_services.upload_claim(staged)  # the first request, between its claim and its commit
+    staged = Import.objects.get()
+    pipeline.claim(staged)  # the first request, between its claim and its commit
     response = client.post(preview + "simpan/")
     assert response.status_code == 302 and not DataValue.objects.exists()
     assert not AuditEvent.objects.filter(action="data.import").exists()
@@ -150,13 +149,13 @@ def test_a_claimed_village_data_upload_is_not_committed_by_a_second_request(worl
 def test_an_empty_post_never_restages_a_committed_import(world, status):
     imp = _checked(world, _round(world))
     if status == ImportStatus.COMMITTED:
-        imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
+        pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
     else:
-        imports.claim_commit(imp)
+        pipeline.claim(imp)
     imp.refresh_from_db()
     before = (imp.status, imp.summary)
     client = _client(world)
-    url = reverse("measurements:import-detail", kwargs={"pk": imp.pk})
+    url = reverse("imports:detail", kwargs={"pk": imp.pk})
     for data in ({}, {"pilih-0": DESA, "kec-0": "x", "desa-0": "y"}):
         response = client.post(url, data)
         assert response.status_code == 302
@@ -172,15 +171,13 @@ def test_an_empty_post_never_restages_a_committed_import(world, status):
 def test_batal_deletes_the_files_of_a_measurement_import_at_once(world, settings):
     imp = _checked(world, _round(world), errors=True)
     assert imports._workdir(imp).exists() and Path(imp.file.path).exists()
-    response = _client(world).post(reverse("measurements:import-cancel", kwargs={"pk": imp.pk}))
+    response = _client(world).post(reverse("imports:cancel", kwargs={"pk": imp.pk}))
     assert response.status_code == 302
     assert _files(settings) == []
     imp.refresh_from_db()
     assert imp.status == ImportStatus.FAILED and not imp.file
     # Nothing is left to commit.
-    assert (
-        _client(world).post(reverse("measurements:import-commit", kwargs={"pk": imp.pk})).status_code == 302
-    )
+    assert _client(world).post(reverse("imports:commit", kwargs={"pk": imp.pk})).status_code == 302
     assert not Job.objects.filter(kind="measurement_import").exists()
 
 
@@ -190,7 +187,8 @@ def test_batal_deletes_a_village_data_upload_at_once(world, settings):
     preview = _upload_data(client, filled_template(edits=GOOD))["Location"]
     assert len(_files(settings)) == 1
     assert client.post(preview + "batal/").status_code == 302
-    assert _files(settings) == [] and not DataUpload.objects.exists()
+    cancelled = Import.objects.get()  # the row stays, with its counts only
+    assert _files(settings) == [] and cancelled.status == ImportStatus.FAILED and not cancelled.file
 
 
 @pytest.mark.django_db
@@ -200,20 +198,21 @@ def test_uncommitted_files_expire_and_committed_ones_keep_no_raw_file(world, set
     old = _checked(world, rnd, errors=True)
     fresh = _checked(world, rnd)
     done = _checked(world, rnd, n=30)
-    imports.import_commit(imp=done, scope=world.scopes["operator"], by=world.user("operator"))
+    pipeline.commit(done, scope=world.scopes["operator"], by=world.user("operator"))
     done.refresh_from_db()
     assert not done.file and not imports._workdir(done).exists()  # after commit: only the counts
     client = _client(world)
-    stale = DataUpload.objects.get(
+    stale = Import.objects.get(
         pk=_upload_data(client, filled_template(edits=GOOD))["Location"].split("/")[-2]
     )
     week_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=8)
-    MeasurementImport.objects.filter(pk=old.pk).update(created_at=week_ago)
-    DataUpload.objects.filter(pk=stale.pk).update(created_at=week_ago)
+    Import.objects.filter(pk=old.pk).update(created_at=week_ago)
+    Import.objects.filter(pk=stale.pk).update(created_at=week_ago)
     old_files = [Path(old.file.path), imports._workdir(old), Path(stale.file.path)]
     call_command("imports_cleanup", verbosity=0)
     assert not any(p.exists() for p in old_files)
-    assert not DataUpload.objects.filter(pk=stale.pk).exists()
+    stale.refresh_from_db()
+    assert stale.status == ImportStatus.FAILED and not stale.file
     old.refresh_from_db()
     assert old.status == ImportStatus.FAILED and not old.file
     fresh.refresh_from_db()
@@ -226,8 +225,8 @@ def test_a_village_data_upload_keeps_no_file_after_its_commit(world, settings):
     preview = _upload_data(client, filled_template(edits=GOOD))["Location"]
     client.post(preview + "simpan/")
     assert _files(settings) == []
-    page = client.get(preview)  # no file to check again: sent to the stored figures, no 500
-    assert page.status_code == 302 and "sudah disimpan" in _messages(page)
+    page = client.get(preview)  # no file any more: the page says it was saved, no 500
+    assert page.status_code == 200 and "sudah disimpan" in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -244,8 +243,8 @@ def test_nik_is_masked_on_the_preview_and_in_the_problems_workbook(world):
         else:
             assert p["value"] == "" or re.fullmatch(r"\d{4}\*{8}\d{4}", p["value"]), p
     client = _client(world)
-    page = client.get(reverse("measurements:import-detail", kwargs={"pk": imp.pk})).content.decode()
-    report = client.get(reverse("measurements:import-problems", kwargs={"pk": imp.pk}))
+    page = client.get(reverse("imports:detail", kwargs={"pk": imp.pk})).content.decode()
+    report = client.get(reverse("imports:problems", kwargs={"pk": imp.pk}))
     cells = " ".join(
         str(v)
         for row in load_workbook(io.BytesIO(report.content)).active.iter_rows(values_only=True)
@@ -264,15 +263,15 @@ def test_a_district_over_its_staged_quota_is_refused_with_a_message(world, setti
     client = _client(world)
     url = reverse("measurements:import", kwargs={"pk": rnd.pk})
     client.post(url, {"file": SimpleUploadedFile("satu.csv", big)})
-    assert MeasurementImport.objects.count() == 1
+    assert Import.objects.count() == 1
     files = _files(settings)
     response = client.post(url, {"file": SimpleUploadedFile("dua.csv", big)})
     assert response.status_code == 302 and "penuh" in _messages(response)
-    assert MeasurementImport.objects.count() == 1 and _files(settings) == files
+    assert Import.objects.count() == 1 and _files(settings) == files
     # The village-data upload counts against the same quota.
     settings.KONVERGENSI_STAGED_MB_PER_DISTRICT = 0
     response = _upload_data(client, filled_template(edits=GOOD))
-    assert "penuh" in _messages(response) and not DataUpload.objects.exists()
+    assert "penuh" in _messages(response) and Import.objects.count() == 1
 
 
 # --- 4. refused uploads leave nothing behind --------------------------------------------------------
@@ -293,7 +292,7 @@ def test_a_refused_measurement_upload_leaves_no_row_and_no_file(world, settings,
     response = _client(world).post(reverse("measurements:import", kwargs={"pk": rnd.pk}),
                                    {"file": SimpleUploadedFile(name, content)})  # fmt: skip
     assert response.status_code == 302 and fragment in _messages(response)
-    assert not MeasurementImport.objects.exists() and _files(settings) == []
+    assert not Import.objects.exists() and _files(settings) == []
     assert not Job.objects.exists()
 
 
@@ -304,7 +303,7 @@ def test_a_measurement_upload_over_the_size_limit_leaves_nothing(world, settings
     response = _client(world).post(reverse("measurements:import", kwargs={"pk": rnd.pk}),
                                    {"file": SimpleUploadedFile("besar.csv", b"a;b\n" + b"1;2\n" * 1000)})  # fmt: skip
     assert "terlalu besar" in _messages(response)
-    assert not MeasurementImport.objects.exists() and _files(settings) == []
+    assert not Import.objects.exists() and _files(settings) == []
 
 
 @pytest.mark.django_db
@@ -313,7 +312,7 @@ def test_a_measurement_upload_over_the_size_limit_leaves_nothing(world, settings
 def test_a_refused_village_data_upload_leaves_no_row_and_no_file(world, settings, name, content):
     response = _upload_data(_client(world), content, name=name)
     assert response.status_code == 302 and _messages(response)
-    assert not DataUpload.objects.exists() and _files(settings) == []
+    assert not Import.objects.exists() and _files(settings) == []
 
 
 @pytest.mark.django_db
@@ -378,7 +377,7 @@ def test_a_300_character_file_name_keeps_its_extension(world):
     assert imp.original_name.endswith(".csv") and len(imp.original_name) <= 200 and imp.summary["ok"]
     client = _client(world)
     response = _upload_data(client, filled_template(edits=GOOD), name="d" * 300 + ".xlsx")
-    staged = DataUpload.objects.get()
+    staged = Import.objects.get(kind="data-desa")
     assert staged.original_name.endswith(".xlsx") and len(staged.original_name) <= 200
     page = client.get(response["Location"]).content.decode()
     assert 'id="commit"' in page
@@ -420,11 +419,11 @@ def test_three_concurrent_simpan_of_one_measurement_import_make_one_job(world):
         imp = _checked(world, rnd, n=30)
         Job.objects.filter(kind="measurement_import").delete()
         clients = [_client(world) for _ in range(3)]
-        url = reverse("measurements:import-commit", kwargs={"pk": imp.pk})
+        url = reverse("imports:commit", kwargs={"pk": imp.pk})
         responses = concurrently(*(lambda c=c, url=url: c.post(url) for c in clients))
         assert {r.status_code for r in responses} == {302}
         assert Job.objects.filter(kind="measurement_import").count() == 1
-        MeasurementImport.objects.filter(pk=imp.pk).update(status=ImportStatus.FAILED)
+        Import.objects.filter(pk=imp.pk).update(status=ImportStatus.FAILED)
 
 
 @pytest.mark.django_db
@@ -451,9 +450,9 @@ def test_an_xml_entity_attack_in_an_upload_is_refused_with_a_plain_sentence(worl
     )
     message = _messages(response)
     assert "entitas" in message and not CLASS_NAME.search(message), message
-    assert not MeasurementImport.objects.exists() and _files(settings) == []
+    assert not Import.objects.exists() and _files(settings) == []
     response = _upload_data(_client(world), out.getvalue())
-    assert "entitas" in _messages(response) and not DataUpload.objects.exists() and _files(settings) == []
+    assert "entitas" in _messages(response) and not Import.objects.exists() and _files(settings) == []
 
 
 @pytest.mark.django_db

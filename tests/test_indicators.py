@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from konvergensi.indicators import excel, selectors, services
+from konvergensi.indicators import imports as indicator_imports
 from konvergensi.indicators.models import (
     Assignment,
     DataSasaran,
@@ -63,7 +64,9 @@ def filled_template(periode="2025", edits=None, indicators=("U01", "U02", "C05")
 
 
 def check(content: bytes, allowed=None, kab=KAB):
-    return services.import_check(stream=io.BytesIO(content), name="data.xlsx", kabkota=kab, allowed=allowed)
+    return indicator_imports.import_check(
+        stream=io.BytesIO(content), name="data.xlsx", kabkota=kab, allowed=allowed
+    )
 
 
 # --- the catalogue ------------------------------------------------------------------------------
@@ -148,7 +151,7 @@ def test_template_round_trip_adds_then_changes_nothing_then_changes(world):
     result = check(filled_template(edits=edits))
     assert result.ok, result.parsed.problems
     assert (result.added, result.changed, result.unchanged) == (3, 0, 0)
-    services.import_commit(
+    indicator_imports.import_commit(
         scope=world.scopes["operator"], result=result, kabkota=KAB, by=world.user("operator")
     )
     value = DataValue.objects.get(desa_id=DESA2, indicator__kode="U02", periode="2025")
@@ -157,7 +160,7 @@ def test_template_round_trip_adds_then_changes_nothing_then_changes(world):
     # The same file again changes nothing.
     again = check(filled_template(edits=edits))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 3)
-    services.import_commit(
+    indicator_imports.import_commit(
         scope=world.scopes["operator"], result=again, kabkota=KAB, by=world.user("operator")
     )
     assert DataValue.objects.get(pk=value.pk).version == 1
@@ -166,7 +169,7 @@ def test_template_round_trip_adds_then_changes_nothing_then_changes(world):
     assert any(row[3] == 8 for row in wb[datadesa.SHEET].iter_rows(values_only=True))
     changed = check(filled_template(edits={**edits, (DESA, "U01 Pembilang"): 9}))
     assert (changed.added, changed.changed, changed.unchanged) == (0, 1, 2)
-    services.import_commit(
+    indicator_imports.import_commit(
         scope=world.scopes["operator"], result=changed, kabkota=KAB, by=world.user("operator")
     )
     history = DataValueHistory.objects.filter(desa_id=DESA, indicator__kode="U01").order_by("at", "id")
@@ -215,7 +218,7 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(world):
     assert first.column == "D" and first.value == "12"
     assert len(result.parsed.problems) == 9
     with pytest.raises(ValidationError):
-        services.import_commit(scope=world.scopes["operator"], result=result, kabkota=KAB, by=None)
+        indicator_imports.import_commit(scope=world.scopes["operator"], result=result, kabkota=KAB, by=None)
     assert not DataValue.objects.exists()
 
 
@@ -541,7 +544,7 @@ def test_program_template_round_trip_adds_then_changes_nothing_then_changes(worl
     content = filled_program(edits={(DESA, "U01"): "APBD Kab/Kota, Dana Desa", (DESA2, "U01"): "tidak"})
     result = check(content)
     assert result.kind == "program" and result.ok and (result.added, result.changed) == (2, 0)
-    services.import_commit(scope=scope, result=result, kabkota=KAB, by=world.user("operator"))
+    indicator_imports.import_commit(scope=scope, result=result, kabkota=KAB, by=world.user("operator"))
     stored = {p.desa_id: (p.ada, p.sumber) for p in ProgramMapping.objects.filter(indicator__kode="U01")}
     assert stored == {DESA: (True, ["apbd_kab", "dana_desa"]), DESA2: (False, [])}
     # The template now comes pre-filled with what is stored; sending it back changes nothing.
@@ -549,7 +552,7 @@ def test_program_template_round_trip_adds_then_changes_nothing_then_changes(worl
     assert (again.added, again.changed, again.unchanged) == (0, 0, 2)
     changed = check(filled_program(edits={(DESA2, "U01"): "DAK"}))
     assert changed.changed == 1 and changed.before[(DESA2, "U01")] == (False, ())
-    services.import_commit(scope=scope, result=changed, kabkota=KAB, by=world.user("operator"))
+    indicator_imports.import_commit(scope=scope, result=changed, kabkota=KAB, by=world.user("operator"))
     assert ProgramMapping.objects.get(desa_id=DESA2, indicator__kode="U01").sumber == ["dak"]
 
 
@@ -559,7 +562,7 @@ def test_a_bad_program_file_is_refused_whole_with_each_cell_named(world):
     result = check(filled_program(edits={(DESA, "U01"): "APBD Kab", (DESA2, "U02"): "dana hibah"}))
     assert not result.ok and [(p.sheet, p.column) for p in result.parsed.problems] == [("Program", "E")]
     with pytest.raises(ValidationError):
-        services.import_commit(scope=world.scopes["operator"], result=result, kabkota=KAB, by=None)
+        indicator_imports.import_commit(scope=world.scopes["operator"], result=result, kabkota=KAB, by=None)
     assert not ProgramMapping.objects.exists()
 
 

@@ -47,12 +47,13 @@ def test_excel_recap_runs_in_the_worker_and_is_downloadable_by_its_owner_only(wo
 def test_a_large_upload_is_committed_by_the_worker_with_progress(world, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from konvergensi.indicators import views
-    from konvergensi.indicators.models import DataUpload, DataValue
+    from konvergensi.imports.models import Import
+    from konvergensi.indicators import imports
+    from konvergensi.indicators.models import DataValue
     from tests.conftest import DESA, KAB
     from tests.test_indicators import filled_template
 
-    monkeypatch.setattr(views, "BACKGROUND_CELLS", 0)  # every commit goes to the worker
+    monkeypatch.setattr(imports, "BACKGROUND_CELLS", 0)  # every commit goes to the worker
     c = Client()
     c.force_login(world.user("operator"))
     content = filled_template(edits={(DESA, "U01 Pembilang"): 7, (DESA, "U01 Penyebut"): 8})
@@ -69,6 +70,6 @@ def test_a_large_upload_is_committed_by_the_worker_with_progress(world, monkeypa
     assert (job.status, job.percent, job.done, job.total) == ("done", 100, job.total, job.total)
     assert job.total > 1 and "1 baru" in job.message
     assert DataValue.objects.get(desa_id=DESA, indicator__kode="U01").numerator == 7
-    assert DataUpload.objects.get().committed_at is not None
+    assert Import.objects.get().committed_at is not None
     page = c.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert job.params["next"] in page  # "Lanjut" back to the completeness page

@@ -8,7 +8,9 @@ interpreter, which must end without Django or the app loaded."""
 
 from __future__ import annotations
 
+import ast
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -22,7 +24,7 @@ CONFIG = ROOT / ".importlinter"
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 CORE = "konvergensi_core imports neither Django nor the app"
-BASE = "Base apps (accounts, wilayah, jobs) import no domain app"
+BASE = "Base apps (accounts, wilayah, jobs, imports) import no domain app"
 CYCLES = "No import cycles between the modules of an app or of the core"
 
 
@@ -89,11 +91,18 @@ def test_the_code_keeps_every_layer_contract():
             CYCLES,
             "No cycles are allowed in konvergensi.jobs.",
         ),
+        # The command line, one module per command group: the shared helpers import no command.
         (
-            "konvergensi/measurements/publication.py",
-            "def _lazy():\n    from .tasks_publication import publication_run",
+            "konvergensi/cli/common.py",
+            "def _lazy():\n    from . import zscore",
             CYCLES,
-            "No cycles are allowed in konvergensi.measurements.",
+            "No cycles are allowed in konvergensi.cli.",
+        ),
+        (
+            "konvergensi/publication/services.py",
+            "def _lazy():\n    from .tasks import publication_run",
+            CYCLES,
+            "No cycles are allowed in konvergensi.publication.",
         ),
     ],
 )
@@ -153,3 +162,79 @@ def test_the_purity_check_sees_django_imported_by_a_core_module(tmp_path):
     _count, loaded = modules_loaded_with_the_core(pythonpath=copy)
 
     assert loaded == ["django"]
+
+
+# The core's tests without Django (issue 12 §3): `make test-core` runs them with pytest-django off and
+# tests/core/conftest.py refusing any import of Django or the app. The options are read from the
+# Makefile, so this is the command `make test-core` runs.
+MAKEFILE = ROOT / "Makefile"
+CORE_TESTS = ROOT / "tests" / "core"
+
+
+def core_pytest_options() -> list[str]:
+    for line in MAKEFILE.read_text().splitlines():
+        if line.startswith("CORE_PYTEST :="):
+            return shlex.split(line.split(":=", 1)[1])
+    raise AssertionError("CORE_PYTEST is not defined in the Makefile")
+
+
+def app_imports(source: str) -> list[str]:
+    """Every import of Django or the app in ``source``, at the top or inside a function."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [name for name in names if name.split(".")[0] in ("django", "konvergensi")]
+    return found
+
+
+def test_no_core_test_imports_django_or_the_app():
+    assert app_imports("def f():\n    from django.conf import settings\n") == ["django.conf"]
+    assert app_imports("import konvergensi.cli, konvergensi_core.kode\n") == ["konvergensi.cli"]
+    files = sorted(CORE_TESTS.rglob("*.py"))
+    assert len(files) > 30
+    found = {str(path.relative_to(ROOT)): app_imports(path.read_text()) for path in files}
+    assert {path: names for path, names in found.items() if names} == {}
+
+
+def run_core_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_core_tests_run_with_django_unimportable():
+    options = core_pytest_options()
+    assert "no:django" in options
+    result = run_core_pytest(ROOT, *options, "tests/core/test_kode.py", "tests/core/test_numbers.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_the_core_conftest_refuses_django_and_the_app(tmp_path):
+    """Under `make test-core` a test (or a core module it calls) that imports Django or the app, even
+    lazily, fails; the core itself still imports."""
+    core = tmp_path / "core"
+    core.mkdir()
+    shutil.copyfile(CORE_TESTS / "conftest.py", core / "conftest.py")
+    (core / "test_imports.py").write_text(
+        "def test_django():\n    import django  # noqa\n\n"
+        "def test_the_app():\n    from konvergensi import cli  # noqa\n\n"
+        "def test_the_core():\n    from konvergensi_core import kode\n    assert kode.level_of('32.11') == 'kabkota'\n"
+    )
+    result = run_core_pytest(tmp_path, "-p", "no:django", f"--confcutdir={core}", "-rf", str(core))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "2 failed, 1 passed" in result.stdout
+    assert "test_imports.py::test_django - ModuleNotFoundError: django" in result.stdout
+    assert "test_imports.py::test_the_app - ModuleNotFoundError: konvergensi" in result.stdout

@@ -10,9 +10,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from konvergensi.measurements import imports, services
+from konvergensi.imports import services as pipeline
+from konvergensi.imports.models import Import
+from konvergensi.measurements import desa_names, import_write, imports, services
 from konvergensi.measurements.demo import district_desa, generate
-from konvergensi.measurements.models import Measurement, MeasurementImport
+from konvergensi.measurements.models import Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import KAB
 
@@ -40,22 +42,22 @@ def as_csv(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def stage(world, rnd, content: bytes, name="eppgbm.csv", persona="operator") -> MeasurementImport:
-    return imports.import_stage(scope=world.scopes[persona], rnd=rnd, upload=SimpleUploadedFile(name, content),
+def stage(world, rnd, content: bytes, name="eppgbm.csv", persona="operator") -> Import:
+    return imports.stage(scope=world.scopes[persona], rnd=rnd, upload=SimpleUploadedFile(name, content),
                                 by=world.user(persona))  # fmt: skip
 
 
 def test_a_clean_export_is_checked_then_committed_and_a_reimport_changes_nothing(world, rnd):
     frame = export(errors=False)
     imp = stage(world, rnd, as_csv(frame))
-    check = imports.import_check(imp=imp, scope=world.scopes["operator"], today=dt.date(2026, 3, 1))
-    assert check.ok, (check.file_problems, check.problems.head(5))
+    check = imports.check(imp, scope=world.scopes["operator"], today=dt.date(2026, 3, 1))
+    assert check.ok, check.file_problems
     assert check.counts["add"] == frame.height and not Measurement.objects.exists()
-    done = imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
+    done = pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
     assert done == {"added": frame.height, "replaced": 0}
-    assert Measurement.objects.filter(active=True).count() == frame.height
+    assert Measurement.objects.all().count() == frame.height
     again = stage(world, rnd, as_csv(frame))
-    check = imports.import_check(imp=again, scope=world.scopes["operator"], today=dt.date(2026, 3, 1))
+    check = imports.check(again, scope=world.scopes["operator"], today=dt.date(2026, 3, 1))
     assert (check.counts["add"], check.counts["replace"], check.counts["unchanged"]) == (0, 0, frame.height)
 
 
@@ -77,7 +79,7 @@ def test_a_messy_export_lists_every_problem_by_row_and_column_and_keeps_the_good
     rows.append(dict(rows[9], Berat="9,9"))  # the child of row 11 again, same visit date: row 202
     messy = pl.DataFrame(rows, schema=frame.schema)
     imp = stage(world, rnd, as_csv(messy))
-    check = imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    check = imports.check(imp, scope=world.scopes["operator"])
     found = problems_by_code(imp)
     assert found["weight_range"][0]["row"] == 6 and found["weight_range"][0]["column"] == "Berat"
     assert found["sex_missing"][0]["row"] == 7
@@ -87,8 +89,8 @@ def test_a_messy_export_lists_every_problem_by_row_and_column_and_keeps_the_good
     nik = next(p for code, ps in found.items() if code.startswith("nik_") for p in ps if p["row"] == 10)
     assert nik["reject"] is False
     assert check.ok and check.counts["reject"] == 5 and check.counts["add"] == 201 - 5
-    imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
-    stored = Measurement.objects.filter(active=True)
+    pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
+    stored = Measurement.objects.all()
     assert stored.count() == 196
     assert stored.filter(source_row=202).get().weight == 9.9  # the kept duplicate
     assert stored.filter(source_row=10).get().nik_hash == ""  # kept without its NIK
@@ -97,8 +99,8 @@ def test_a_messy_export_lists_every_problem_by_row_and_column_and_keeps_the_good
 def test_the_nik_is_never_stored_only_its_hash_and_a_masked_form(world, rnd):
     frame = export(n=60, seed=4, errors=False)
     imp = stage(world, rnd, as_csv(frame))
-    imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
-    imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
+    imports.check(imp, scope=world.scopes["operator"])
+    pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
     niks = set(frame.get_column("NIK").to_list())
     for m in Measurement.objects.all():
         assert m.nik_hash and m.nik_hash not in niks and len(m.nik_hash) == 64
@@ -120,28 +122,28 @@ def test_an_ambiguous_desa_is_asked_once_then_remembered(world, rnd):
     frame = frame.with_columns(pl.lit("Cikareo").alias("Desa/Kel"), pl.lit("Wado").alias("Kec"))
     assert "Cikareo" not in names
     imp = stage(world, rnd, as_csv(frame))
-    check = imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    check = imports.check(imp, scope=world.scopes["operator"])
     assert not check.ok and check.ambiguous[0]["desa"] == "Cikareo"
     assert {c["kode"] for c in check.ambiguous[0]["candidates"]} >= {target.kode}
-    imports.desa_choose(imp=imp, scope=world.scopes["operator"], kecamatan="Wado", desa="Cikareo",
+    desa_names.desa_choose(imp=imp, scope=world.scopes["operator"], kecamatan="Wado", desa="Cikareo",
                         kode=target.kode, by=world.user("operator"))  # fmt: skip
-    again = imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    again = imports.check(imp, scope=world.scopes["operator"])
     assert again.ok and not again.ambiguous and again.counts["add"] == 40
-    imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
+    pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
     assert set(Measurement.objects.values_list("desa_id", flat=True)) == {target.kode}
 
 
 def test_a_puskesmas_imports_only_the_desa_of_its_service_area(world, rnd):
     frame = export(n=120, seed=6, errors=False)
     imp = stage(world, rnd, as_csv(frame), persona="puskesmas")
-    check = imports.check_and_keep(imp=imp, scope=world.scopes["puskesmas"])
+    check = imports.check(imp, scope=world.scopes["puskesmas"])
     area = world.scopes["puskesmas"].desa_codes
     outside = problems_by_code(imp).get("desa_outside", [])
     assert outside and check.counts["reject"] == len(outside)
-    imports.import_commit(imp=imp, scope=world.scopes["puskesmas"], by=world.user("puskesmas"))
+    pipeline.commit(imp, scope=world.scopes["puskesmas"], by=world.user("puskesmas"))
     assert set(Measurement.objects.values_list("desa_id", flat=True)) <= area
     with pytest.raises(PermissionDenied):
-        imports.import_stage(scope=world.scopes["desa"], rnd=rnd, upload=SimpleUploadedFile("a.csv", b"x"),
+        imports.stage(scope=world.scopes["desa"], rnd=rnd, upload=SimpleUploadedFile("a.csv", b"x"),
                              by=world.user("desa"))  # fmt: skip
 
 
@@ -159,7 +161,7 @@ def test_xlsx_with_messy_headers_and_junk_files_get_answers_not_tracebacks(world
     buffer = io.BytesIO()
     wb.save(buffer)
     imp = stage(world, rnd, buffer.getvalue(), name="ekspor.xlsx")
-    check = imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    check = imports.check(imp, scope=world.scopes["operator"])
     assert check.ok and check.counts["add"] == 30, check.file_problems
     for name, content, fragment in (
         ("data.csv", b"\x00\x01\x02binary", "bukan teks CSV"),
@@ -171,7 +173,7 @@ def test_xlsx_with_messy_headers_and_junk_files_get_answers_not_tracebacks(world
         except ValidationError as exc:
             assert any(fragment in m for m in exc.messages), exc.messages
             continue
-        result = imports.check_and_keep(imp=junk, scope=world.scopes["operator"])
+        result = imports.check(junk, scope=world.scopes["operator"])
         assert not result.ok and any(fragment in m for m in result.file_problems), result.file_problems
     with pytest.raises(ValidationError):
         stage(world, rnd, b"x", name="data.pdf")
@@ -200,7 +202,7 @@ def test_cli_imports_with_exit_codes_and_summarises_per_unit(world, tmp_path):
                                "--format", "json"])  # fmt: skip
     assert done.exit_code == 0, done.output
     added = json.loads(done.stdout)["added"]
-    assert Measurement.objects.filter(active=True).count() == added
+    assert Measurement.objects.all().count() == added
     rnd = MeasurementRound.objects.get(nama="Agustus 2026")
     assert rnd.tanggal_mulai >= dt.date(2026, 2, 1) and rnd.tanggal_selesai <= dt.date(2026, 2, 20)
     again = runner.invoke(app, ["measurements", "import", str(good), "--kabkota", KAB, "--round", "Agustus 2026",
@@ -231,18 +233,18 @@ def test_cli_imports_with_exit_codes_and_summarises_per_unit(world, tmp_path):
 def test_reimporting_a_changed_file_replaces_only_the_children_whose_values_changed(world, rnd):
     frame = export(n=80, seed=9, errors=False)
     first = stage(world, rnd, as_csv(frame))
-    imports.check_and_keep(imp=first, scope=world.scopes["operator"])
-    imports.import_commit(imp=first, scope=world.scopes["operator"], by=world.user("operator"))
-    before = {m.source_row: m.pk for m in Measurement.objects.filter(active=True)}
+    imports.check(first, scope=world.scopes["operator"])
+    pipeline.commit(first, scope=world.scopes["operator"], by=world.user("operator"))
+    before = {m.source_row: m.pk for m in Measurement.objects.all()}
     changed = frame.with_columns(
         Berat=pl.when(pl.col("No") == 5).then(pl.lit("8,8")).otherwise(pl.col("Berat")),
     )
     second = stage(world, rnd, as_csv(changed))
-    check = imports.check_and_keep(imp=second, scope=world.scopes["operator"])
+    check = imports.check(second, scope=world.scopes["operator"])
     assert (check.counts["add"], check.counts["replace"], check.counts["unchanged"]) == (0, 1, 79)
-    done = imports.import_commit(imp=second, scope=world.scopes["operator"], by=world.user("operator"))
+    done = pipeline.commit(second, scope=world.scopes["operator"], by=world.user("operator"))
     assert done == {"added": 0, "replaced": 1}
-    after = {m.source_row: m for m in Measurement.objects.filter(active=True)}
+    after = {m.source_row: m for m in Measurement.objects.all()}
     assert len(after) == 80 and after[6].weight == 8.8 and after[6].pk != before[6]  # row 6 = No 5
     assert all(after[r].pk == before[r] for r in before if r != 6)  # the others untouched
 
@@ -265,7 +267,7 @@ def test_on_postgresql_the_commit_is_one_transaction_whose_progress_others_see(w
         tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28), by=world.user("operator"),
     )  # fmt: skip
     imp = stage(world, rnd, as_csv(export(n=300, seed=10, errors=False)))
-    imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    imports.check(imp, scope=world.scopes["operator"])
     job = job_services.job_create(kind="t", title="t", region_kode=KAB, params={}, by=world.user("operator"))
     s = connection.settings_dict
     seen = []
@@ -280,18 +282,16 @@ def test_on_postgresql_the_commit_is_one_transaction_whose_progress_others_see(w
             ).fetchone()[0]
         seen.append((done, done_seen, rows_seen))
 
-    monkey = imports.WRITE_ROWS
-    imports.WRITE_ROWS = 100
+    monkey = import_write.WRITE_ROWS
+    import_write.WRITE_ROWS = 100
     try:
-        imports.import_commit(
-            imp=imp, scope=world.scopes["operator"], by=world.user("operator"), progress=progress
-        )
+        pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"), progress=progress)
     finally:
-        imports.WRITE_ROWS = monkey
+        import_write.WRITE_ROWS = monkey
     assert [d for d, _, _ in seen] == [100, 200, 300]
     assert all(done == done_seen for done, done_seen, _ in seen)  # the page sees the progress
     assert all(rows == 0 for _, _, rows in seen)  # and no measurement before the commit
-    assert Measurement.objects.filter(round=rnd, active=True).count() == 300
+    assert Measurement.objects.filter(round=rnd).count() == 300
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
@@ -319,7 +319,7 @@ def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_spreadsheet
         lines += [";".join("" if v is None else str(v) for v in row) for row in frame.iter_rows()]
         content, name = ("\n".join(lines) + "\n").encode(), "laporan.csv"
     imp = stage(world, rnd, content, name=name)
-    check = imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
+    check = imports.check(imp, scope=world.scopes["operator"])
     assert check.ok and check.counts["rows"] == 40, check.file_problems
     (problem,) = problems_by_code(imp)["weight_range"]
     # Row 1-3 title, row 4 header: the child with No 3 is on spreadsheet row 7.

@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from konvergensi.imports import services as pipeline
+from konvergensi.imports.models import Import
 from konvergensi.jobs.models import Job
 from konvergensi.measurements import imports, services
-from konvergensi.measurements.models import Measurement, MeasurementImport
+from konvergensi.measurements.models import Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import DESA, KAB
 from tests.test_measurements import as_csv, export
@@ -47,27 +49,27 @@ def test_upload_check_preview_commit_through_the_worker(world):
     run_worker()
     job.refresh_from_db()
     assert job.status == "done" and "baris" in job.message
-    imp = MeasurementImport.objects.get()
-    page = client.get(reverse("measurements:import-detail", kwargs={"pk": imp.pk})).content.decode()
+    imp = Import.objects.get()
+    page = client.get(reverse("imports:detail", kwargs={"pk": imp.pk})).content.decode()
     assert 'id="commit"' in page and "ditolak" in page and not Measurement.objects.exists()
-    report = client.get(reverse("measurements:import-problems", kwargs={"pk": imp.pk}))
+    report = client.get(reverse("imports:problems", kwargs={"pk": imp.pk}))
     assert report.status_code == 200 and report.content[:2] == b"PK"
     # Another user cannot see or commit this import (it holds children's personal data).
     other = Client()
     other.force_login(world.user("opd"))
-    assert other.get(reverse("measurements:import-detail", kwargs={"pk": imp.pk})).status_code == 404
-    assert other.post(reverse("measurements:import-commit", kwargs={"pk": imp.pk})).status_code == 404
-    client.post(reverse("measurements:import-commit", kwargs={"pk": imp.pk}))
+    assert other.get(reverse("imports:detail", kwargs={"pk": imp.pk})).status_code == 404
+    assert other.post(reverse("imports:commit", kwargs={"pk": imp.pk})).status_code == 404
+    client.post(reverse("imports:commit", kwargs={"pk": imp.pk}))
     commit_job = Job.objects.get(kind="measurement_import")
-    assert Measurement.objects.filter(active=True).count() == 0  # nothing before the worker ran
+    assert Measurement.objects.all().count() == 0  # nothing before the worker ran
     run_worker()
     commit_job.refresh_from_db()
     assert commit_job.status == "done" and commit_job.total > 0
-    stored = Measurement.objects.filter(active=True).count()
+    stored = Measurement.objects.all().count()
     assert (
         stored == imp.summary["counts"]["add"]
         if False
-        else stored == MeasurementImport.objects.get().summary["counts"]["add"]
+        else stored == Import.objects.get().summary["counts"]["add"]
     )
     detail = client.get(reverse("measurements:round", kwargs={"pk": rnd.pk})).content.decode()
     assert "Data rutin posyandu" in detail and "Wado" in detail
@@ -75,11 +77,11 @@ def test_upload_check_preview_commit_through_the_worker(world):
 
 def committed_round(world, n=400):
     rnd = make_round(world)
-    imp = imports.import_stage(scope=world.scopes["operator"], rnd=rnd,
+    imp = imports.stage(scope=world.scopes["operator"], rnd=rnd,
                                upload=SimpleUploadedFile("e.csv", as_csv(export(n=n, seed=12, errors=False))),
                                by=world.user("operator"))  # fmt: skip
-    imports.check_and_keep(imp=imp, scope=world.scopes["operator"])
-    imports.import_commit(imp=imp, scope=world.scopes["operator"], by=world.user("operator"))
+    imports.check(imp, scope=world.scopes["operator"])
+    pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
     # Generated names repeat; give each child a unique one so that pages can be searched for them.
     for m in Measurement.objects.filter(round=rnd):
         Measurement.objects.filter(pk=m.pk).update(nama=f"Anak-{m.pk:05d}-")
@@ -89,7 +91,7 @@ def committed_round(world, n=400):
 def test_children_lists_are_for_the_health_office_puskesmas_and_desa_only_in_their_area(world):
     rnd = committed_round(world)
     url = reverse("measurements:children", kwargs={"pk": rnd.pk}) + "?status=stunting"
-    stunted = Measurement.objects.filter(active=True, stunted=True)
+    stunted = Measurement.objects.filter(stunted=True)
     names = {m.nama for m in stunted}
     own_desa = {m.nama for m in stunted.filter(desa_id=DESA)}
     area = world.scopes["puskesmas"].desa_codes
@@ -125,6 +127,6 @@ def test_the_round_page_of_a_kecamatan_counts_only_its_desa(world):
     c.force_login(world.user("kecamatan"))
     page = c.get(reverse("measurements:round", kwargs={"pk": rnd.pk}) + "?tingkat=desa")
     body = page.content.decode()
-    in_kec = Measurement.objects.filter(active=True, desa__kode__startswith="32.11.01.").count()
+    in_kec = Measurement.objects.filter(desa__kode__startswith="32.11.01.").count()
     assert page.status_code == 200 and f"{in_kec} balita diukur" in body.replace(".", "")
     assert "Jatinunggal" not in body  # another kecamatan's name never appears

@@ -17,8 +17,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from konvergensi.measurements import imports, publication
+from konvergensi.measurements import imports
 from konvergensi.measurements.models import Measurement
+from konvergensi.publication import reports as publication_reports
+from konvergensi.publication import snapshot
 from konvergensi.web import attachment, download_name
 from konvergensi.wilayah.models import Region
 from tests.conftest import DESA, KAB
@@ -92,17 +94,15 @@ def test_the_measurement_problems_report_writes_hostile_values_as_text(world):
     buffer = io.BytesIO()
     frame.write_csv(buffer, separator=";")
     scope, user = world.scopes["operator"], world.user("operator")
-    imp = imports.import_stage(
-        scope=scope, rnd=rnd, by=user, upload=SimpleUploadedFile("e.csv", buffer.getvalue())
-    )
-    imports.check_and_keep(imp=imp, scope=scope)
+    imp = imports.stage(scope=scope, rnd=rnd, by=user, upload=SimpleUploadedFile("e.csv", buffer.getvalue()))
+    imports.check(imp, scope=scope)
     c = login(world)
-    r = c.get(reverse("measurements:import-problems", kwargs={"pk": imp.pk}))
+    r = c.get(reverse("imports:problems", kwargs={"pk": imp.pk}))
     assert r.status_code == 200 and no_store(r)
     assert formula_sheets(r.content) == []
     values = all_values(r.content)
     assert "'" + DDE in values and "'" + HYPERLINK in values
-    page = c.get(reverse("measurements:import-detail", kwargs={"pk": imp.pk}))
+    page = c.get(reverse("imports:detail", kwargs={"pk": imp.pk}))
     assert page.status_code == 200 and no_store(page)
 
 
@@ -170,7 +170,7 @@ def test_the_public_csv_prefixes_a_name_that_starts_like_a_formula(world):
     import_into(world, rnd, children([DESA, "32.11.01.2002"], 30, seed=9))
     Region.objects.filter(kode=DESA).update(nama="=1+2")
     published(world, rnd)
-    r = Client().get(reverse("measurements:public-csv", kwargs={"kode": KAB, "pk": rnd.pk}))
+    r = Client().get(reverse("publication:public-csv", kwargs={"kode": KAB, "pk": rnd.pk}))
     rows = list(csv.reader(io.StringIO(r.content.decode())))
     names = [row[2] for row in rows[1:]]
     assert "'=1+2" in names and "=1+2" not in names
@@ -220,7 +220,7 @@ def test_public_files_keep_their_caching_and_the_pdf_stays_inline(world):
     rnd = make_round(world)
     import_into(world, rnd, children([DESA, "32.11.01.2002"], 30, seed=9))
     published(world, rnd)
-    r = Client().get(reverse("measurements:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk}))
+    r = Client().get(reverse("publication:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk}))
     assert r["Content-Disposition"].startswith('inline; filename="stunting-32.11-')
     assert "no-store" not in r.get("Cache-Control", "")
 
@@ -235,8 +235,8 @@ def test_the_pdf_footer_shows_the_round_name_escaped_once(world, tmp_path):
     nama = "Februari & Maret <2026>"
     rnd = make_round(world, nama=nama, start=dt.date(2026, 2, 1))
     import_into(world, rnd, children([DESA, "32.11.01.2002"], 30, seed=9))
-    data = publication.publication_build(rnd)
-    pdf = publication.publication_pdf(data, publication.figure_svgs(data, prefix="pdf"))
+    data = snapshot.publication_build(rnd)
+    pdf = publication_reports.publication_pdf(data, publication_reports.figure_svgs(data, prefix="pdf"))
     path = tmp_path / "p.pdf"
     path.write_bytes(pdf)
     if shutil.which("pdftotext"):

@@ -55,17 +55,18 @@ def job_by_province(w):
 
 
 def upload_by_operator(w):
-    from django.core.files.base import ContentFile
-
-    from konvergensi.indicators.models import DataUpload
+    """A village-data template staged and checked by the operator."""
+    from konvergensi.imports import services as pipeline
+    from konvergensi.indicators import imports
     from tests.test_indicators import filled_template
 
-    staged = DataUpload(kabkota_id="32.11", original_name="isi.xlsx", created_by=w.user("operator"))
     content = filled_template(
         edits={("32.11.01.2001", "U01 Pembilang"): 1, ("32.11.01.2001", "U01 Penyebut"): 2}
     )
-    staged.file.save("isi.xlsx", ContentFile(content), save=True)
-    return {"pk": staged.pk}
+    imp = pipeline.stage(kind=imports.KIND_INSTANCE, kabkota="32.11", params={}, by=w.user("operator"),
+                         upload=SimpleUploadedFile("isi.xlsx", content))  # fmt: skip
+    pipeline.check(imp, scope=w.scopes["operator"])
+    return {"pk": imp.pk}
 
 
 KAB_KW = {"kode": "32.11"}
@@ -129,20 +130,20 @@ def measurement_import(w):
     from tests.test_measurements import as_csv, export
 
     rnd = MeasurementRound.objects.get(pk=measurement_round(w)["pk"])
-    imp = imports.import_stage(scope=w.scopes["operator"], rnd=rnd, by=w.user("operator"),
+    imp = imports.stage(scope=w.scopes["operator"], rnd=rnd, by=w.user("operator"),
                                upload=SimpleUploadedFile("e.csv", as_csv(export(n=60, errors=False))))  # fmt: skip
-    imports.check_and_keep(imp=imp, scope=w.scopes["operator"])
+    imports.check(imp, scope=w.scopes["operator"])
     return {"pk": imp.pk}
 
 
 def published_round(w):
     """A published round (its snapshot built from the round, a stand-in PDF) for the public pages."""
-    from konvergensi.measurements import publication
     from konvergensi.measurements.models import MeasurementRound
+    from konvergensi.publication import services, snapshot
 
     rnd = MeasurementRound.objects.get(pk=measurement_round(w)["pk"])
-    data = publication.publication_build(rnd)
-    publication.publication_store(rnd=rnd, data=data, pdf=PDF_BYTES, by=w.user("operator"))
+    data = snapshot.publication_build(rnd)
+    services.publication_store(rnd=rnd, data=data, pdf=PDF_BYTES, by=w.user("operator"))
     return {"kode": "32.11", "pk": rnd.pk}
 
 
@@ -274,14 +275,7 @@ MATRIX: dict[str, Case] = {
     "indicators:assignments": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
     "indicators:program": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "indicators:program-template": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
-    "indicators:upload-preview": Case(kwargs=upload_by_operator, allowed=("operator",), other=404),
-    "indicators:upload-problems": Case(kwargs=upload_by_operator, allowed=("operator",), other=404),
-    "indicators:upload-commit": Case(
-        kwargs=upload_by_operator, method="post", allowed=("operator",), ok=302, other=404
-    ),
-    "indicators:upload-cancel": Case(
-        kwargs=upload_by_operator, method="post", allowed=("operator",), ok=302, other=404
-    ),
+    "indicators:upload-moved": Case(kwargs=upload_by_operator, allowed=ALL, ok=302),
     "jobs:download": Case(kwargs=job_by_province, allowed=("provinsi",), other=404),
     "measurements:rounds": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "measurements:mapping": Case(kwargs=lambda w: KAB_KW, allowed=MEASUREMENT_IMPORTERS),
@@ -292,18 +286,19 @@ MATRIX: dict[str, Case] = {
     "measurements:children-export": Case(
         kwargs=measurement_round, allowed=CHILD_VIEWERS, not_found=OUTSIDERS
     ),
-    "measurements:import-detail": Case(kwargs=measurement_import, allowed=("operator",), other=404),
-    "measurements:import-problems": Case(kwargs=measurement_import, allowed=("operator",), other=404),
-    "measurements:import-commit": Case(
+    "measurements:import-moved": Case(kwargs=measurement_import, allowed=ALL, ok=302),
+    "imports:detail": Case(kwargs=measurement_import, allowed=("operator",), other=404),
+    "imports:problems": Case(kwargs=measurement_import, allowed=("operator",), other=404),
+    "imports:commit": Case(
         kwargs=measurement_import, method="post", allowed=("operator",), ok=302, other=404
     ),
-    "measurements:import-cancel": Case(
+    "imports:cancel": Case(
         kwargs=measurement_import, method="post", allowed=("operator",), ok=302, other=404
     ),
     # Data quality, publishing (the operator) and the public pages (anyone, no login).
     "measurements:quality": Case(kwargs=measurement_round, allowed=VIEWERS, not_found=OUTSIDERS),
-    "measurements:publish": Case(kwargs=measurement_round, allowed=("operator",), not_found=OUTSIDERS),
-    "measurements:withdraw": Case(
+    "publication:publish": Case(kwargs=measurement_round, allowed=("operator",), not_found=OUTSIDERS),
+    "publication:withdraw": Case(
         kwargs=lambda w: {"pk": published_round(w)["pk"]},
         method="post",
         data=lambda w: {"alasan": "uji"},
@@ -311,12 +306,12 @@ MATRIX: dict[str, Case] = {
         ok=302,
         not_found=OUTSIDERS,
     ),
-    "measurements:public-index": Case(allowed=ALL, anonymous=200),
-    "measurements:public-district": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
-    "measurements:public-geojson": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
-    "measurements:public-round": Case(kwargs=published_round, allowed=ALL, anonymous=200),
-    "measurements:public-pdf": Case(kwargs=published_round, allowed=ALL, anonymous=200),
-    "measurements:public-csv": Case(kwargs=published_round, allowed=ALL, anonymous=200),
+    "publication:public-index": Case(allowed=ALL, anonymous=200),
+    "publication:public-district": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
+    "publication:public-geojson": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
+    "publication:public-round": Case(kwargs=published_round, allowed=ALL, anonymous=200),
+    "publication:public-pdf": Case(kwargs=published_round, allowed=ALL, anonymous=200),
+    "publication:public-csv": Case(kwargs=published_round, allowed=ALL, anonymous=200),
     # Aksi 1 (situation analysis): the operator works, OPD answers reviews, the rest read.
     "ansit:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "ansit:analysis-create": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
@@ -520,10 +515,10 @@ POSTS: dict[str, Post] = {
     "measurements:desa-aliases": Post(data=remembered_desa_name, allowed=("operator", "opd")),
     "measurements:import": Post(data=eppgbm_upload, allowed=MEASUREMENT_IMPORTERS),
     # Answers to a question the check never asked: refused even for the importer (issue 11).
-    "measurements:import-detail": Post(
+    "imports:detail": Post(
         data=lambda w: {"pilih-0": "32.11.02.2001", "kec-0": "WADO", "desa-0": "CIMUNGKAL"}
     ),
-    "measurements:publish": Post(data=measured_round, allowed=("operator",)),
+    "publication:publish": Post(data=measured_round, allowed=("operator",)),
 }
 
 METHODS = ("GET", "POST")

@@ -20,10 +20,15 @@ from django.test import Client
 from django.urls import reverse
 
 from konvergensi.accounts.models import AuditEvent
+from konvergensi.imports import services as pipeline
 from konvergensi.jobs.models import Job
-from konvergensi.measurements import imports, publication, services, tasks_publication
+from konvergensi.measurements import imports, services
 from konvergensi.measurements.demo import district_desa, generate
-from konvergensi.measurements.models import Measurement, MeasurementRound, Publication
+from konvergensi.measurements.models import Measurement, MeasurementRound
+from konvergensi.publication import reports, snapshot, tasks
+from konvergensi.publication import selectors as publication_selectors
+from konvergensi.publication import services as publication_services
+from konvergensi.publication.models import Publication
 from konvergensi.wilayah.models import Region
 from konvergensi_core.suppression import recoverable
 from tests.conftest import DESA, KAB, KEC, OTHER_KEC, PDF_BYTES, PERSONAS
@@ -56,11 +61,11 @@ def children(desa_kode: list[str], n: int, seed: int, start=dt.date(2026, 2, 1),
 def import_into(world, rnd, frame: pl.DataFrame, persona="operator"):
     buffer = io.BytesIO()
     frame.write_csv(buffer, separator=";")
-    imp = imports.import_stage(scope=world.scopes[persona], rnd=rnd, by=world.user(persona),
+    imp = imports.stage(scope=world.scopes[persona], rnd=rnd, by=world.user(persona),
                                upload=SimpleUploadedFile("eppgbm.csv", buffer.getvalue()))  # fmt: skip
-    check = imports.import_check(imp=imp, scope=world.scopes[persona], today=TODAY)
-    assert check.ok, (check.file_problems, check.problems.head(5))
-    imports.import_commit(imp=imp, scope=world.scopes[persona], by=world.user(persona))
+    check = imports.check(imp, scope=world.scopes[persona], today=TODAY)
+    assert check.ok, check.file_problems
+    pipeline.commit(imp, scope=world.scopes[persona], by=world.user(persona))
     return imp
 
 
@@ -112,7 +117,7 @@ def assert_no_small_cell_shown(data: dict, min_cell: int) -> None:
     for row in rows_of(data):
         if row["measured"] is not None and row["measured"] > 0:
             assert row["measured"] >= min_cell, row["kode"]
-        for m in publication.RATES:
+        for m in snapshot.RATES:
             assert row[m] is None or row[m] == 0 or row[m] >= 5, (row["kode"], m, row[m])
             if row[m] is None:
                 assert row[f"{m}_display"] in ("< 5", "—") and row[f"{m}_prevalence"] is None
@@ -120,7 +125,7 @@ def assert_no_small_cell_shown(data: dict, min_cell: int) -> None:
 
 def assert_not_recoverable(data: dict) -> None:
     table = pl.DataFrame(
-        [{"kode": r["kode"], "parent": r["parent"], **{f"{m}_display": r[f"{m}_display"] for m in publication.COUNTS}}
+        [{"kode": r["kode"], "parent": r["parent"], **{f"{m}_display": r[f"{m}_display"] for m in snapshot.COUNTS}}
          for r in rows_of(data)]
     )  # fmt: skip
     found = recoverable(table)
@@ -129,13 +134,13 @@ def assert_not_recoverable(data: dict) -> None:
 
 def test_the_snapshot_suppresses_small_cells_and_holds_no_personal_field(world, crafted):
     rnd, frame = crafted
-    data = publication.publication_build(rnd)
+    data = snapshot.publication_build(rnd)
     desa = {r["kode"]: r for r in data["desa"]}
     kec = {r["kode"]: r for r in data["kecamatan"]}
     # A desa with 7 children measured is hidden whole.
     seven = desa[DESA]
     assert seven["measured"] is None and seven["hidden"]
-    assert {seven[f"{m}_display"] for m in publication.COUNTS} == {"—"}
+    assert {seven[f"{m}_display"] for m in snapshot.COUNTS} == {"—"}
     assert seven["stunted_prevalence"] is None and seven["stunted_prevalence_display"] == "—"
     # A kecamatan with 3 stunted children shows "< 5", and no prevalence.
     assert kec[OTHER_KEC]["measured"] == 60
@@ -144,10 +149,10 @@ def test_the_snapshot_suppresses_small_cells_and_holds_no_personal_field(world, 
     assert_no_small_cell_shown(data, rnd.min_cell)
     assert_not_recoverable(data)  # the attacker subtracting from the totals finds nothing
     # The district rate is the round's, with its Wilson CI.
-    valid = Measurement.objects.filter(round=rnd, active=True, stunted__isnull=False)
+    valid = Measurement.objects.filter(round=rnd, stunted__isnull=False)
     stunted, n = valid.filter(stunted=True).count(), valid.count()
     district = data["district"]
-    assert district["measured"] == Measurement.objects.filter(round=rnd, active=True).count()
+    assert district["measured"] == Measurement.objects.filter(round=rnd).count()
     assert district["stunted"] == stunted
     assert district["stunted_prevalence"] == pytest.approx(stunted / n, abs=1e-4)
     assert district["stunted_ci_low"] < district["stunted_prevalence"] < district["stunted_ci_high"]
@@ -180,7 +185,7 @@ def test_the_quality_summary_and_coverage_are_district_level(world, crafted):
         Region.objects.filter(level="desa", kode__startswith=KAB + ".").values_list("kode", flat=True)
     )
     DataSasaran.objects.bulk_create([DataSasaran(desa_id=d, tahun=2026, balita=100) for d in all_desa])
-    data = publication.publication_build(rnd)
+    data = snapshot.publication_build(rnd)
     measured = data["district"]["measured"]
     assert data["coverage"]["balita"] == 100 * len(all_desa)
     assert data["coverage"]["percent"] == pytest.approx(100 * measured / (100 * len(all_desa)), abs=0.05)
@@ -201,13 +206,13 @@ def test_a_realistic_round_cannot_be_undone_by_differencing(world):
     frame = generate(district_desa(KAB), n=3000, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
                      seed=5, errors=False)  # fmt: skip
     import_into(world, rnd, frame)
-    data = publication.publication_build(rnd)
-    assert data["district"]["measured"] == Measurement.objects.filter(round=rnd, active=True).count()
+    data = snapshot.publication_build(rnd)
+    assert data["district"]["measured"] == Measurement.objects.filter(round=rnd).count()
     hidden = [r for r in data["desa"] if r["hidden"]]
     assert hidden and len(hidden) < len(data["desa"])  # ~11 children per desa: many hidden
     assert_no_small_cell_shown(data, rnd.min_cell)
     assert_not_recoverable(data)
-    csv_text = publication.publication_csv(data)
+    csv_text = reports.publication_csv(data)
     assert "< 5" in csv_text and "—" in csv_text
     assert not set(frame["Nama"]) & set(re.split(r"[,\n]", csv_text))
 
@@ -215,18 +220,18 @@ def test_a_realistic_round_cannot_be_undone_by_differencing(world):
 def test_the_trend_holds_the_district_rates_of_earlier_published_rounds(world):
     first = make_round(world, nama="Agustus 2025", start=dt.date(2025, 8, 1))
     import_into(world, first, children(desa_of(KEC)[:4], 30, seed=1, start=dt.date(2025, 8, 1)))
-    earlier = publication.publication_build(first)
-    publication.publication_store(rnd=first, data=earlier, pdf=PDF_BYTES, by=world.user("operator"))
+    earlier = snapshot.publication_build(first)
+    publication_services.publication_store(rnd=first, data=earlier, pdf=PDF_BYTES, by=world.user("operator"))
     second = make_round(world)
     import_into(world, second, children(desa_of(KEC)[:4], 30, seed=2))
-    trend = publication.publication_build(second)["trend"]
+    trend = snapshot.publication_build(second)["trend"]
     assert [p["nama"] for p in trend] == ["Agustus 2025", "Februari 2026"]
     assert trend[0]["stunted_prevalence"] == earlier["district"]["stunted_prevalence"]
 
 
 def test_only_the_operator_may_publish(world, crafted):
     rnd, _frame = crafted
-    url = reverse("measurements:publish", kwargs={"pk": rnd.pk})
+    url = reverse("publication:publish", kwargs={"pk": rnd.pk})
     expected = dict.fromkeys(PERSONAS, 403) | {"neighbour": 404, "other_province": 404}
     for persona in PERSONAS:
         if persona == "operator":
@@ -242,7 +247,7 @@ def test_only_the_operator_may_publish(world, crafted):
     r = c.post(url)
     job = Job.objects.get(kind="round_publish")
     assert r["Location"] == reverse("jobs:detail", kwargs={"pk": job.pk})
-    assert job.params["next"] == reverse("measurements:public-round", kwargs={"kode": KAB, "pk": rnd.pk})
+    assert job.params["next"] == reverse("publication:public-round", kwargs={"kode": KAB, "pk": rnd.pk})
     assert AuditEvent.objects.filter(action="round.publish", object_id=str(rnd.pk)).exists()
 
 
@@ -251,22 +256,24 @@ def test_a_round_without_committed_measurements_cannot_be_published(world):
 
     rnd = make_round(world)
     with pytest.raises(ValidationError):
-        tasks_publication.round_publish(scope=world.scopes["operator"], rnd=rnd, by=world.user("operator"))
+        tasks.round_publish(scope=world.scopes["operator"], rnd=rnd, by=world.user("operator"))
     c = Client()
     c.force_login(world.user("operator"))
-    r = c.post(reverse("measurements:publish", kwargs={"pk": rnd.pk}), follow=True)
+    r = c.post(reverse("publication:publish", kwargs={"pk": rnd.pk}), follow=True)
     assert "belum memiliki data pengukuran" in r.content.decode()
     assert not Job.objects.exists()
 
 
 def published(world, rnd) -> Publication:
-    data = publication.publication_build(rnd)
-    return publication.publication_store(rnd=rnd, data=data, pdf=PDF_BYTES, by=world.user("operator"))
+    data = snapshot.publication_build(rnd)
+    return publication_services.publication_store(
+        rnd=rnd, data=data, pdf=PDF_BYTES, by=world.user("operator")
+    )
 
 
 def public_urls(rnd) -> list[str]:
     kw = {"kode": KAB, "pk": rnd.pk}
-    return [reverse(f"measurements:{n}", kwargs=kw) for n in ("public-round", "public-pdf", "public-csv")]
+    return [reverse(f"publication:{n}", kwargs=kw) for n in ("public-round", "public-pdf", "public-csv")]
 
 
 def test_public_pages_show_published_rounds_to_anyone_and_nothing_else(world, crafted):
@@ -281,37 +288,35 @@ def test_public_pages_show_published_rounds_to_anyone_and_nothing_else(world, cr
     for url in public_urls(rnd):
         assert anonymous.get(url).status_code == 200, url
     page = anonymous.get(
-        reverse("measurements:public-round", kwargs={"kode": KAB, "pk": rnd.pk})
+        reverse("publication:public-round", kwargs={"kode": KAB, "pk": rnd.pk})
     ).content.decode()
     district = pub.data["district"]
     assert f"{district['stunted_prevalence_display']} %" in page  # the numbers are HTML, no script needed
     assert "Data rutin" in page and 'id="peta-statis"' in page and "<svg" in page
     assert "Cimungkal" in page and not set(frame["Nama"]) & set(re.findall(r"[A-Z][a-z]+ [A-Z][a-z]+", page))
-    index = anonymous.get(reverse("measurements:public-index")).content.decode()
-    assert reverse("measurements:public-district", kwargs={"kode": KAB}) in index
+    index = anonymous.get(reverse("publication:public-index")).content.decode()
+    assert reverse("publication:public-district", kwargs={"kode": KAB}) in index
     assert (
         rnd.nama
-        in anonymous.get(reverse("measurements:public-district", kwargs={"kode": KAB})).content.decode()
+        in anonymous.get(reverse("publication:public-district", kwargs={"kode": KAB})).content.decode()
     )
     csv_text = anonymous.get(
-        reverse("measurements:public-csv", kwargs={"kode": KAB, "pk": rnd.pk})
+        reverse("publication:public-csv", kwargs={"kode": KAB, "pk": rnd.pk})
     ).content.decode()
     assert csv_text.splitlines()[0].startswith("tingkat,kode,nama,induk,anak_diukur")
     cimungkal = next(line for line in csv_text.splitlines() if line.startswith(f"desa,{DESA},"))
     assert cimungkal.split(",")[4] == "—"
-    geo = anonymous.get(reverse("measurements:public-geojson", kwargs={"kode": KAB})).json()
+    geo = anonymous.get(reverse("publication:public-geojson", kwargs={"kode": KAB})).json()
     assert len(geo["features"]) == 26 and set(geo["features"][0]["properties"]) == {"kode", "nama"}
     # Another district's code, or the round under it: not found.
     assert (
-        anonymous.get(
-            reverse("measurements:public-round", kwargs={"kode": "32.10", "pk": rnd.pk})
-        ).status_code
+        anonymous.get(reverse("publication:public-round", kwargs={"kode": "32.10", "pk": rnd.pk})).status_code
         == 404
     )
     # Withdrawn: gone from the public pages, kept in the record.
     c = Client()
     c.force_login(world.user("operator"))
-    r = c.post(reverse("measurements:withdraw", kwargs={"pk": rnd.pk}), {"alasan": "angka diperbaiki"})
+    r = c.post(reverse("publication:withdraw", kwargs={"pk": rnd.pk}), {"alasan": "angka diperbaiki"})
     assert r.status_code == 302
     for url in public_urls(rnd):
         assert anonymous.get(url).status_code == 404
@@ -328,8 +333,8 @@ def test_withdraw_is_for_the_operator_only(world, crafted):
     for persona in ("opd", "kecamatan", "provinsi", "pusat"):
         c = Client()
         c.force_login(world.user(persona))
-        assert c.post(reverse("measurements:withdraw", kwargs={"pk": rnd.pk})).status_code == 403
-    assert publication.publication_current_for_round(rnd) is not None
+        assert c.post(reverse("publication:withdraw", kwargs={"pk": rnd.pk})).status_code == 403
+    assert publication_selectors.publication_current_for_round(rnd) is not None
 
 
 def test_the_public_page_is_light(world):
@@ -337,12 +342,12 @@ def test_the_public_page_is_light(world):
     import_into(world, rnd, generate(district_desa(KAB), n=6000, visit_from=dt.date(2026, 2, 1),
                                      visit_to=dt.date(2026, 2, 20), seed=9))  # fmt: skip
     published(world, rnd)
-    page = Client().get(reverse("measurements:public-round", kwargs={"kode": KAB, "pk": rnd.pk}))
+    page = Client().get(reverse("publication:public-round", kwargs={"kode": KAB, "pk": rnd.pk}))
     html = page.content.decode()
     assets = re.findall(r'(?:src|href)="/static/([^"]+)"', html)
     sizes = {a: Path(finders.find(a)).stat().st_size for a in assets if finders.find(a)}
     assert "vendor/leaflet/leaflet.js" in sizes and "js/peta-publik.js" in sizes
-    geojson = Client().get(reverse("measurements:public-geojson", kwargs={"kode": KAB})).content
+    geojson = Client().get(reverse("publication:public-geojson", kwargs={"kode": KAB})).content
     total = len(page.content) + sum(sizes.values()) + len(geojson)
     assert total < 500 * 1024, (len(page.content), sizes, len(geojson))
     assert ' style="' not in html.split("<main>", 1)[1]  # the CSP forbids style attributes
@@ -357,7 +362,7 @@ def test_the_worker_publishes_a_round_with_a_real_pdf(world, tmp_path):
     import_into(world, rnd, frame)
     c = Client()
     c.force_login(world.user("operator"))
-    c.post(reverse("measurements:publish", kwargs={"pk": rnd.pk}))
+    c.post(reverse("publication:publish", kwargs={"pk": rnd.pk}))
     job = Job.objects.get(kind="round_publish")
 
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
@@ -366,7 +371,7 @@ def test_the_worker_publishes_a_round_with_a_real_pdf(world, tmp_path):
     assert (job.status, job.percent) == ("done", 100), job.message
     pub = Publication.objects.get(round=rnd, withdrawn_at__isnull=True)
     assert pub.published_by == world.user("operator")
-    response = Client().get(reverse("measurements:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk}))
+    response = Client().get(reverse("publication:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk}))
     pdf = b"".join(response.streaming_content)
     assert response["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF")
     path = tmp_path / "publikasi.pdf"
@@ -389,21 +394,19 @@ def test_the_public_csv_and_pdf_need_a_file(world, crafted):
     pub = published(world, rnd)
     pub.pdf.delete(save=True)
     assert (
-        Client().get(reverse("measurements:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk})).status_code
-        == 404
+        Client().get(reverse("publication:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk})).status_code == 404
     )
     pub.pdf.save("x.pdf", ContentFile(PDF_BYTES), save=True)
     assert (
-        Client().get(reverse("measurements:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk})).status_code
-        == 200
+        Client().get(reverse("publication:public-pdf", kwargs={"kode": KAB, "pk": rnd.pk})).status_code == 200
     )
 
 
 def test_public_pages_may_be_kept_a_few_minutes_but_a_signed_in_page_stays_private(world, crafted):
     rnd, _frame = crafted
     published(world, rnd)
-    urls = [*public_urls(rnd), reverse("measurements:public-index"),
-            reverse("measurements:public-district", kwargs={"kode": KAB})]  # fmt: skip
+    urls = [*public_urls(rnd), reverse("publication:public-index"),
+            reverse("publication:public-district", kwargs={"kode": KAB})]  # fmt: skip
     signed_in = Client()
     signed_in.force_login(world.user("operator"))
     for url in urls:

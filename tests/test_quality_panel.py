@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from konvergensi.measurements import publication, selectors
-from konvergensi.measurements.models import MeasurementImport
+from konvergensi.imports.models import Import
+from konvergensi.measurements import selectors
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aggregates import quality_by
 from tests.conftest import KEC, OTHER_KEC, PERSONAS
@@ -50,7 +50,7 @@ def test_the_panel_gives_a_verdict_per_posyandu_and_labels_routine_data(world, r
     html = page(world, rnd, "operator")
     assert "Data rutin (cakupan tidak diketahui" in html and "bukan angka survei" in html
     names = dict(Region.objects.filter(kode__in=desa_of(KEC)[:2]).values_list("kode", "nama"))
-    frame = publication.quality_frame(selectors.round_frame(round_id=rnd.pk))
+    frame = selectors.quality_frame(selectors.round_frame(round_id=rnd.pk))
     expected = quality_by(frame, ["desa_kode", "posyandu"])
     # The district page lists the posyandu that need attention; a kecamatan's page lists all of its own.
     flagged = verdict_rows(html, "posyandu-verdicts")
@@ -99,7 +99,7 @@ def test_a_kecamatan_sees_only_the_units_of_its_desa(world, rnd):
 
 
 def test_duplicates_found_at_import_are_shown_to_the_district(world, rnd):
-    imp = MeasurementImport.objects.get(round=rnd)
+    imp = Import.objects.get(params__round=rnd.pk)
     imp.summary = {"ok": True, "counts": {"rows": 612, "reject": 12, "duplicates": 9}}
     imp.save()
     assert "9 baris duplikat" in page(world, rnd, "operator")

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from konvergensi.accounts.models import Membership, Role
+from konvergensi.accounts.demo_accounts import (  # noqa: F401 (the demo's names, one place)
+    DEMO_ACCOUNTS,
+    DEMO_DESA,
+    DEMO_KABKOTA,
+    DEMO_KECAMATAN,
+    DEMO_PASSWORD,
+    NEIGHBOUR_KABKOTA,
+    OTHER_PROVINCE_KABKOTA,
+    DemoAccount,
+)
+from konvergensi.accounts.models import Membership
 from konvergensi.accounts.scope import scope_for_user
 from konvergensi.aksi import services as aksi_services
 from konvergensi.aksi import work as aksi_work
@@ -23,67 +32,6 @@ from konvergensi.aksi.models import Aksi, Siklus
 from konvergensi.wilayah import services as wilayah_services
 from konvergensi.wilayah.models import OPD, Puskesmas, Region
 from konvergensi_core import aksi as rules
-
-DEMO_PASSWORD = "demo-konvergensi"  # noqa: S105 (shown on the login page in demo mode only)
-DEMO_KABKOTA = "32.11"  # Kabupaten Sumedang
-NEIGHBOUR_KABKOTA = "32.10"  # Kabupaten Majalengka, same province
-OTHER_PROVINCE_KABKOTA = "33.29"  # Kabupaten Brebes, Jawa Tengah
-DEMO_KECAMATAN = "32.11.01"  # Wado
-DEMO_DESA = "32.11.01.2001"  # Cimungkal
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    full_name: str
-    role: str
-    region: str | None
-    opd: str | None = None
-    puskesmas: bool = False
-    where: str = ""
-
-    @property
-    def role_label(self) -> str:
-        return str(Role(self.role).label)
-
-
-DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("bappeda-sumedang", "Rina Operator", Role.OPERATOR, DEMO_KABKOTA, where="Kab. Sumedang"),
-    DemoAccount(
-        "dinkes-sumedang",
-        "Dedi Dinkes",
-        Role.OPD,
-        DEMO_KABKOTA,
-        opd="Dinkes",
-        where="Dinas Kesehatan Kab. Sumedang",
-    ),
-    DemoAccount("kec-wado", "Asep Camat", Role.KECAMATAN, DEMO_KECAMATAN, where="Kec. Wado"),
-    DemoAccount("desa-cimungkal", "Siti Desa", Role.DESA, DEMO_DESA, where="Desa Cimungkal, Wado"),
-    DemoAccount(
-        "pkm-wado",
-        "Nani Puskesmas",
-        Role.PUSKESMAS,
-        DEMO_KECAMATAN,
-        puskesmas=True,
-        where="Puskesmas Wado",
-    ),
-    DemoAccount("prov-jabar", "Budi Provinsi", Role.PROVINSI, "32", where="Provinsi Jawa Barat"),
-    DemoAccount("bangda", "Maya Bangda", Role.PUSAT, None, where="Nasional"),
-    DemoAccount(
-        "bappeda-majalengka",
-        "Operator Majalengka",
-        Role.OPERATOR,
-        NEIGHBOUR_KABKOTA,
-        where="Kab. Majalengka (tetangga)",
-    ),
-    DemoAccount(
-        "bappeda-brebes",
-        "Operator Brebes",
-        Role.OPERATOR,
-        OTHER_PROVINCE_KABKOTA,
-        where="Kab. Brebes, Jawa Tengah (provinsi lain)",
-    ),
-)
 
 
 def _tiny_pdf(text: str) -> bytes:
@@ -292,9 +240,11 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
         data = village_data(DEMO_KABKOTA)
     from konvergensi.ansit.demo import ansit_demo
     from konvergensi.measurements.demo import demo_rounds
+    from konvergensi.publication.demo import demo_publish
 
     # Outside the transaction above: the import writes in chunks, then makes them measurements at once.
     rounds = demo_rounds(DEMO_KABKOTA, operator=users["bappeda-sumedang"])
+    rounds |= demo_publish(DEMO_KABKOTA, operator=users["bappeda-sumedang"])
     with transaction.atomic():
         ansit = ansit_demo(DEMO_KABKOTA, tahun=tahun)
         _story_after_work(users, tahun)

@@ -121,8 +121,10 @@ INSTALLED_APPS = [
     "konvergensi.accounts",
     "konvergensi.aksi",
     "konvergensi.jobs",
+    "konvergensi.imports",
     "konvergensi.indicators",
     "konvergensi.measurements",
+    "konvergensi.publication",
     "konvergensi.ansit",
 ]
 

@@ -1,17 +1,20 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from konvergensi.accounts import home as account_home
 from konvergensi.accounts import views as account_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", account_home.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("konvergensi.accounts.urls")),
     path("", include("konvergensi.wilayah.urls")),
     path("", include("konvergensi.aksi.urls")),
     path("", include("konvergensi.jobs.urls")),
+    path("", include("konvergensi.imports.urls")),
     path("", include("konvergensi.indicators.urls")),
     path("", include("konvergensi.measurements.urls")),
+    path("", include("konvergensi.publication.urls")),
     path("", include("konvergensi.ansit.urls")),
 ]

@@ -102,6 +102,14 @@ def attachment(response_or_content, filename: str, content_type: str | None = No
     return response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str):
+    """An Excel workbook (the bytes of a .xlsx) as a private download named ``filename``."""
+    return attachment(content, filename, XLSX)
+
+
 def district_or_404(request, kode: str):
     """The kab/kota ``kode`` if the reader may see it (404 when it is not one, 403 when out of scope)."""
     from konvergensi.accounts.permissions import Permission, require

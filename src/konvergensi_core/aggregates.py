@@ -38,6 +38,7 @@ import numpy as np
 import polars as pl
 
 from .growth.who2006 import DAYS_PER_MONTH
+from .numbers import id_number
 from .stats import wilson_interval
 
 # indicator -> its denominator column (records with a valid, unflagged z for that index)
@@ -254,7 +255,7 @@ def quality_by(
 
 
 def _num(x: float, digits: int = 1) -> str:
-    return f"{x:.{digits}f}".replace(".", ",")
+    return id_number(x, digits)
 
 
 def _verdict(unit: dict, t: QualityThresholds) -> tuple[str, list[str], str]:

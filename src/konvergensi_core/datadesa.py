@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from . import kode as kode_rules
 from .indicators import DENOMINATOR_BOUND, IndicatorDef
+from .problems import Problem  # the one problem shape (issue 12)
 
 SHEET = "Data"
 HEADER_ROW = 7
@@ -43,18 +44,6 @@ SASARAN_LABEL = {
     "stunting": "balita stunting",
     "sangat_pendek": "balita sangat pendek",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -233,8 +222,9 @@ def parse_coverage(
             ind = indicators[code]
             cols = {role: i for i, (c, role) in columns.items() if c == code}
             if ind.is_count:
-                if pair.get("jumlah") is not None:
-                    out.values.append(Value(kode, code, pair["jumlah"], None, number))
+                jumlah = pair.get("jumlah")
+                if jumlah is not None:
+                    out.values.append(Value(kode, code, jumlah, None, number))
                 continue
             num, den = pair.get("pembilang"), pair.get("penyebut")
             if num is None and den is None:
@@ -264,7 +254,7 @@ def parse_coverage(
                 continue
             bound_field = DENOMINATOR_BOUND.get(code)
             bound = target.get(bound_field) if bound_field else None
-            if bound is not None and den > bound:
+            if bound_field and bound is not None and den > bound:
                 problem(
                     number,
                     cols["penyebut"],
@@ -298,7 +288,7 @@ def _has_problem(parsed: Parsed, row: int, col: int) -> bool:
     return False
 
 
-def _header_block(number: int, cells: tuple, out: Parsed, kabkota: str, problem) -> None:
+def _header_block(number: int, cells: tuple, out: Parsed | ParsedProgram, kabkota: str, problem) -> None:
     """Read the 'Kabupaten/Kota' and 'Periode' (or 'Tahun') lines above a template's header row."""
     label = _text(cells[0]).lower().rstrip(":").strip() if cells else ""
     value = cells[1] if len(cells) > 1 else None

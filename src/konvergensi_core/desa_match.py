@@ -67,7 +67,7 @@ SUGGEST = 0.75
 MAX_CANDIDATES = 5
 _CODE = re.compile(r"^(\d{10}|\d{2}\.\d{2}\.\d{2}\.\d{4})$")
 
-RESULT_SCHEMA = {
+RESULT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "kecamatan": pl.String,
     "desa": pl.String,
     "status": pl.String,  # matched | ambiguous | unknown
@@ -120,11 +120,11 @@ class _Desa:
     key: str
 
 
-def _ratio(query: str, others: Iterable[tuple[str, object]], floor: float) -> list[tuple[float, object]]:
+def _ratio[T](query: str, others: Iterable[tuple[str, T]], floor: float) -> list[tuple[float, T]]:
     """Similarity of ``query`` to each (key, item), best first; only those ≥ ``floor``."""
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(query)
-    out = []
+    out: list[tuple[float, T]] = []
     for key, item in others:
         matcher.set_seq1(key)
         if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:

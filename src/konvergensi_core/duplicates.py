@@ -158,7 +158,7 @@ def duplicate_problems(
         message=message,
         severity=pl.lit("warning"),
         reject=pl.lit(True),
-    ).cast(PROBLEM_SCHEMA)
+    ).cast(pl.Schema(PROBLEM_SCHEMA))
 
 
 def import_actions(

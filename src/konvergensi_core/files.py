@@ -161,7 +161,7 @@ def _check_ooxml(name: str, ext: str, stream: IO[bytes]) -> None:
 
 
 def _check_pdf(name: str, stream: IO[bytes]) -> None:
-    from pypdf import PdfReader
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, PdfReadError
 
     start = stream.read(1024)
@@ -179,7 +179,7 @@ def _check_pdf(name: str, stream: IO[bytes]) -> None:
                 try:
                     opened = reader.decrypt("")
                 except (DependencyError, NotImplementedError, PdfReadError):
-                    opened = 0
+                    opened = PasswordType.NOT_DECRYPTED
                 if not opened:
                     raise FileRejected(
                         f"Berkas „{name}” dilindungi kata sandi atau terenkripsi, sehingga provinsi tidak "
@@ -243,8 +243,9 @@ def _check_image(name: str, ext: str, stream: IO[bytes]) -> None:
     from PIL import Image, UnidentifiedImageError
 
     label = ALLOWED[ext][1]
+    limit = Image.MAX_IMAGE_PIXELS or 0  # None: Pillow set to no limit (then never too large)
     too_large = FileRejected(
-        f"Gambar „{name}” terlalu besar (lebih dari {Image.MAX_IMAGE_PIXELS // 1_000_000} juta piksel). "
+        f"Gambar „{name}” terlalu besar (lebih dari {limit // 1_000_000} juta piksel). "
         "Perkecil ukurannya, lalu unggah lagi."
     )
     try:
@@ -252,7 +253,7 @@ def _check_image(name: str, ext: str, stream: IO[bytes]) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(stream, formats=[label]) as image:
                 width, height = image.size
-                if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
+                if limit and width * height > limit:
                     raise too_large
                 image.verify()
     except FileRejected:

@@ -54,6 +54,7 @@ ORDER = tuple(PROBLEMS)  # priority: the first code that applies is the row's pr
 ERRORS = frozenset(code for code, (severity, _) in PROBLEMS.items() if severity == "error")
 
 # Province codes of Kemendagri (2025: 38 provinces, incl. the Papua provinces of 2022).
+PROVINCES: tuple[int, ...]
 PROVINCES = (11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65)
 PROVINCES += (71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96)
 

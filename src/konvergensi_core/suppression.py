@@ -74,6 +74,7 @@ import numpy as np
 import polars as pl
 
 from . import kode as kode_rules
+from .numbers import id_count, id_number
 from .stats import wilson_interval
 
 MEASURES = ("measured", "stunted", "severely_stunted", "wasted", "underweight", "overweight")
@@ -329,8 +330,8 @@ def _audit_fix(
     touched: set[int] = set()
     changed = False
     for kind, targets in (("hard", np.flatnonzero(hard)), ("soft", np.flatnonzero(soft))):
-        for d in targets:
-            d = int(d)
+        for target in targets:
+            d = int(target)
             if touched & set(_groups(tree, d)):
                 continue  # an equation of this cell has just changed: judged again in the next round
             choice = _fix_choice(tree, values, hidden, rank, d)
@@ -348,11 +349,11 @@ def _audit_fix(
 
 
 def _format_count(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return id_count(value)
 
 
 def _format_percent(p: float) -> str:
-    return f"{100 * p:.1f}".replace(".", ",")
+    return id_number(100 * p, 1)
 
 
 def suppress(
@@ -437,7 +438,9 @@ def suppress(
             for v, h, b in zip(values, hidden, bounded, strict=True)
         ]
         columns = [
-            pl.Series(m, np.where(hidden, None, values).tolist(), dtype=pl.Int64),
+            pl.Series(
+                m, [None if h else v for v, h in zip(values.tolist(), hidden, strict=True)], dtype=pl.Int64
+            ),
             pl.Series(f"{m}_display", display, dtype=pl.String),
             pl.Series(f"suppressed_{m}", hidden),
         ]

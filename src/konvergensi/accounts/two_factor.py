@@ -60,7 +60,7 @@ def enrolment_blocked(user) -> bool:
     """On the public demo the shared demo accounts may not enrol (one visitor would lock out all)."""
     if not settings.DEMO_MODE:
         return False
-    from konvergensi.demo import DEMO_ACCOUNTS
+    from .demo_accounts import DEMO_ACCOUNTS
 
     return user.get_username() in {a.username for a in DEMO_ACCOUNTS}
 

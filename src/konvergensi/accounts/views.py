@@ -14,7 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
-from konvergensi.aksi import selectors as aksi_selectors
 from konvergensi.wilayah import selectors as wilayah_selectors
 from konvergensi.wilayah.models import OPD, Level, Puskesmas, Region
 
@@ -22,7 +21,6 @@ from . import selectors, services, two_factor
 from .forms import OTPCodeForm, PasswordConfirmForm, TwoFactorDisableForm, UserCreateForm
 from .models import Role
 from .permissions import Permission, assignable_roles, has_permission, login_required_scope, require
-from .scope import scope_filter
 
 
 class LoginView(auth_views.LoginView):
@@ -32,7 +30,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if settings.DEMO_MODE:
-            from konvergensi.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+            from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
             context["demo_accounts"] = DEMO_ACCOUNTS
             context["demo_password"] = DEMO_PASSWORD
@@ -41,68 +39,6 @@ class LoginView(auth_views.LoginView):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
-
-
-def home(request):
-    """The landing page of each role: where you are, what to do next."""
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    scope = request.scope
-    if not scope.is_active:
-        return render(request, "accounts/no_membership.html", status=403)
-    tahun = timezone.localdate().year
-    today = timezone.localdate()
-    context: dict = {"tahun": tahun, "role": scope.role}
-    region = wilayah_selectors.region_get(kode=scope.kode) if scope.kode else None
-    context["region"] = region
-    if scope.kabkota_kode:
-        kabkota = wilayah_selectors.region_get(kode=scope.kabkota_kode)
-        context["kabkota"] = kabkota
-        context["district"] = aksi_selectors.district_row(
-            scope=scope, kabkota=kabkota, tahun=tahun, today=today
-        )
-        context["siklus"] = aksi_selectors.siklus_get(scope=scope, kabkota_kode=kabkota.kode, tahun=tahun)
-        if context["siklus"]:
-            context["aksi_list"] = aksi_selectors.aksi_list(siklus=context["siklus"])
-        from konvergensi.measurements import selectors as measurement_selectors
-
-        # The newest round with data or published (never an empty draft just created), and for
-        # importing the newest draft (else the newest round: a published one still takes imports).
-        rounds = measurement_selectors.rounds_for(scope=scope, kabkota=kabkota.kode)
-        context["latest_round"] = measurement_selectors.round_for_home(scope=scope, kabkota=kabkota.kode)
-        context["import_round"] = rounds.filter(status="draf").first() or rounds.first()
-    if scope.role == Role.OPD:
-        context["opd"] = OPD.objects.filter(pk=scope.opd_id).first()
-        context["my_aksi"] = aksi_selectors.aksi_for_opd(scope=scope, tahun=tahun)
-    if scope.role == Role.PUSKESMAS:
-        context["puskesmas"] = Puskesmas.objects.filter(pk=scope.puskesmas_id).first()
-        context["desa_served"] = scope_filter(
-            Region.objects.filter(level=Level.DESA), scope, "kode", purpose="region"
-        )
-    if scope.role == Role.KECAMATAN:
-        context["desa_in_kecamatan"] = Region.objects.filter(parent_id=scope.kode)
-    if scope.role == Role.PROVINSI:
-        provinsi = region
-        rows = aksi_selectors.province_rows(scope=scope, provinsi=provinsi, tahun=tahun, today=today)
-        context["rows_summary"] = {
-            "districts": len(rows),
-            "opened": sum(r.siklus_opened for r in rows),
-            "overdue": sum(r.progress.overdue for r in rows),
-            "percent": round(sum(r.progress.percent for r in rows) / len(rows), 1) if rows else 0,
-        }
-        context["awaiting"] = aksi_selectors.aksi_awaiting_review(scope=scope, tahun=tahun)
-    if scope.is_national:
-        rows = aksi_selectors.national_rows(scope=scope, tahun=tahun, today=today)
-        context["national"] = {
-            "provinces": len(rows),
-            "districts": sum(r.children for r in rows),
-            "percent": round(
-                sum(r.progress.percent * r.children for r in rows) / max(1, sum(r.children for r in rows)),
-                1,
-            ),
-            "awaiting": sum(r.progress.submitted for r in rows),
-        }
-    return render(request, "accounts/home.html", context)
 
 
 def _create_form_choices(scope):

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from konvergensi import concurrency
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
@@ -21,11 +23,10 @@ from . import work
 from .models import Aksi, Comment, Evidence, Siklus, Transition
 
 
-class Conflict(Exception):
+class Conflict(concurrency.Conflict):
     """Someone else changed the aksi since the form was opened."""
 
-    def __init__(self) -> None:
-        super().__init__(_("Aksi ini baru saja diubah oleh pengguna lain. Muat ulang halaman lalu ulangi."))
+    message = gettext_lazy("Aksi ini baru saja diubah oleh pengguna lain. Muat ulang halaman lalu ulangi.")
 
 
 def siklus_start(*, scope: Scope, kabkota: Region, tahun: int, by) -> Siklus:
@@ -89,14 +90,7 @@ def _lock(aksi: Aksi) -> Aksi:
 
 
 def _compare_and_set(aksi: Aksi, expected_version: int, **changes) -> None:
-    updated = Aksi.objects.filter(pk=aksi.pk, version=expected_version).update(
-        version=expected_version + 1, **changes
-    )
-    if updated != 1:
-        raise Conflict()
-    for key, value in changes.items():
-        setattr(aksi, key, value)
-    aksi.version = expected_version + 1
+    concurrency.compare_and_set(aksi, expected_version, conflict=Conflict, **changes)
 
 
 MOVE_PERMISSION = {

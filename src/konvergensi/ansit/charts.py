@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
 from konvergensi.figures import RC, png, svg, svg_inline  # noqa: F401 - the apps' one output
+from konvergensi_core.numbers import id_number
 
 BAR = {"significant": "#d7301f", "above": "#fc8d59", "below": "#91bfdb", "none": "#d0d0d0"}
 STATUS_COLOUR = {
@@ -29,12 +30,6 @@ STATUS_COLOUR = {
     "none": "#e0e0e0",
 }
 MAX_LABELS = 40  # beyond this many units the bars are drawn without names (the table has them)
-
-
-def number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _text(label: str) -> str:
@@ -83,7 +78,7 @@ def bar_chart(
         if mean is not None:
             ax.axhline(mean, color="#333333", linestyle="--", linewidth=1.2)
             handles.append(
-                Line2D([], [], color="#333333", linestyle="--", label=f"rata-rata {number(mean)}{unit}")
+                Line2D([], [], color="#333333", linestyle="--", label=f"rata-rata {id_number(mean)}{unit}")
             )
         if threshold is not None:
             ax.axhline(threshold, color="#b2182b", linestyle=":", linewidth=1.5)
@@ -93,7 +88,7 @@ def bar_chart(
                     [],
                     color="#b2182b",
                     linestyle=":",
-                    label=f"ambang signifikan {number(threshold)}{unit}",
+                    label=f"ambang signifikan {id_number(threshold)}{unit}",
                 )
             )
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")

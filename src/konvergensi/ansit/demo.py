@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from konvergensi.accounts.models import Membership, Role
 from konvergensi.accounts.scope import scope_for_user
-from konvergensi.indicators.models import DataSasaran
-from konvergensi.indicators.selectors import default_periode
+from konvergensi.indicators.selectors import default_periode, sasaran_in_kabkota
 from konvergensi.measurements.models import MeasurementRound
 from konvergensi.wilayah.models import OPD, Region
 
@@ -49,9 +48,7 @@ def ansit_demo(kabkota: str, *, tahun: int | None = None, periode: str | None = 
     )
     if (
         published is None
-        and not DataSasaran.objects.filter(
-            desa__kode__startswith=kabkota + ".", tahun=int(periode[:4]), stunting__isnull=False
-        ).exists()
+        and not sasaran_in_kabkota(kabkota, tahun=int(periode[:4])).filter(stunting__isnull=False).exists()
     ):
         return {"analyses": 0}
     analysis = services.analysis_create(

@@ -15,6 +15,7 @@ from konvergensi.wilayah.selectors import kecamatan_features
 from konvergensi_core.ansit import PREVALENCE_LABEL, PrevalenceCategory, prevalence_category
 from konvergensi_core.ansit import recommendations as rules
 from konvergensi_core.indicators import CATEGORY_LABEL, Category
+from konvergensi_core.numbers import id_number
 
 from . import charts, selectors
 from .models import (
@@ -193,28 +194,27 @@ def distribution_charts(dist: selectors.Distribution, *, rows=None, level_label:
     rows = dist.rows if rows is None else rows
     result = dist.result
     out = {}
-    prevalence = _bars(rows, "prevalence")
-    if prevalence:
-        out["prevalence"] = charts.bar_chart(
-            prevalence,
-            mean=result.mean_prevalence,
-            threshold=result.prevalence_threshold,
-            margin=result.margin,
-            title=_("Prevalensi stunting per %(level)s") % {"level": level_label.lower()},
-            ylabel=_("Prevalensi (%)"),
-            percent=True,
-        )
-    cases = _bars(rows, "cases")
-    if cases:
-        out["cases"] = charts.bar_chart(
-            cases,
-            mean=result.mean_cases,
-            threshold=result.cases_threshold,
-            margin=result.margin,
-            title=_("Jumlah kasus stunting per %(level)s") % {"level": level_label.lower()},
-            ylabel=_("Jumlah kasus"),
-            percent=False,
-        )
+    figures = (
+        ("prevalence", result.mean_prevalence, result.prevalence_threshold, True),
+        ("cases", result.mean_cases, result.cases_threshold, False),
+    )
+    titles = {
+        "prevalence": (_("Prevalensi stunting per %(level)s"), _("Prevalensi (%)")),
+        "cases": (_("Jumlah kasus stunting per %(level)s"), _("Jumlah kasus")),
+    }
+    for key, mean, threshold, percent in figures:
+        bars = _bars(rows, key)
+        if bars:
+            title, ylabel = titles[key]
+            out[key] = charts.bar_chart(
+                bars,
+                mean=mean,
+                threshold=threshold,
+                margin=result.margin,
+                title=title % {"level": level_label.lower()},
+                ylabel=ylabel,
+                percent=percent,
+            )
     return out
 
 
@@ -239,7 +239,7 @@ def map_data(dist: selectors.Distribution) -> dict:
             row = seen.get(f["properties"]["kode"])
             f["properties"]["status"] = row.status if row else "none"
             f["properties"]["value"] = (
-                charts.number(row.prevalence) + " %" if row and row.prevalence is not None else "–"
+                id_number(row.prevalence) + " %" if row and row.prevalence is not None else "–"
             )
     else:
         unit_of = {}
@@ -255,7 +255,7 @@ def map_data(dist: selectors.Distribution) -> dict:
                     "lat": d.lat,
                     "lng": d.lng,
                     "status": r.status,
-                    "value": charts.number(r.prevalence) + " %" if r.prevalence is not None else "–",
+                    "value": id_number(r.prevalence) + " %" if r.prevalence is not None else "–",
                 }
             )
     return {"features": features, "polygon_status": polygon_status, "points": points}
@@ -370,7 +370,7 @@ def coverage_context(*, request, analysis, visible: set[str] | None) -> dict:
 def _confirmed_settings(analysis) -> selectors.LokusSettings | None:
     lokus = selectors.lokus_confirmed(analysis.kabkota_id, analysis.tahun)
     if lokus is not None and lokus.analysis_id == analysis.pk:
-        return selectors.LokusSettings(lokus.eligibility, lokus.method, lokus.value, lokus.cost)
+        return selectors.LokusSettings.of(lokus)
     return None
 
 

@@ -21,6 +21,7 @@ from konvergensi_core.ansit import PrevalenceCategory
 from konvergensi_core.ansit import recommendations as rules
 from konvergensi_core.indicators import CATEGORY_LABEL, Category
 from konvergensi_core.io.ansit_xlsx import COVERAGE_FILL, NO_DATA_FILL, PREVALENCE_FILL, write_matrix_xlsx
+from konvergensi_core.numbers import id_count, id_number
 
 from . import charts, excel, pages, selectors
 from .models import (
@@ -43,14 +44,6 @@ from .questions import fgd_questions
 STEPS = 6
 MAX_UNITS_IN_TEXT = 40  # longer unit tables go to the Excel annex; the text lists the units above the mean
 MAX_MATRIX_ROWS = 40
-
-
-def _n(value, digits: int = 1) -> str:
-    return charts.number(value, digits) if value is not None else "–"
-
-
-def _count(value) -> str:
-    return "–" if value is None else charts.number(value, 0)
 
 
 def _yes(value: bool | None) -> str:
@@ -81,12 +74,12 @@ def facts(doc: AnsitDocument) -> dict:
 
     stats = [
         {"label": f"Jumlah {level_label.lower()} (berdata)", "value": f"{len(result.units)} ({dist.with_data})"},
-        {"label": "Prevalensi kabupaten/kota (rata-rata prevalensi wilayah, pedoman)", "value": _n(result.mean_prevalence) + " %"},
-        {"label": "Prevalensi gabungan (total kasus ÷ total diukur)", "value": _n(result.pooled_prevalence) + (" %" if result.pooled_prevalence is not None else "")},
-        {"label": f"Ambang signifikan prevalensi (> {round(result.margin * 100)} % di atas rata-rata)", "value": _n(result.prevalence_threshold) + " %"},
+        {"label": "Prevalensi kabupaten/kota (rata-rata prevalensi wilayah, pedoman)", "value": id_number(result.mean_prevalence) + " %"},
+        {"label": "Prevalensi gabungan (total kasus ÷ total diukur)", "value": id_number(result.pooled_prevalence) + (" %" if result.pooled_prevalence is not None else "")},
+        {"label": f"Ambang signifikan prevalensi (> {round(result.margin * 100)} % di atas rata-rata)", "value": id_number(result.prevalence_threshold) + " %"},
         {"label": f"{level_label} di atas rata-rata / signifikan (prevalensi)", "value": f"{counts['above_mean_prevalence']} / {counts['significant_prevalence']}"},
-        {"label": f"Rata-rata kasus per {level_label.lower()}", "value": _n(result.mean_cases)},
-        {"label": "Ambang signifikan jumlah kasus", "value": _n(result.cases_threshold)},
+        {"label": f"Rata-rata kasus per {level_label.lower()}", "value": id_number(result.mean_cases)},
+        {"label": "Ambang signifikan jumlah kasus", "value": id_number(result.cases_threshold)},
         {"label": f"{level_label} di atas rata-rata / signifikan (kasus)", "value": f"{counts['above_mean_cases']} / {counts['significant_cases']}"},
     ]  # fmt: skip
     computed = Decision(result.recommendation.value)
@@ -115,9 +108,9 @@ def facts(doc: AnsitDocument) -> dict:
         return {
             "kode": r.kode,
             "nama": r.nama,
-            "cases": _count(r.cases),
-            "measured": _count(r.measured),
-            "prevalence": _n(r.prevalence),
+            "cases": id_count(r.cases),
+            "measured": id_count(r.measured),
+            "prevalence": id_number(r.prevalence),
             "above": ", ".join(
                 x for x, f in (("prevalensi", r.above_mean_prevalence), ("kasus", r.above_mean_cases)) if f
             )
@@ -151,8 +144,8 @@ def facts(doc: AnsitDocument) -> dict:
                 "code": s.indicator.kode,
                 "name": s.indicator.nama,
                 "with_data": f"{s.with_data}/{n_desa}",
-                "low": f"{s.low} ({_n(s.low_share, 0)} %)" if s.with_data else "–",
-                "pct": _n(s.percent) + " %" if s.percent is not None else "–",
+                "low": f"{s.low} ({id_number(s.low_share, 0)} %)" if s.with_data else "–",
+                "pct": id_number(s.percent) + " %" if s.percent is not None else "–",
                 "category": CATEGORY_LABEL[cat] if cat else "tanpa data",
                 "cls": cat.value if cat else "none",
                 "color": COVERAGE_FILL.get(cat, NO_DATA_FILL) if cat else NO_DATA_FILL,
@@ -176,7 +169,7 @@ def facts(doc: AnsitDocument) -> dict:
 
     lokus = doc.lokus_list
     settings = (
-        selectors.LokusSettings(lokus.eligibility, lokus.method, lokus.value, lokus.cost)
+        selectors.LokusSettings.of(lokus)
         if lokus is not None and lokus.analysis_id == analysis.pk
         else selectors.LokusSettings()
     )
@@ -189,8 +182,8 @@ def facts(doc: AnsitDocument) -> dict:
                 "kode": e.desa_id,
                 "nama": names.get(e.desa_id, e.desa_id),
                 "kecamatan": kec_names.get(e.desa_id[:8], ""),
-                "prevalence": _n(e.prevalence),
-                "cases": _count(e.cases),
+                "prevalence": id_number(e.prevalence),
+                "cases": id_count(e.cases),
                 "low": f"{e.low_coverage_count}/{e.coverage_count}",
                 "criteria": " ".join(
                     "✓" if f else "–"
@@ -200,7 +193,7 @@ def facts(doc: AnsitDocument) -> dict:
             for e in entries
         ]
         who = lokus.confirmed_by.get_full_name() if lokus.confirmed_by else ""
-        lokus_settings = selectors.LokusSettings(lokus.eligibility, lokus.method, lokus.value, lokus.cost)
+        lokus_settings = selectors.LokusSettings.of(lokus)
         lokus_text = (
             f"{len(entries)} desa lokus dikonfirmasi {_date(lokus.confirmed_at)}"
             + (f" oleh {who}" if who else "")
@@ -229,12 +222,12 @@ def facts(doc: AnsitDocument) -> dict:
             {
                 "rank": r.rank,
                 "nama": names.get(r.desa, r.desa),
-                "prev": (_n(r.prevalence) + " % · " + cat.label) if cat else "tanpa data",
+                "prev": (id_number(r.prevalence) + " % · " + cat.label) if cat else "tanpa data",
                 "prev_class": pages.PREVALENCE_CLASS.get(cat, "cat-none") if cat else "cat-none",
                 "prev_color": PREVALENCE_FILL.get(cat, NO_DATA_FILL) if cat else NO_DATA_FILL,
                 "cells": [
                     (
-                        _n(c.coverage, 0) if c.coverage is not None else "",
+                        id_number(c.coverage, 0) if c.coverage is not None else "",
                         c.category.value if c.category else "none",
                     )
                     for c in r.cells

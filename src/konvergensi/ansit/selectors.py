@@ -30,6 +30,7 @@ from konvergensi_core.ansit import (
 )
 from konvergensi_core.ansit import recommendations as rules
 from konvergensi_core.indicators import LOW, Bands, Category, category, percent
+from konvergensi_core.numbers import id_count
 
 from .models import (
     Analysis,
@@ -335,6 +336,11 @@ class LokusSettings:
     value: float = 0.1  # N desa, a share (0–1), or a budget in rupiah
     cost: float | None = None  # per-desa cost estimate (budget)
 
+    @classmethod
+    def of(cls, lokus: LokusList) -> LokusSettings:
+        """The settings a lokus list was confirmed with."""
+        return cls(lokus.eligibility, lokus.method, lokus.value, lokus.cost)
+
     def kwargs(self) -> dict:
         if self.method == "count":
             return {"count": int(self.value)}
@@ -347,8 +353,8 @@ class LokusSettings:
             return f"{int(self.value)} desa teratas"
         if self.method == "share":
             return f"{self.value * 100:g} % dari seluruh desa".replace(".", ",")
-        cost = "–" if self.cost is None else f"Rp{self.cost:,.0f}".replace(",", ".")
-        return f"dalam anggaran Rp{self.value:,.0f} dengan perkiraan biaya {cost} per desa".replace(",", ".")
+        cost = "–" if self.cost is None else f"Rp{id_count(self.cost)}"
+        return f"dalam anggaran Rp{id_count(self.value)} dengan perkiraan biaya {cost} per desa"
 
 
 def _number(text: str | None) -> float | None:

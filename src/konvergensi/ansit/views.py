@@ -15,7 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.indicators.selectors import default_periode
-from konvergensi.web import attachment, district_or_404, flash_errors, int_from, tahun_from
+from konvergensi.web import (
+    XLSX,
+    attachment,
+    district_or_404,
+    flash_errors,
+    int_from,
+    tahun_from,
+    xlsx_response,
+)
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core.io.ansit_xlsx import write_matrix_xlsx
 
@@ -35,7 +43,6 @@ from .models import (
 )
 from .questions import COORDINATION_PURPOSE, fgd_questions
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -45,6 +52,23 @@ DOCUMENT_TYPES = {
 
 def _tahun(request) -> int:
     return tahun_from(request.GET.get("tahun") or request.POST.get("tahun"))
+
+
+def _district_to_edit(request, kode: str) -> tuple[Region, int]:
+    """The district of the URL, which the user must be allowed to edit, and the cycle year."""
+    kab = district_or_404(request, kode)
+    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
+    return kab, _tahun(request)
+
+
+def _year_url(name: str, kode: str, tahun: int, anchor: str = "") -> str:
+    """A district page of the app for one cycle year."""
+    return reverse(name, kwargs={"kode": kode}) + f"?tahun={tahun}" + anchor
+
+
+def _by_kind(rows: list, kinds) -> list[tuple[str, str, list]]:
+    """(kind, label, its rows) for every kind of ``kinds`` (a TextChoices), in its order."""
+    return [(value, label, [r for r in rows if r.kind == value]) for value, label in kinds.choices]
 
 
 def _analysis(request, pk: int):
@@ -64,6 +88,28 @@ def _visible(request, kabkota: str) -> set[str] | None:
     if selectors.sees_whole_district(request.scope, kabkota):
         return None
     return selectors.visible_desa_codes(scope=request.scope, kabkota=kabkota)
+
+
+def _attempt(request, action, success) -> bool:
+    """Run a service call and flash how it went: ``success`` (a message, or a function of the call's
+    result that gives it), the conflict of a stale form, or the validation errors. True if it ran."""
+    try:
+        result = action()
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+        return False
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
+
+
+def _analysis_page(request, pk: int, context_of, template: str):
+    """A page of one analysis that readers see limited to their desa (coverage, lokus, matrix)."""
+    analysis = _analysis(request, pk)
+    context = context_of(request=request, analysis=analysis, visible=_visible(request, analysis.kabkota_id))
+    return render(request, template, context)
 
 
 # --- overview ------------------------------------------------------------------------------------
@@ -143,9 +189,7 @@ DEFAULT_DATA_SOURCE = {
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def analysis_create(request, kode: str):
-    kab = district_or_404(request, kode)
-    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
-    tahun = _tahun(request)
+    kab, tahun = _district_to_edit(request, kode)
     if request.method == "GET":
         return render(request, "ansit/analysis_create.html", _create_context(request, kab, tahun))
     source = request.POST.get("input_source", "")
@@ -191,7 +235,7 @@ def template_download(request, kode: str):
     if level not in Level.values:
         raise Http404
     content = excel.upload_template(kabkota=kab, level=level)
-    return attachment(content, f"templat-sebaran-{kab.kode_angka}-{level}.xlsx", XLSX)
+    return xlsx_response(content, f"templat-sebaran-{kab.kode_angka}-{level}.xlsx")
 
 
 @login_required_scope
@@ -206,22 +250,18 @@ def analysis_detail(request, pk: int):
 def analysis_decide(request, pk: int):
     analysis = _analysis(request, pk)
     require(request.scope, Permission.ANSIT_EDIT, analysis.kabkota_id)
-    try:
-        services.analysis_decide(
+    _attempt(
+        request,
+        lambda: services.analysis_decide(
             scope=request.scope,
             analysis=analysis,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
             expected_version=int_from(request.POST.get("version")),
             by=request.user,
-        )
-        messages.success(
-            request, _("Keputusan tersimpan. Lanjutkan dengan cakupan layanan dan ketersediaan program.")
-        )
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        flash_errors(request, exc)
+        ),
+        _("Keputusan tersimpan. Lanjutkan dengan cakupan layanan dan ketersediaan program."),
+    )
     return redirect(reverse("ansit:analysis-detail", kwargs={"pk": analysis.pk}) + "#keputusan")
 
 
@@ -230,11 +270,7 @@ def analysis_decide(request, pk: int):
 
 @login_required_scope
 def coverage(request, pk: int):
-    analysis = _analysis(request, pk)
-    context = pages.coverage_context(
-        request=request, analysis=analysis, visible=_visible(request, analysis.kabkota_id)
-    )
-    return render(request, "ansit/coverage.html", context)
+    return _analysis_page(request, pk, pages.coverage_context, "ansit/coverage.html")
 
 
 # --- lokus and the matrix ---------------------------------------------------------------------------
@@ -242,11 +278,7 @@ def coverage(request, pk: int):
 
 @login_required_scope
 def lokus(request, pk: int):
-    analysis = _analysis(request, pk)
-    context = pages.lokus_context(
-        request=request, analysis=analysis, visible=_visible(request, analysis.kabkota_id)
-    )
-    return render(request, "ansit/lokus.html", context)
+    return _analysis_page(request, pk, pages.lokus_context, "ansit/lokus.html")
 
 
 @require_POST
@@ -284,11 +316,7 @@ def lokus_confirm(request, pk: int):
 
 @login_required_scope
 def matrix(request, pk: int):
-    analysis = _analysis(request, pk)
-    context = pages.matrix_context(
-        request=request, analysis=analysis, visible=_visible(request, analysis.kabkota_id)
-    )
-    return render(request, "ansit/matrix.html", context)
+    return _analysis_page(request, pk, pages.matrix_context, "ansit/matrix.html")
 
 
 @login_required_scope
@@ -306,8 +334,8 @@ def matrix_xlsx(request, pk: int):
         title=f"Matriks Prioritisasi Desa Lokus {analysis.kabkota.nama} {analysis.tahun}",
         names={r.desa: names.get(r.desa, "") for r in m.rows},
     )
-    return attachment(
-        buffer.getvalue(), f"matriks-prioritisasi-{analysis.kabkota.kode_angka}-{analysis.tahun}.xlsx", XLSX
+    return xlsx_response(
+        buffer.getvalue(), f"matriks-prioritisasi-{analysis.kabkota.kode_angka}-{analysis.tahun}.xlsx"
     )
 
 
@@ -337,20 +365,10 @@ def _review_input(request) -> services.ReviewInput:
                     "catatan": data.get(f"{q.key}-catatan", ""),
                 }
     return services.ReviewInput(
-        judul=data.get("judul", ""),
+        **{name: data.get(name, "") for name in services.REVIEW_FORM_FIELDS},
         opd_id=int_from(opd) if opd else None,
         tanggal=parsed,
-        peserta=data.get("peserta", ""),
         answers=answers,
-        tingkat=data.get("tingkat", ""),
-        penanggung_jawab=data.get("penanggung_jawab", ""),
-        agenda=data.get("agenda", ""),
-        frekuensi=data.get("frekuensi", ""),
-        rencana_kerja=data.get("rencana_kerja", ""),
-        biaya_operasional=data.get("biaya_operasional", ""),
-        efektivitas=data.get("efektivitas", ""),
-        catatan=data.get("catatan", ""),
-        usulan=data.get("usulan", ""),
     )
 
 
@@ -372,7 +390,7 @@ def reviews(request, kode: str):
             )
         except ValidationError as exc:
             flash_errors(request, exc)
-            return redirect(reverse("ansit:reviews", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+            return redirect(_year_url("ansit:reviews", kab.kode, tahun))
         messages.success(request, _("Reviu dibuat. Isi jawaban pertanyaan kunci di bawah."))
         return redirect("ansit:review-detail", pk=review.pk)
     rows = list(selectors.review_list(scope=request.scope, kabkota=kab.kode, tahun=tahun))
@@ -382,13 +400,14 @@ def reviews(request, kode: str):
         {
             "kab": kab,
             "tahun": tahun,
-            "groups": [
-                (value, label, [r for r in rows if r.kind == value]) for value, label in ReviewKind.choices
-            ],
+            "groups": _by_kind(rows, ReviewKind),
             "kinds": ReviewKind.choices,
             "can_add": has_permission(request.scope, Permission.ANSIT_REVIEW, kab.kode),
             "can_edit": _can_edit(request, kab.kode),
             "opds": list(OPD.objects.filter(kabkota=kab)),
+            "current_analysis": selectors.analysis_current(
+                scope=request.scope, kabkota=kab.kode, tahun=tahun
+            ),
         },
     )
 
@@ -404,21 +423,17 @@ def review_detail(request, pk: int):
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        try:
-            services.review_update(
+        _attempt(
+            request,
+            lambda: services.review_update(
                 scope=request.scope,
                 review=review,
                 data=_review_input(request),
                 expected_version=int_from(request.POST.get("version")),
                 by=request.user,
-            )
-            messages.success(
-                request, _("Jawaban reviu tersimpan. Rekomendasi dapat disusun ulang dari temuan ini.")
-            )
-        except services.Conflict as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            flash_errors(request, exc)
+            ),
+            _("Jawaban reviu tersimpan. Rekomendasi dapat disusun ulang dari temuan ini."),
+        )
         return redirect("ansit:review-detail", pk=review.pk)
     questions = [
         (q, (review.answers or {}).get(q.key, {"status": "", "catatan": ""}))
@@ -451,13 +466,13 @@ def review_comment(request, pk: int):
     review = selectors.review_get(scope=request.scope, pk=pk)
     if review is None:
         raise Http404
-    try:
-        services.review_comment_add(
+    _attempt(
+        request,
+        lambda: services.review_comment_add(
             scope=request.scope, review=review, body=request.POST.get("body", ""), by=request.user
-        )
-        messages.success(request, _("Komentar tersimpan."))
-    except ValidationError as exc:
-        flash_errors(request, exc)
+        ),
+        _("Komentar tersimpan."),
+    )
     return redirect(reverse("ansit:review-detail", kwargs={"pk": review.pk}) + "#komentar")
 
 
@@ -469,23 +484,22 @@ def recommendations(request, kode: str):
     kab = district_or_404(request, kode)
     tahun = _tahun(request)
     rows = list(selectors.recommendation_list(scope=request.scope, kabkota=kab.kode, tahun=tahun))
+    current = selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=tahun)
     return render(
         request,
         "ansit/recommendations.html",
         {
             "kab": kab,
             "tahun": tahun,
-            "groups": [
-                (value, label, [r for r in rows if r.kind == value])
-                for value, label in RecommendationKind.choices
-            ],
+            "groups": _by_kind(rows, RecommendationKind),
             "total": len(rows),
             "confirmed": sum(r.status == RecommendationStatus.DIKONFIRMASI for r in rows),
             "drafts": sum(r.status == RecommendationStatus.DRAF for r in rows),
             "kinds": RecommendationKind.choices,
             "statuses": RecommendationStatus.choices,
             "can_edit": _can_edit(request, kab.kode),
-            "analysis": selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=tahun),
+            "analysis": current,
+            "current_analysis": current,
             "lokus": selectors.lokus_confirmed(kab.kode, tahun, scope=request.scope),
         },
     )
@@ -494,34 +508,30 @@ def recommendations(request, kode: str):
 @require_POST
 @login_required_scope
 def recommendations_generate(request, kode: str):
-    kab = district_or_404(request, kode)
-    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
-    tahun = _tahun(request)
-    try:
-        counts = services.recommendations_generate(
+    kab, tahun = _district_to_edit(request, kode)
+    _attempt(
+        request,
+        lambda: services.recommendations_generate(
             scope=request.scope, kabkota=kab, tahun=tahun, by=request.user
-        )
-        messages.success(
-            request,
+        ),
+        lambda counts: (
             _(
                 "Draf disusun: %(added)s baru, %(updated)s diperbarui, %(kept)s yang sudah disunting atau "
                 "dikonfirmasi tidak diubah, %(removed)s draf lama dihapus. Periksa, sunting lalu konfirmasi."
             )
-            % counts,
-        )
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    return redirect(reverse("ansit:recommendations", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+            % counts
+        ),
+    )
+    return redirect(_year_url("ansit:recommendations", kab.kode, tahun))
 
 
 @require_POST
 @login_required_scope
 def recommendation_add(request, kode: str):
-    kab = district_or_404(request, kode)
-    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
-    tahun = _tahun(request)
-    try:
-        services.recommendation_add(
+    kab, tahun = _district_to_edit(request, kode)
+    _attempt(
+        request,
+        lambda: services.recommendation_add(
             scope=request.scope,
             kabkota=kab,
             tahun=tahun,
@@ -529,11 +539,10 @@ def recommendation_add(request, kode: str):
             text=request.POST.get("text", ""),
             evidence=request.POST.get("evidence", ""),
             by=request.user,
-        )
-        messages.success(request, _("Rekomendasi ditambahkan."))
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    return redirect(reverse("ansit:recommendations", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+        ),
+        _("Rekomendasi ditambahkan."),
+    )
+    return redirect(_year_url("ansit:recommendations", kab.kode, tahun))
 
 
 @require_POST
@@ -543,23 +552,19 @@ def recommendation_update(request, pk: int):
     if rec is None:
         raise Http404
     require(request.scope, Permission.ANSIT_EDIT, rec.kabkota_id)
-    try:
-        services.recommendation_update(
+    _attempt(
+        request,
+        lambda: services.recommendation_update(
             scope=request.scope,
             rec=rec,
             text=request.POST.get("text", rec.text),
             status=request.POST.get("status", rec.status),
             expected_version=int_from(request.POST.get("version")),
             by=request.user,
-        )
-        messages.success(request, _("Rekomendasi tersimpan."))
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    return redirect(
-        reverse("ansit:recommendations", kwargs={"kode": rec.kabkota_id}) + f"?tahun={rec.tahun}#r{rec.pk}"
+        ),
+        _("Rekomendasi tersimpan."),
     )
+    return redirect(_year_url("ansit:recommendations", rec.kabkota_id, rec.tahun, f"#r{rec.pk}"))
 
 
 # --- documents ---------------------------------------------------------------------------------------------
@@ -577,9 +582,7 @@ def documents(request, kode: str):
 @require_POST
 @login_required_scope
 def document_start(request, kode: str):
-    kab = district_or_404(request, kode)
-    require(request.scope, Permission.ANSIT_EDIT, kab.kode)
-    tahun = _tahun(request)
+    kab, tahun = _district_to_edit(request, kode)
     pk = int_from(request.POST.get("analysis"))
     analysis = (
         selectors.analysis_get(scope=request.scope, pk=pk)
@@ -588,7 +591,7 @@ def document_start(request, kode: str):
     )
     if analysis is None or analysis.kabkota_id != kab.kode:
         messages.error(request, _("Buat analisis sebaran stunting tahun ini dulu."))
-        return redirect(reverse("ansit:home", kwargs={"kode": kab.kode}) + f"?tahun={tahun}")
+        return redirect(_year_url("ansit:home", kab.kode, tahun))
     doc = services.document_start(scope=request.scope, analysis=analysis, by=request.user)
     return redirect("jobs:detail", pk=doc.job_id)
 
@@ -622,7 +625,7 @@ def document_attach(request, pk: int):
         evidence = services.document_attach(scope=request.scope, document=doc, by=request.user)
     except ValidationError as exc:
         flash_errors(request, exc)
-        return redirect(reverse("ansit:documents", kwargs={"kode": doc.kabkota_id}) + f"?tahun={doc.tahun}")
+        return redirect(_year_url("ansit:documents", doc.kabkota_id, doc.tahun))
     messages.success(
         request,
         _("Dokumen dilampirkan sebagai bukti Aksi 1. Periksa lalu ajukan Aksi 1 ke provinsi di halaman ini."),
@@ -645,5 +648,15 @@ def notes(request, kode: str):
     return render(
         request,
         "ansit/notes.html",
-        {"kab": kab, "tahun": year, "groups": list(groups.items()), "count": len(rows)},
+        {
+            "kab": kab,
+            "tahun": year,
+            "groups": list(groups.items()),
+            "count": len(rows),
+            "current_analysis": (
+                selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=year)
+                if year
+                else None
+            ),
+        },
     )

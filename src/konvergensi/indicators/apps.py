@@ -6,9 +6,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Indikator dan data desa"
 
     def ready(self) -> None:
-        # Unsaved village-data uploads count toward the district's quota of staged files.
-        from konvergensi import staging
+        # The village-data template is one kind of import of the pipeline.
+        from konvergensi.imports import kinds
 
-        from .services import staged_upload_bytes
+        from .imports import KIND_INSTANCE
 
-        staging.register(staged_upload_bytes)
+        kinds.register(KIND_INSTANCE)

@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -287,35 +285,6 @@ class ProgramMapping(models.Model):
         return f"{self.indicator_id} {self.desa_id} {self.tahun}: {self.ada}"
 
 
-def upload_path(instance: DataUpload, filename: str) -> str:
+def upload_path(instance, filename: str) -> str:
+    """Named by the first migration (uploads now belong to ``konvergensi.imports``)."""
     return f"uploads/{instance.kabkota_id}/{instance.pk}.xlsx"
-
-
-class UploadStatus(models.TextChoices):
-    STAGED = "staged", _("Diunggah")
-    COMMITTING = "committing", _("Sedang disimpan")
-    COMMITTED = "committed", _("Tersimpan")
-
-
-class DataUpload(models.Model):
-    """An uploaded template waiting between check (preview) and commit; only its uploader commits it.
-
-    ``status`` moves staged → committing → committed by conditional UPDATEs, so an upload is
-    committed once however many times "Simpan" is pressed (issue 12); a failed commit goes back to
-    staged. The file goes after the commit, on "Batal" and after ``KONVERGENSI_STAGED_DAYS``."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kabkota = models.ForeignKey("wilayah.Region", on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to=upload_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    committed_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.STAGED)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.kabkota_id})"

@@ -203,6 +203,34 @@ def _violations(
     return out
 
 
+def sasaran_in_kabkota(
+    kabkota: str, *, tahun: int | None = None, scope: Scope | None = None, with_balita: bool = False
+):
+    """The data sasaran rows of the desa of ``kabkota`` (a queryset): of one year when ``tahun`` is
+    given, only the desa ``scope`` may see when given, only rows with their under-fives filled in
+    when ``with_balita``. The one query every app uses for the data sasaran of a district."""
+    qs = DataSasaran.objects.filter(desa__kode__startswith=kabkota + ".")
+    if tahun is not None:
+        qs = qs.filter(tahun=tahun)
+    if with_balita:
+        qs = qs.filter(balita__isnull=False)
+    if scope is not None:
+        qs = scope_filter(qs, scope, "desa_id", purpose="region")
+    return qs
+
+
+def balita_latest(
+    kabkota: str, *, up_to: int, scope: Scope | None = None
+) -> tuple[int | None, dict[str, int]]:
+    """(year, under-fives per desa) of the latest data sasaran year up to ``up_to`` with under-fives
+    filled in (within ``scope`` when given); (None, {}) when there is none."""
+    qs = sasaran_in_kabkota(kabkota, scope=scope, with_balita=True)
+    year = qs.filter(tahun__lte=up_to).aggregate(y=Max("tahun"))["y"]
+    if year is None:
+        return None, {}
+    return year, dict(qs.filter(tahun=year).values_list("desa_id", "balita"))
+
+
 def sasaran_rows(*, scope: Scope, kabkota: str, kecamatan: str, tahun: int):
     desa = list(visible_desa(scope=scope, kabkota=kabkota, kecamatan=kecamatan))
     rows = {s.desa_id: s for s in DataSasaran.objects.filter(desa__in=desa, tahun=tahun)}

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import IO
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from konvergensi import staging
+from konvergensi import concurrency
 from konvergensi.accounts.models import Role
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
@@ -21,34 +20,28 @@ from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
 from konvergensi_core.indicators import OPD_KEYWORDS, Bands, IndicatorDef, opd_kind
-from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, iter_sheet_rows, sheet_names, short_name
 
 from .models import (
     SASARAN_FIELDS,
     Assignment,
     CategoryBand,
     DataSasaran,
-    DataUpload,
     DataValue,
     DataValueHistory,
     Indicator,
     ProgramMapping,
     SasaranStatus,
-    UploadStatus,
     ValueStatus,
 )
 
 
-class Conflict(Exception):
-    """Someone else saved the same cell since it was read."""
+class Conflict(concurrency.Conflict):
+    """Someone else saved the same cell since it was read (``current``: the value, the data
+    sasaran or the programme mapping as it is now)."""
 
-    def __init__(self, current: DataValue | DataSasaran | ProgramMapping | None = None) -> None:
-        super().__init__(
-            _(
-                "Data ini baru saja diubah oleh pengguna lain. Nilai terbaru sudah dimuat; periksa lalu simpan lagi."
-            )
-        )
-        self.current = current
+    message = gettext_lazy(
+        "Data ini baru saja diubah oleh pengguna lain. Nilai terbaru sudah dimuat; periksa lalu simpan lagi."
+    )
 
 
 # --- the catalogue ------------------------------------------------------------------------------
@@ -211,9 +204,7 @@ def value_set(
         )
     with transaction.atomic():
         current = DataValue.objects.filter(indicator=indicator, desa=desa, periode=periode).first()
-        current_version = current.version if current else 0
-        if current_version != expected_version:
-            raise Conflict(current)
+        concurrency.check_version(current, expected_version, conflict=Conflict)
         old = (current.numerator, current.denominator) if current else (None, None)
         if numerator is None:
             if current is None:
@@ -257,253 +248,6 @@ def value_set(
                 source=source,
                 by=by,
             )
-    return result
-
-
-# --- the Excel round trip -----------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    """A checked upload: ``kind`` is "cakupan" (coverage figures) or "program" (programme mapping),
-    told apart by the template's sheet ("Data" or "Program")."""
-
-    parsed: datadesa.Parsed | datadesa.ParsedProgram
-    kind: str = "cakupan"
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    committed: bool = False
-    preview: dict[str, list] = field(default_factory=dict)
-    before: dict[tuple[str, str], tuple] = field(default_factory=dict)  # stored values of the changed
-
-    @property
-    def ok(self) -> bool:
-        return self.parsed.ok
-
-    def as_json(self) -> dict:
-        return {
-            "ok": self.ok,
-            "problems": [p.as_dict() for p in self.parsed.problems],
-            "added": self.added,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "periode": self.parsed.periode,
-            "kind": self.kind,
-            "committed": self.committed,
-        }
-
-
-def desa_of(kabkota: str) -> dict[str, str]:
-    return dict(
-        Region.objects.filter(level="desa", kode__startswith=kabkota + ".").values_list("kode", "nama")
-    )
-
-
-def sasaran_of(kabkota: str, tahun: int) -> dict[str, dict[str, int | None]]:
-    rows = DataSasaran.objects.filter(desa__kode__startswith=kabkota + ".", tahun=tahun).values(
-        "desa_id", *SASARAN_FIELDS
-    )
-    return {r.pop("desa_id"): r for r in rows}
-
-
-def import_check(
-    *,
-    stream: IO[bytes],
-    name: str,
-    kabkota: str,
-    allowed: set[str] | None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportResult:
-    """Validate an uploaded template (coverage or programme mapping) and compare it with what is
-    stored; writes nothing. ``progress`` is told the number of rows read, every 500 rows."""
-    indicators = {i.kode: as_def(i) for i in Indicator.objects.all()}
-    kind = "cakupan"
-    try:
-        check_xlsx(stream, name=name)
-        names = sheet_names(stream)
-        if datadesa.SHEET not in names and datadesa.PROGRAM_SHEET in names:
-            kind = "program"
-            parsed: datadesa.Parsed | datadesa.ParsedProgram = datadesa.parse_program(
-                _counted(iter_sheet_rows(stream, datadesa.PROGRAM_SHEET), progress),
-                kabkota=kabkota,
-                desa=desa_of(kabkota),
-                indicators=indicators,
-                allowed=allowed,
-            )
-        else:
-            sheet = datadesa.SHEET if datadesa.SHEET in names else (names[0] if names else None)
-            parsed = datadesa.parse_coverage(
-                _counted(iter_sheet_rows(stream, sheet), progress),
-                kabkota=kabkota,
-                desa=desa_of(kabkota),
-                indicators=indicators,
-                allowed=allowed,
-                sasaran=lambda tahun: sasaran_of(kabkota, tahun),  # the year is read from the sheet
-                sheet=sheet,
-            )
-    except XlsxRejected as exc:
-        parsed = datadesa.Parsed(problems=[datadesa.Problem(datadesa.SHEET, None, "", name[:60], str(exc))])
-    result = ImportResult(parsed=parsed, kind=kind)
-    if parsed.periode and parsed.values:
-        if kind == "program":
-            stored = {
-                (d, k): (ada, tuple(sumber))
-                for d, k, ada, sumber in ProgramMapping.objects.filter(
-                    kabkota_id=kabkota, tahun=int(parsed.periode)
-                ).values_list("desa_id", "indicator__kode", "ada", "sumber")
-            }
-            result.preview = datadesa.diff_program(parsed.values, stored)
-            result.before = {
-                (v.desa, v.indicator): stored[(v.desa, v.indicator)] for v in result.preview["changed"]
-            }
-        else:
-            current = {
-                (d, k): (n, den)
-                for d, k, n, den in DataValue.objects.filter(
-                    kabkota_id=kabkota, periode=parsed.periode
-                ).values_list("desa_id", "indicator__kode", "numerator", "denominator")
-            }
-            result.preview = datadesa.diff(parsed.values, current)
-            result.before = {
-                (v.desa, v.indicator): current[(v.desa, v.indicator)] for v in result.preview["changed"]
-            }
-        result.added = len(result.preview["added"])
-        result.changed = len(result.preview["changed"])
-        result.unchanged = len(result.preview["unchanged"])
-    return result
-
-
-def _counted(rows, progress: Callable[[int], None] | None):
-    if progress is None:
-        yield from rows
-        return
-    n = 0
-    for n, row in enumerate(rows, start=1):
-        if n % 500 == 0:
-            progress(n)
-        yield row
-    progress(n)
-
-
-def import_commit(
-    *,
-    scope: Scope,
-    result: ImportResult,
-    kabkota: str,
-    by,
-) -> ImportResult:
-    """Write a checked import, all or nothing, in one transaction. Unchanged values are not touched
-    (a re-import of the same file changes nothing); every change is kept in the history.
-
-    It reports no progress: inside the transaction no other connection would see it (the
-    background task reports the check, which is where the time goes, and then the write)."""
-    if not result.ok or not result.parsed.periode:
-        raise ValidationError(_("Berkas masih bermasalah; tidak ada yang disimpan."))
-    allowed = allowed_indicators(scope, kabkota)
-    if allowed is not None and not {v.indicator for v in result.parsed.values} <= allowed:
-        raise PermissionDenied
-    if result.kind == "program":
-        return _program_commit(result=result, kabkota=kabkota, by=by)
-    periode = result.parsed.periode
-    ids = dict(Indicator.objects.values_list("kode", "pk"))
-    writes = result.preview["added"] + result.preview["changed"]
-    now = timezone.now()
-    batch = 2000
-    with transaction.atomic():
-        current = {
-            (v.desa_id, v.indicator_id): v
-            for v in DataValue.objects.filter(kabkota_id=kabkota, periode=periode).select_for_update()
-        }
-        new, changed, history = [], [], []
-        for v in writes:
-            key = (v.desa, ids[v.indicator])
-            row = current.get(key)
-            history.append(
-                DataValueHistory(
-                    indicator_id=key[1],
-                    desa_id=v.desa,
-                    periode=periode,
-                    old_numerator=row.numerator if row else None,
-                    old_denominator=row.denominator if row else None,
-                    numerator=v.numerator,
-                    denominator=v.denominator,
-                    source="excel",
-                    by=by,
-                )
-            )
-            if row is None:
-                new.append(
-                    DataValue(
-                        indicator_id=key[1],
-                        desa_id=v.desa,
-                        kabkota_id=kabkota,
-                        periode=periode,
-                        numerator=v.numerator,
-                        denominator=v.denominator,
-                        updated_by=by,
-                    )
-                )
-            else:
-                row.numerator, row.denominator = v.numerator, v.denominator
-                row.status = ValueStatus.DIISI  # a changed figure needs verifying again
-                row.version += 1
-                row.updated_by = by
-                row.updated_at = now
-                changed.append(row)
-        DataValue.objects.bulk_create(new, batch_size=batch)
-        DataValue.objects.bulk_update(
-            changed,
-            ["numerator", "denominator", "status", "version", "updated_by", "updated_at"],
-            batch_size=batch,
-        )
-        DataValueHistory.objects.bulk_create(history, batch_size=batch)
-        audit(
-            by=by,
-            action="data.import",
-            target=None,
-            region_kode=kabkota,
-            data={"periode": periode, "added": result.added, "changed": result.changed},
-        )
-    result.committed = True
-    return result
-
-
-def _program_commit(*, result: ImportResult, kabkota: str, by) -> ImportResult:
-    tahun = int(result.parsed.periode)
-    ids = dict(Indicator.objects.values_list("kode", "pk"))
-    now = timezone.now()
-    with transaction.atomic():
-        current = {
-            (p.desa_id, p.indicator_id): p
-            for p in ProgramMapping.objects.filter(kabkota_id=kabkota, tahun=tahun).select_for_update()
-        }
-        new, changed = [], []
-        for v in result.preview["added"] + result.preview["changed"]:
-            row = current.get((v.desa, ids[v.indicator]))
-            if row is None:
-                new.append(
-                    ProgramMapping(
-                        indicator_id=ids[v.indicator], desa_id=v.desa, kabkota_id=kabkota, tahun=tahun,
-                        ada=v.ada, sumber=list(v.sumber), updated_by=by,
-                    )
-                )  # fmt: skip
-            else:
-                row.ada, row.sumber, row.updated_by, row.updated_at = v.ada, list(v.sumber), by, now
-                row.version += 1
-                changed.append(row)
-        ProgramMapping.objects.bulk_create(new, batch_size=2000)
-        ProgramMapping.objects.bulk_update(
-            changed, ["ada", "sumber", "version", "updated_by", "updated_at"], batch_size=2000
-        )
-        audit(
-            by=by,
-            action="program.import",
-            target=None,
-            region_kode=kabkota,
-            data={"tahun": tahun, "added": result.added, "changed": result.changed},
-        )
-    result.committed = True
     return result
 
 
@@ -571,8 +315,7 @@ def sasaran_save(
             )
     with transaction.atomic():
         row = DataSasaran.objects.select_for_update().filter(desa=desa, tahun=tahun).first()
-        if (row.version if row else 0) != expected_version:
-            raise Conflict(row)
+        concurrency.check_version(row, expected_version, conflict=Conflict)
         if row and row.locked:
             raise ValidationError(
                 _("Data sasaran desa ini sudah diverifikasi camat dan terkunci. Buka kunci dengan alasan.")
@@ -594,11 +337,7 @@ def sasaran_save(
 def _sasaran_move(
     *, row: DataSasaran, expected_version: int, by, action: str, data: dict, **changes
 ) -> DataSasaran:
-    updated = DataSasaran.objects.filter(pk=row.pk, version=expected_version).update(
-        version=expected_version + 1, **changes
-    )
-    if not updated:
-        raise Conflict(DataSasaran.objects.filter(pk=row.pk).first())
+    concurrency.compare_and_set(row, expected_version, conflict=Conflict, **changes)
     row.refresh_from_db()
     audit(by=by, action=action, target=row, region_kode=row.desa_id, data={"tahun": row.tahun, **data})
     return row
@@ -690,8 +429,7 @@ def program_set(
             .filter(indicator=indicator, desa=desa, tahun=tahun)
             .first()
         )
-        if (row.version if row else 0) != expected_version:
-            raise Conflict(row)
+        concurrency.check_version(row, expected_version, conflict=Conflict)
         if row is None:
             row = ProgramMapping.objects.create(
                 indicator=indicator,
@@ -711,76 +449,3 @@ def program_set(
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-# --- staged uploads: commit once, never linger (issue 12) ------------------------------------------
-
-
-def upload_stage(*, kabkota: Region, file, by) -> DataUpload:
-    """Keep an uploaded template for its preview. What is not a plain .xlsx is refused before
-    anything is kept (no row, no file); so is an upload beyond the district's quota of staged
-    bytes. Expired uploads are cleaned first."""
-    name = short_name(file.name, 200)
-    try:
-        check_xlsx(file, name=name, size=file.size)
-        sheet_names(file)  # the workbook's own XML, through defusedxml
-    except XlsxRejected as exc:
-        raise ValidationError(str(exc)) from None
-    uploads_cleanup()
-    staging.check_quota(kabkota.kode, file.size)
-    staged = DataUpload(kabkota=kabkota, original_name=name, created_by=by)
-    staging.keep(staged, "file", f"{staged.pk}.xlsx", file)
-    return staged
-
-
-def staged_upload_bytes(kabkota: str) -> int:
-    """Bytes the district's unsaved village-data uploads hold (registered with ``staging``)."""
-    pending = DataUpload.objects.filter(kabkota_id=kabkota).exclude(status=UploadStatus.COMMITTED)
-    return staging.file_bytes(u.file for u in pending)
-
-
-def upload_claim(staged: DataUpload) -> None:
-    """staged → committing, once (a conditional UPDATE): a second concurrent "Simpan" is refused."""
-    if (
-        DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.STAGED).update(
-            status=UploadStatus.COMMITTING
-        )
-        != 1
-    ):
-        raise ValidationError(_("Unggahan ini sudah disimpan atau sedang disimpan; tidak disimpan lagi."))
-    staged.status = UploadStatus.COMMITTING
-
-
-def upload_release(staged: DataUpload) -> None:
-    """A commit that did not happen: back to staged, so that it may be tried again."""
-    DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.COMMITTING).update(status=UploadStatus.STAGED)
-
-
-def upload_done(staged: DataUpload, summary: dict) -> None:
-    """Committed: only the counts stay; the uploaded file (the data are in the tables now) goes."""
-    DataUpload.objects.filter(pk=staged.pk).update(
-        status=UploadStatus.COMMITTED, committed_at=timezone.now(), summary=summary, file=""
-    )
-    if staged.file:
-        staged.file.delete(save=False)
-
-
-def upload_cancel(staged: DataUpload) -> bool:
-    """ "Batal": the file and its row go at once, unless the upload is being or was committed."""
-    if not DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.STAGED).exists():
-        return False
-    if staged.file:
-        staged.file.delete(save=False)
-    DataUpload.objects.filter(pk=staged.pk, status=UploadStatus.STAGED).delete()
-    return True
-
-
-def uploads_cleanup(now: dt.datetime | None = None) -> int:
-    """Delete the uploads (file and row) not committed within ``KONVERGENSI_STAGED_DAYS``."""
-    from django.conf import settings
-
-    cutoff = (now or timezone.now()) - dt.timedelta(days=int(settings.KONVERGENSI_STAGED_DAYS))
-    n = 0
-    for staged in DataUpload.objects.filter(created_at__lt=cutoff, status=UploadStatus.STAGED):
-        n += upload_cancel(staged)
-    return n

@@ -18,8 +18,5 @@ urlpatterns = [
     path("data/<str:kode>/penugasan/", views.assignments, name="assignments"),
     path("data/<str:kode>/program/", views.program, name="program"),
     path("data/<str:kode>/program/templat.xlsx", views.program_template, name="program-template"),
-    path("unggahan/<uuid:pk>/", views.upload_preview, name="upload-preview"),
-    path("unggahan/<uuid:pk>/masalah.xlsx", views.upload_problems, name="upload-problems"),
-    path("unggahan/<uuid:pk>/simpan/", views.upload_commit, name="upload-commit"),
-    path("unggahan/<uuid:pk>/batal/", views.upload_cancel, name="upload-cancel"),
+    path("unggahan/<uuid:pk>/", views.upload_moved, name="upload-moved"),
 ]

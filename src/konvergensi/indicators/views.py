@@ -7,12 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
-from konvergensi.jobs import services as job_services
-from konvergensi.web import attachment, district_or_404, flash_errors, int_from, tahun_from
+from konvergensi.web import attachment, district_or_404, flash_errors, int_from, tahun_from, xlsx_response
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
 from konvergensi_core.indicators import CATEGORY_LABEL
@@ -22,16 +20,13 @@ from .models import (
     SASARAN_FIELDS,
     Assignment,
     DataSasaran,
-    DataUpload,
     DataValueHistory,
     FundingSource,
     Indicator,
     IndicatorSet,
     ProgramMapping,
-    UploadStatus,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BACKGROUND_CELLS = 5000  # commits larger than this run in the background with a progress bar
 
 
@@ -54,6 +49,14 @@ def _indicators(request, kabkota: str, set_: str, *, only_allowed: bool) -> list
         if allowed is not None:
             qs = qs.filter(kode__in=allowed)
     return list(qs)
+
+
+def _nav_page(request, template: str, context: dict):
+    """A page with the "Data desa" sub-menu: ``context["kab"]`` is the district; whether the reader
+    may enter coverage figures there (the menu's entry links) is read here, not in the template."""
+    kab = context["kab"]
+    context["may_enter"] = services.allowed_indicators(request.scope, kab.kode) != set()
+    return render(request, template, context)
 
 
 def _int_or_none(value) -> int | None:
@@ -163,7 +166,7 @@ def completeness(request, kode: str):
         scope=request.scope, kabkota=kab, periode=periode, indicators=indicators, today=timezone.localdate()
     )
     tahun = int(periode[:4])
-    return render(
+    return _nav_page(
         request,
         "indicators/completeness.html",
         {
@@ -250,7 +253,7 @@ def sasaran(request, kode: str):
     can_edit = has_permission(request.scope, Permission.SASARAN_EDIT, kec.kode)
     can_verify = has_permission(request.scope, Permission.SASARAN_VERIFY, kec.kode)
     can_unlock = can_verify or has_permission(request.scope, Permission.DATA_MANAGE, kab.kode)
-    return render(
+    return _nav_page(
         request,
         "indicators/sasaran.html",
         {
@@ -283,7 +286,7 @@ def grid(request, kode: str):
     rows = selectors.grid(
         scope=request.scope, kabkota=kab.kode, kecamatan=kec.kode, periode=periode, indicators=indicators
     )
-    return render(
+    return _nav_page(
         request,
         "indicators/grid.html",
         {
@@ -367,7 +370,7 @@ def history(request, kode: str):
         qs = qs.filter(periode=request.GET["periode"])
     # Scoped in the query, before the limit: a kecamatan sees its own latest 500 changes.
     qs = qs.filter(desa__in=selectors.visible_desa(scope=request.scope, kabkota=kab.kode))
-    return render(request, "indicators/history.html", {"kab": kab, "rows": list(qs[:500])})
+    return _nav_page(request, "indicators/history.html", {"kab": kab, "rows": list(qs[:500])})
 
 
 # --- the Excel round trip -----------------------------------------------------------------------
@@ -385,12 +388,19 @@ def template_download(request, kode: str):
         kabkota=kab, periode=periode, indicators=indicators, opd_label=str(opd) if opd else "Semua OPD"
     )
     name = f"templat-cakupan-{kab.kode_angka}-{periode}-{_set(request)}{'-' + opd.singkatan.lower() if opd else ''}.xlsx"
-    return attachment(content, name, XLSX)
+    return xlsx_response(content, name)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def upload(request, kode: str):
+    """The filled template goes into the import pipeline: refused at once if it cannot be read
+    (nothing kept), else checked at once and shown on the pipeline's preview page."""
+    from konvergensi.imports import services as pipeline
+    from konvergensi.imports.views import start_check
+
+    from . import imports
+
     kab = district_or_404(request, kode)
     allowed = services.allowed_indicators(request.scope, kab.kode)
     if allowed == set():
@@ -402,135 +412,20 @@ def upload(request, kode: str):
     if file is None:
         messages.error(request, _("Pilih berkas Excel (.xlsx) yang akan diunggah."))
         return redirect("indicators:upload", kode=kab.kode)
-    try:  # what is not a plain .xlsx is refused at once and never kept on disk (nor its row)
-        staged = services.upload_stage(kabkota=kab, file=file, by=request.user)
+    try:
+        imp = pipeline.stage(
+            kind=imports.KIND_INSTANCE, kabkota=kab.kode, params={}, upload=file, by=request.user
+        )
     except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("indicators:upload", kode=kab.kode)
-    return redirect("indicators:upload-preview", pk=staged.pk)
+    return start_check(request, imp)
 
 
-def _staged(request, pk) -> DataUpload:
-    staged = DataUpload.objects.filter(pk=pk, created_by=request.user).select_related("kabkota").first()
-    if staged is None or not has_permission(request.scope, Permission.VIEW_DISTRICT, staged.kabkota_id):
-        raise Http404
-    return staged
-
-
-def _check(request, staged: DataUpload):
-    with staged.file.open("rb") as fh:
-        return services.import_check(
-            stream=fh,
-            name=staged.original_name,
-            kabkota=staged.kabkota_id,
-            allowed=services.allowed_indicators(request.scope, staged.kabkota_id),
-        )
-
-
-def _gone(request, staged: DataUpload):
-    """A committed upload keeps no file: its pages send the reader to the stored figures."""
-    if staged.status == UploadStatus.STAGED and staged.file:
-        return None
-    if staged.status == UploadStatus.COMMITTING:
-        messages.info(request, _("Unggahan ini sedang disimpan."))
-    else:
-        messages.info(request, _("Unggahan ini sudah disimpan."))
-    return redirect("indicators:completeness", kode=staged.kabkota_id)
-
-
-@never_cache
 @login_required_scope
-def upload_preview(request, pk):
-    staged = _staged(request, pk)
-    if gone := _gone(request, staged):
-        return gone
-    result = _check(request, staged)
-    preview = result.preview
-    return render(
-        request,
-        "indicators/upload_preview.html",
-        {
-            "kab": staged.kabkota,
-            "staged": staged,
-            "result": result,
-            "problems": result.parsed.problems[:500],
-            "more_problems": max(0, len(result.parsed.problems) - 500),
-            "changed": [
-                (v, result.before.get((v.desa, v.indicator))) for v in preview.get("changed", [])[:200]
-            ],
-            "added_sample": preview.get("added", [])[:20],
-            "background": result.added + result.changed > BACKGROUND_CELLS,
-        },
-    )
-
-
-@never_cache
-@login_required_scope
-def upload_problems(request, pk):
-    staged = _staged(request, pk)
-    if gone := _gone(request, staged):
-        return gone
-    result = _check(request, staged)
-    return attachment(excel.problems_xlsx(result.parsed.problems), "masalah-unggahan.xlsx", XLSX)
-
-
-@require_POST
-@login_required_scope
-def upload_commit(request, pk):
-    staged = _staged(request, pk)
-    if gone := _gone(request, staged):
-        return gone
-    result = _check(request, staged)
-    if not result.ok:
-        messages.error(request, _("Berkas masih bermasalah; tidak ada yang disimpan."))
-        return redirect("indicators:upload-preview", pk=staged.pk)
-    try:  # one commit, however many times "Simpan" is pressed at once (issue 12)
-        services.upload_claim(staged)
-    except ValidationError as exc:
-        flash_errors(request, exc)
-        return redirect("indicators:completeness", kode=staged.kabkota_id)
-    done_url = (
-        reverse("indicators:completeness", kwargs={"kode": staged.kabkota_id})
-        + f"?periode={result.parsed.periode}"
-    )
-    if result.added + result.changed > BACKGROUND_CELLS:
-        from django.db import transaction
-
-        from .tasks import import_commit
-
-        job = job_services.job_create(
-            kind="data_import",
-            title=_("Menyimpan data cakupan %(name)s") % {"name": staged.original_name},
-            region_kode=staged.kabkota_id,
-            params={"upload": str(staged.pk), "next": done_url},
-            by=request.user,
-        )
-        transaction.on_commit(lambda: import_commit.enqueue(str(job.pk)))
-        return redirect("jobs:detail", pk=job.pk)
-    try:
-        services.import_commit(scope=request.scope, result=result, kabkota=staged.kabkota_id, by=request.user)
-    except Exception:
-        services.upload_release(staged)
-        raise
-    services.upload_done(staged, result.as_json())
-    messages.success(
-        request,
-        _("Tersimpan: %(a)s baru, %(c)s berubah, %(u)s tetap.")
-        % {"a": result.added, "c": result.changed, "u": result.unchanged},
-    )
-    return redirect(done_url)
-
-
-@require_POST
-@login_required_scope
-def upload_cancel(request, pk):
-    """ "Batal": the uploaded file is deleted at once."""
-    staged = _staged(request, pk)
-    if services.upload_cancel(staged):
-        messages.success(request, _("Unggahan dibatalkan; berkasnya sudah dihapus."))
-        return redirect("indicators:upload", kode=staged.kabkota_id)
-    messages.info(request, _("Unggahan ini sudah disimpan atau sedang disimpan; tidak dapat dibatalkan."))
-    return redirect("indicators:completeness", kode=staged.kabkota_id)
+def upload_moved(request, pk):
+    """Addresses of the earlier upload pages (in old job links): the pipeline's page now."""
+    return redirect("imports:detail", pk=pk)
 
 
 # --- exports and the map ------------------------------------------------------------------------
@@ -569,7 +464,7 @@ def export(request, kode: str, fmt: str):
     name = f"data-desa-{kab.kode_angka}-{periode}"
     if fmt == "xlsx":
         content = excel.export_xlsx([(title, header, rows()) for title, header, rows in tables.values()])
-        return attachment(content, f"{name}.xlsx", XLSX)
+        return xlsx_response(content, f"{name}.xlsx")
     what = request.GET.get("data", "cakupan")
     if what not in tables:
         raise Http404
@@ -589,7 +484,7 @@ def indicator_map(request, kode: str):
     points = selectors.map_values(
         scope=request.scope, kabkota=kab.kode, periode=periode, indicator=indicator, bands=bands
     )
-    return render(
+    return _nav_page(
         request,
         "indicators/map.html",
         {
@@ -692,7 +587,7 @@ def program(request, kode: str):
     rows = {
         p.desa_id: p for p in ProgramMapping.objects.filter(indicator=indicator, tahun=tahun, desa__in=desa)
     }
-    return render(
+    return _nav_page(
         request,
         "indicators/program.html",
         {
@@ -723,8 +618,7 @@ def program_template(request, kode: str):
     if not indicators or services.allowed_indicators(request.scope, kab.kode) == set():
         raise PermissionDenied
     tahun = tahun_from(request.GET.get("tahun"))
-    return attachment(
+    return xlsx_response(
         excel.program_template(kabkota=kab, tahun=tahun, indicators=indicators),
         f"templat-program-{kab.kode_angka}-{tahun}-{_set(request)}.xlsx",
-        XLSX,
     )

@@ -1,7 +1,7 @@
 """Start background work and report its progress.
 
 The jobs app is a base app: the domain apps keep their own tasks (``aksi.tasks``,
-``measurements.tasks_publication``, …) and call these functions; nothing here imports them."""
+``publication.tasks``, …) and call these functions; nothing here imports them."""
 
 from __future__ import annotations
 

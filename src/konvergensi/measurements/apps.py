@@ -3,18 +3,19 @@ from django.apps import AppConfig
 
 class MeasurementsConfig(AppConfig):
     name = "konvergensi.measurements"
-    verbose_name = "Pengukuran anak dan publikasi (Aksi 7)"
+    verbose_name = "Pengukuran anak (Aksi 7)"
 
     def ready(self) -> None:
-        # The work of the aksi this app produces, for the aksi page and its status (aksi.work).
-        from konvergensi.aksi import work
+        # Aksi 7's work (the published rounds) is registered by the publication app.
+        # The e-PPGBM export is one kind of import of the pipeline.
+        from konvergensi.imports import kinds
 
-        from .aksi_work import SOURCE
+        from .imports import KIND_INSTANCE
 
-        work.register(SOURCE)
-        # Unsaved e-PPGBM imports count toward the district's quota of staged files.
-        from konvergensi import staging
+        kinds.register(KIND_INSTANCE)
+        # The newest round and the round to import into, on the home page (accounts.home).
+        from konvergensi.accounts import home
 
-        from .imports import staged_bytes
+        from .home import home_context
 
-        staging.register(staged_bytes)
+        home.register(home.HomePanel("measurements", home_context))

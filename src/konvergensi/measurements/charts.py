@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
 from konvergensi.figures import RC, png, svg, svg_inline  # noqa: F401 - the apps' one output
+from konvergensi_core.numbers import id_number
 
 INK = "#1d2733"
 MUTED = "#8a96a3"
@@ -35,10 +36,8 @@ MAX_LABELS = 40  # beyond this many units the bars have no names (the table has 
 
 
 def number(value: float | None, digits: int = 1) -> str:
-    """Indonesian number format: 1.234,5."""
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    """Indonesian number format: 1.234,5 ("—" when missing)."""
+    return id_number(value, digits, missing="—")
 
 
 def _text(label: str) -> str:

@@ -211,12 +211,13 @@ DEMO_ROUNDS = (
 
 
 def demo_rounds(kabkota: str, *, operator) -> dict[str, int]:
-    """Two measurement rounds of generated e-PPGBM data, imported through the real pipeline; the
-    latest one published. Idempotent: a round that exists is left alone."""
+    """Two measurement rounds of generated e-PPGBM data, imported through the real pipeline (the
+    publication app's demo then publishes them). Idempotent: a round that exists is left alone."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from konvergensi.accounts.scope import scope_for_user
-    from konvergensi.indicators.models import DataSasaran
+    from konvergensi.imports import services as pipeline
+    from konvergensi.indicators.selectors import sasaran_in_kabkota
     from konvergensi.wilayah.models import Region
 
     from . import imports, services
@@ -227,9 +228,7 @@ def demo_rounds(kabkota: str, *, operator) -> dict[str, int]:
     desa = district_desa(kabkota)
     # Children where the under-fives are: the data sasaran's balita per desa (latest year entered).
     balita = dict(
-        DataSasaran.objects.filter(desa__kode__startswith=kabkota + ".", balita__isnull=False)
-        .order_by("tahun")
-        .values_list("desa_id", "balita")
+        sasaran_in_kabkota(kabkota, with_balita=True).order_by("tahun").values_list("desa_id", "balita")
     )
     weights = [float(balita.get(d[0], 0) or 1) for d in desa] if balita else None
     made = 0
@@ -247,24 +246,12 @@ def demo_rounds(kabkota: str, *, operator) -> dict[str, int]:
                          seed=2026 + i, kabkota=kab.nama, weights=weights)  # fmt: skip
         buffer = io.BytesIO()
         frame.write_csv(buffer, separator=";")
-        imp = imports.import_stage(scope=scope, rnd=rnd, by=operator,
-                                   upload=SimpleUploadedFile(f"eppgbm-{start:%Y-%m}.csv", buffer.getvalue()))  # fmt: skip
-        result = imports.check_and_keep(imp=imp, scope=scope)
+        imp = imports.stage(scope=scope, rnd=rnd, by=operator,
+                            upload=SimpleUploadedFile(f"eppgbm-{start:%Y-%m}.csv", buffer.getvalue()))  # fmt: skip
+        result = imports.check(imp, scope=scope)
         if result.ok:
-            made += imports.import_commit(imp=imp, scope=scope, by=operator)["added"]
+            made += pipeline.commit(imp, scope=scope, by=operator)["added"]
         rounds.append(rnd)
-    # Both rounds published (oldest first, so the latest shows the trend), as the publish task does.
-    from . import publication
-
-    published = 0
-    for rnd in rounds:
-        if publication.publication_current_for_round(rnd) is None and rnd.measurements.exists():
-            data = publication.publication_build(rnd)
-            pdf = publication.publication_pdf(data, publication.figure_svgs(data, prefix="pdf"))
-            publication.publication_store(rnd=rnd, data=data, pdf=pdf, by=operator)
-            published += 1
-    from .tasks import warm
-
-    for rnd in rounds:
-        warm(rnd)
-    return {"measurements": made, "rounds": len(rounds), "published": published}
+    # Each commit computed its round's figures once (the importer's after_commit).
+    # Publishing them is the publication app's (konvergensi.publication.demo.demo_publish).
+    return {"measurements": made, "rounds": len(rounds)}

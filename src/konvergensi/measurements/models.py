@@ -1,21 +1,23 @@
-"""Child measurements (Aksi 7): rounds, imported e-PPGBM rows with their z-scores, publications.
+"""Child measurements (Aksi 7): rounds, imported e-PPGBM rows with their z-scores.
 
 * ``MeasurementRound``: a district's measurement round ("Februari 2026") with its dates and the
   small-cell threshold of its publication.
 * ``Measurement``: one child in one round (the duplicate rule keeps the latest visit), with the WHO
   z-scores and Permenkes indicators computed at import. Personal fields (name, parent, address, birth
   date) are only shown to the roles that follow children up; the NIK itself is never stored, only a
-  keyed hash for matching and a masked form. Rows of an import being written are ``active=False``
-  until the import is committed in one short transaction, so analyses never see half an import.
-* ``MeasurementImport``: an uploaded file between check, preview and commit.
+  keyed hash for matching and a masked form. An import's rows become measurements in one short
+  transaction (SQLite: from the staging table; PostgreSQL: the COPY's own transaction), so analyses
+  never see half an import.
+* The uploaded files between check, preview and commit are the import pipeline's
+  (``konvergensi.imports``, kind ``pengukuran``); ``Measurement.source_import`` names the one a row
+  came from.
 * ``DesaAlias`` and ``ColumnMapping``: answers the district gave once (an ambiguous desa name, a
   file layout) and that later imports reuse.
-* ``Publication``: the frozen, suppressed aggregates of a published round: what the public sees.
+
+A round's publication (what the public sees) is the publication app's (``konvergensi.publication``).
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -113,11 +115,10 @@ class Measurement(models.Model):
     underweight = models.BooleanField(null=True)
     overweight = models.BooleanField(null=True)
     source_import = models.ForeignKey(
-        "MeasurementImport", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
+        "imports.Import", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
         db_constraint=False,
     )  # fmt: skip
     source_row = models.PositiveIntegerField(default=0)
-    active = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("pengukuran")
@@ -125,7 +126,6 @@ class Measurement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "child_key"],
-                condition=models.Q(active=True),
                 name="measurement_one_per_child",
             ),
             models.CheckConstraint(condition=models.Q(sex__in=[1, 2]), name="measurement_sex_valid"),
@@ -135,8 +135,8 @@ class Measurement(models.Model):
             models.CheckConstraint(condition=models.Q(age_days__lt=1827), name="measurement_under_five"),
         ]
         indexes = [
-            models.Index(fields=["round", "active", "desa"], name="measurement_round_desa"),
-            models.Index(fields=["round", "active", "puskesmas"], name="measurement_round_pkm"),
+            models.Index(fields=["round", "desa"], name="measurement_round_desa"),
+            models.Index(fields=["round", "puskesmas"], name="measurement_round_pkm"),
             models.Index(fields=["source_import"], name="measurement_import"),
         ]
 
@@ -199,37 +199,10 @@ class MeasurementStaging(models.Model):
         return f"{self.import_id} {self.source_row}"
 
 
-class ImportStatus(models.TextChoices):
-    STAGED = "staged", _("Diunggah")
-    CHECKED = "checked", _("Diperiksa")
-    COMMITTING = "committing", _("Sedang disimpan")
-    COMMITTED = "committed", _("Tersimpan")
-    FAILED = "failed", _("Gagal")
-
-
-def import_path(instance: MeasurementImport, filename: str) -> str:
+def import_path(instance, filename: str) -> str:
+    """Named by the first migration (uploads now belong to ``konvergensi.imports``)."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"pengukuran/{instance.round.kabkota_id}/{instance.pk}.{suffix}"
-
-
-class MeasurementImport(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(MeasurementRound, on_delete=models.CASCADE, related_name="imports")
-    file = models.FileField(upload_to=import_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.STAGED)
-    summary = models.JSONField(default=dict, blank=True)  # counts of the last check (no personal data)
-    committed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} → {self.round}"
 
 
 class DesaAlias(models.Model):
@@ -284,24 +257,7 @@ class ColumnMapping(models.Model):
         return f"{self.kabkota_id}: {len(self.mapping)} kolom"
 
 
-def publication_path(instance: Publication, filename: str) -> str:
+def publication_path(instance, filename: str) -> str:
+    """Kept for migration 0001 only, which names it: the model moved to the publication app
+    (``konvergensi.publication.models.publication_path``)."""
     return f"publikasi/{instance.round.kabkota_id}/{instance.round_id}-{instance.pk}.pdf"
-
-
-class Publication(models.Model):
-    """What the public sees of a round: aggregates frozen and suppressed at the moment of publishing."""
-
-    round = models.ForeignKey(MeasurementRound, on_delete=models.CASCADE, related_name="publications")
-    data = models.JSONField()  # suppressed tables, quality summary, trends: never a personal field
-    pdf = models.FileField(upload_to=publication_path, blank=True, max_length=200)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-published_at"]
-
-    def __str__(self) -> str:
-        return f"{self.round} @ {self.published_at:%Y-%m-%d}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from django.db.models import Count, Q, QuerySet
 
+from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import Scope, scope_filter
 
 from .models import Measurement, MeasurementRound, RoundStatus
@@ -27,6 +28,14 @@ def rounds_for(*, scope: Scope, kabkota: str) -> QuerySet[MeasurementRound]:
     return scope_filter(qs, scope, "kabkota_id").order_by("-tanggal_mulai", "-pk")
 
 
+def round_get(*, scope: Scope, pk: int) -> MeasurementRound | None:
+    """A round of a district the reader may see (with its kabkota), else None."""
+    rnd = MeasurementRound.objects.select_related("kabkota").filter(pk=pk).first()
+    if rnd is None or not has_permission(scope, Permission.VIEW_DISTRICT, rnd.kabkota_id):
+        return None
+    return rnd
+
+
 def round_for_home(*, scope: Scope, kabkota: str) -> MeasurementRound | None:
     """The round a home page points to: the newest one that holds measurements or is published
     (an empty draft just created is skipped), or None."""
@@ -40,15 +49,16 @@ def round_for_home(*, scope: Scope, kabkota: str) -> MeasurementRound | None:
     )
 
 
-def active(round_id: int) -> QuerySet[Measurement]:
-    """The committed measurements of a round (rows of an import being written are not active yet)."""
-    return Measurement.objects.filter(round_id=round_id, active=True)
+def measured(round_id: int) -> QuerySet[Measurement]:
+    """The measurements of a round: those of committed imports only (an import being written is in
+    the staging table or inside its transaction until it is whole)."""
+    return Measurement.objects.filter(round_id=round_id)
 
 
 def counts_by(*, round_id: int, key: str, scope: Scope | None = None) -> dict[str | None, dict[str, int]]:
     """Per value of ``key`` (``desa_id``, ``puskesmas_id``…): children measured and, per indicator,
     cases and valid denominators, counted by the database (one GROUP BY, no row loop)."""
-    qs = active(round_id)
+    qs = measured(round_id)
     if scope is not None:
         qs = scope_filter(qs, scope, "desa_id", purpose="region")
     # Annotations must not be named like the fields they count (SQL would nest the COUNTs).
@@ -79,7 +89,7 @@ FRAME_FIELDS = ("desa_id", "puskesmas_id", "posyandu", "sex", "age_days", "weigh
 def round_frame(*, round_id: int, scope: Scope | None = None) -> pl.DataFrame:
     """The round's committed measurements (no personal field) as the columns the pure core's
     aggregates take: ``desa_kode``, indicators with their ``valid_len/wei/wfl`` denominators…"""
-    qs = active(round_id)
+    qs = measured(round_id)
     if scope is not None:
         qs = scope_filter(qs, scope, "desa_id", purpose="region")
     schema = {
@@ -100,15 +110,32 @@ def round_frame(*, round_id: int, scope: Scope | None = None) -> pl.DataFrame:
     )
 
 
+def quality_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`round_frame` as :func:`konvergensi_core.aggregates.quality_by` takes it (boolean WHO flags)."""
+    return frame.with_columns(pl.col("flen", "fwei", "fwfl", "fbmi").cast(pl.Boolean))
+
+
+def imports_of(round_id: int):
+    """The e-PPGBM imports of a round, newest first (the pipeline's rows of kind ``pengukuran``)."""
+    from konvergensi.imports.models import Import
+
+    return Import.objects.filter(kind="pengukuran", params__round=round_id)
+
+
+def committed_imports(round_ids: list[int]):
+    """The committed e-PPGBM imports of the rounds."""
+    from konvergensi.imports.models import Import, ImportStatus
+
+    return Import.objects.filter(
+        kind="pengukuran", params__round__in=round_ids, status=ImportStatus.COMMITTED
+    )
+
+
 def data_version(round_ids: list[int]) -> str:
     """Changes whenever an import of one of the rounds is committed: the key of cached figures."""
     from django.db.models import Max
 
-    from .models import ImportStatus, MeasurementImport
-
-    state = MeasurementImport.objects.filter(round_id__in=round_ids, status=ImportStatus.COMMITTED).aggregate(
-        n=Count("pk"), at=Max("committed_at")
-    )
+    state = committed_imports(round_ids).aggregate(n=Count("pk"), at=Max("committed_at"))
     stamp = state["at"].timestamp() if state["at"] else 0
     return f"{state['n']}-{stamp:.6f}"
 
@@ -140,7 +167,7 @@ def round_totals(round_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def _round_totals(round_ids: list[int]) -> dict[int, dict[str, int]]:
     rows = (
-        Measurement.objects.filter(round_id__in=round_ids, active=True)
+        Measurement.objects.filter(round_id__in=round_ids)
         .values("round_id")
         .annotate(
             measured=Count("id"),
@@ -176,21 +203,16 @@ def round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str = "kecamat
 
 
 def _round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str) -> dict:
-    from konvergensi.indicators.models import DataSasaran
+    from konvergensi.indicators.selectors import sasaran_in_kabkota
     from konvergensi.wilayah.models import Puskesmas, Region
     from konvergensi_core import aggregates
 
     frame = round_frame(round_id=rnd.pk, scope=scope)
     kab = rnd.kabkota_id
     sasaran = dict(
-        scope_filter(
-            DataSasaran.objects.filter(
-                desa__kode__startswith=kab + ".", tahun=rnd.tahun, balita__isnull=False
-            ),
-            scope,
-            "desa_id",
-            purpose="region",
-        ).values_list("desa_id", "balita")
+        sasaran_in_kabkota(kab, tahun=rnd.tahun, scope=scope, with_balita=True).values_list(
+            "desa_id", "balita"
+        )
     )
     total = aggregates.aggregate(frame).row(0, named=True) if frame.height else None
     if total is not None:
@@ -218,9 +240,7 @@ def _round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str) -> dict:
     trend = []
     rounds = list(rounds_for(scope=scope, kabkota=kab).order_by("tanggal_mulai"))
     by_round = (
-        scope_filter(
-            Measurement.objects.filter(round__in=rounds, active=True), scope, "desa_id", purpose="region"
-        )
+        scope_filter(Measurement.objects.filter(round__in=rounds), scope, "desa_id", purpose="region")
         .values("round_id")
         .annotate(
             n_stunted=Count("id", filter=Q(stunted=True)), valid=Count("id", filter=Q(stunted__isnull=False))
@@ -257,7 +277,7 @@ def children_for_followup(
     None = the whole district (health office); otherwise the reader's desa only."""
     from konvergensi.wilayah.models import Region
 
-    qs = active(rnd.pk)
+    qs = measured(rnd.pk)
     if scope is not None:
         qs = scope_filter(qs, scope, "desa_id", purpose="region")
     if kecamatan:

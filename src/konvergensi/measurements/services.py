@@ -1,4 +1,5 @@
-"""Writes of measurement rounds, imports and publications. Each checks permission and audits.
+"""Writes of measurement rounds and imports (publishing is the publication app's). Each checks
+permission and audits.
 
 Audit events carry counts only, never a child's personal data (UU 27/2022 PDP).
 """

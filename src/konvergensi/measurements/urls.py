@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views
+from . import views, views_quality
 
 app_name = "measurements"
 urlpatterns = [
@@ -11,10 +11,7 @@ urlpatterns = [
     path("pengukuran/putaran/<int:pk>/impor/", views.import_upload, name="import"),
     path("pengukuran/putaran/<int:pk>/anak/", views.children, name="children"),
     path("pengukuran/putaran/<int:pk>/anak.xlsx", views.children_export, name="children-export"),
-    path("pengukuran/impor/<uuid:pk>/", views.import_detail, name="import-detail"),
-    path("pengukuran/impor/<uuid:pk>/masalah.xlsx", views.import_problems, name="import-problems"),
-    path("pengukuran/impor/<uuid:pk>/simpan/", views.import_commit, name="import-commit"),
-    path("pengukuran/impor/<uuid:pk>/batal/", views.import_cancel, name="import-cancel"),
-    # Data quality and publication: views_quality.py, views_public.py
-    path("", include("konvergensi.measurements.urls_extra")),
+    path("pengukuran/impor/<uuid:pk>/", views.import_moved, name="import-moved"),
+    path("pengukuran/putaran/<int:pk>/kualitas/", views_quality.quality, name="quality"),
+    # Publishing and the public pages are the publication app's (konvergensi.publication.urls).
 ]

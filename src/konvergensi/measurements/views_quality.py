@@ -13,14 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope
-from konvergensi.accounts.scope import scope_filter
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aggregates import AGE_GROUPS, age_group_expr, quality_by
 from konvergensi_core.stats import age_heaping, digit_preference, sex_ratio, zscore_summary
 
 from . import charts, selectors
-from .models import ImportStatus, MeasurementRound
-from .publication import quality_frame
+from .models import MeasurementRound
 from .views import round_or_404
 
 LEVEL_ORDER = {"pelatihan": 0, "perhatian": 1, "baik": 2, "sedikit": 3}
@@ -54,18 +52,12 @@ def _share(mask: pl.Series) -> float | None:
 def _coverage(request, rnd: MeasurementRound, measured: int) -> tuple[float | None, int | None]:
     """Children measured ÷ under-fives of the reader's desa in the data sasaran (latest year up to
     the round's)."""
-    from django.db.models import Max, Sum
+    from konvergensi.indicators.selectors import balita_latest
 
-    from konvergensi.indicators.models import DataSasaran
-
-    qs = scope_filter(
-        DataSasaran.objects.filter(desa__kode__startswith=rnd.kabkota_id + ".", balita__isnull=False),
-        request.scope, "desa_id", purpose="region",
-    )  # fmt: skip
-    year = qs.filter(tahun__lte=rnd.tahun).aggregate(y=Max("tahun"))["y"]
+    year, per_desa = balita_latest(rnd.kabkota_id, up_to=rnd.tahun, scope=request.scope)
     if year is None:
         return None, None
-    balita = qs.filter(tahun=year).aggregate(s=Sum("balita"))["s"]
+    balita = sum(per_desa.values())
     return (100 * measured / balita if balita else None), year
 
 
@@ -120,7 +112,7 @@ def _positions(frame: pl.DataFrame) -> list[dict]:
 
 def _duplicates(rnd: MeasurementRound) -> dict | None:
     """What the committed imports of the round found (counts in their summary, when recorded)."""
-    imports = list(rnd.imports.filter(status=ImportStatus.COMMITTED).values_list("summary", flat=True))
+    imports = list(selectors.committed_imports([rnd.pk]).values_list("summary", flat=True))
     if not imports:
         return None
     totals = {"imports": len(imports), "rows": 0, "reject": 0, "duplicates": None}
@@ -137,7 +129,7 @@ def _duplicates(rnd: MeasurementRound) -> dict | None:
 
 
 def _verdicts(frame: pl.DataFrame, by: list[str], names: dict[str, str]) -> list[dict]:
-    table = quality_by(quality_frame(frame), by)
+    table = quality_by(selectors.quality_frame(frame), by)
     rows = []
     for r in table.iter_rows(named=True):
         desa = r["desa_kode"]

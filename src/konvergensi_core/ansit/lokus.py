@@ -336,7 +336,8 @@ def select_lokus(
         if cost is None:
             raise ValueError("pemilihan menurut anggaran memerlukan perkiraan biaya per desa")
         costs = _costs(ranking, cost)
-        chosen, spent = [], []
+        chosen = []
+        spent: list[float] = []
         for d in candidates:
             c = costs[d.desa]
             if c is None:

@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from konvergensi_core.numbers import id_number  # noqa: F401 (used here and by the CLI)
+
 ERROR = "error"
 WARNING = "warning"
 MAX_COUNT = 1e9  # more children than Indonesia has: a typing error, not data
@@ -67,13 +69,6 @@ def value_text(value: object) -> str:
     return str(value)
 
 
-def id_number(value: float | None, digits: int = 1) -> str:
-    """A number written the Indonesian way (decimal comma): 12.5 → "12,5"; None → "–"."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def as_float_array(
     values: Sequence[object] | np.ndarray | None,
     n: int,
@@ -95,7 +90,7 @@ def as_float_array(
             problems.append(Problem(rows[i], column, value_text(value), "bukan angka"))
             continue
         try:
-            number = float(value)  # type: ignore[arg-type]
+            number = float(value)
         except (TypeError, ValueError, OverflowError):
             problems.append(Problem(rows[i], column, value_text(value), "bukan angka"))
             continue
@@ -121,7 +116,7 @@ def _drop(
     message: str,
     problems: list[Problem],
 ) -> None:
-    for i in np.flatnonzero(bad):
+    for i in np.flatnonzero(bad).tolist():
         problems.append(Problem(rows[i], column, value_text(float(array[i])), message))
     array[bad] = np.nan
 
@@ -194,7 +189,7 @@ def clean_units(
         problems=problems,
     )
     over = c > m  # False where either is NaN
-    for i in np.flatnonzero(over):
+    for i in np.flatnonzero(over).tolist():
         problems.append(
             Problem(
                 where[i],
@@ -209,7 +204,7 @@ def clean_units(
     with np.errstate(invalid="ignore", divide="ignore"):
         computed = np.where(m > 0, 100.0 * c / np.where(m > 0, m, 1.0), np.nan)
     disagree = ~np.isnan(p) & ~np.isnan(computed) & (np.abs(p - computed) > PREVALENCE_TOLERANCE)
-    for i in np.flatnonzero(disagree):
+    for i in np.flatnonzero(disagree).tolist():
         problems.append(
             Problem(
                 where[i],

@@ -39,6 +39,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from konvergensi_core.numbers import id_number
+
 SOURCE_LABEL = {
     "apbn": "APBN",
     "apbd_prov": "APBD Provinsi",
@@ -73,11 +75,7 @@ def names_text(names: Iterable[str], limit: int = 8) -> str:
     return ", ".join(items[:limit]) + f" dan {len(items) - limit} lainnya"
 
 
-def num_text(value: float | None, digits: int = 1) -> str:
-    """A number the Indonesian way: 1.181,0 (thousands dot, decimal comma); "–" when missing."""
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+num_text = id_number  # a number the Indonesian way: 1.181,0 (thousands dot, decimal comma); "–" when missing
 
 
 def pct_text(value: float | None) -> str:

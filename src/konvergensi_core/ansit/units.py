@@ -19,7 +19,11 @@ children measured; when none has, the area has cases only.
    spelling as today's, spaces removed), only when step 2 finds nothing.
 
 A name (step 2 or 3) shared by several units is **ambiguous** (the file must give the code); a label
-found nowhere is **unknown**.
+found nowhere is **unknown**; a label of a unit an earlier label already named is **repeated**
+(:meth:`UnitLookup.match_labels`).
+
+**Areas** of desa: a kecamatan's desa follow from their codes (:func:`kecamatan_areas`); a desa
+served by several puskesmas counts in the first (by code) only (:func:`puskesmas_areas`).
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from konvergensi_core.desa_match import DESA_WORDS, KECAMATAN_WORDS, spelling_key
+from konvergensi_core.kode import at_level
 
 Figures = tuple[float | None, float | None]  # (cases, children measured) of one desa
 
@@ -61,6 +66,37 @@ def pool(figures: Iterable[Figures]) -> Pooled:
     return Pooled(cases, None, None)
 
 
+def pool_area(members: Iterable[str], figures: Mapping[str, Figures]) -> Pooled:
+    """The pooled figures of an area from its desa codes and the figures per desa code (a desa
+    without figures is left out)."""
+    return pool(figures[d] for d in members if d in figures)
+
+
+def kecamatan_areas(desa: Iterable[str]) -> dict[str, list[str]]:
+    """The desa codes of each kecamatan (its code is the start of theirs), in the order given."""
+    out: dict[str, list[str]] = {}
+    for kode in desa:
+        out.setdefault(at_level(kode, "kecamatan"), []).append(kode)
+    return out
+
+
+Area = tuple[str, str, list[str]]  # (kode, nama, desa codes) of a puskesmas area
+
+
+def puskesmas_areas(
+    puskesmas: Iterable[tuple[str, str, Iterable[str]]], desa: Iterable[str]
+) -> tuple[list[Area], list[str]]:
+    """The area of each puskesmas from the desa it serves, given in code order: a desa served by
+    several counts in the first only; also the district's desa no puskesmas serves."""
+    taken: set[str] = set()
+    areas: list[Area] = []
+    for kode, nama, served in puskesmas:
+        members = sorted(d for d in set(served) if d not in taken)
+        taken.update(members)
+        areas.append((kode, nama, members))
+    return areas, [d for d in desa if d not in taken]
+
+
 def normal(text: str) -> str:
     """Lower case, runs of white space as one space, trimmed."""
     return re.sub(r"\s+", " ", str(text)).strip().lower()
@@ -80,6 +116,21 @@ class Unit:
 class UnitMatch:
     kode: str | None
     ambiguous: bool = False  # the name belongs to several units
+
+
+AMBIGUOUS = "ambiguous"
+UNKNOWN = "unknown"
+REPEATED = "repeated"
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """One label of a file: the unit it names, or why it names none (``AMBIGUOUS``, ``UNKNOWN``,
+    ``REPEATED``: a unit an earlier label already named)."""
+
+    label: str
+    kode: str | None
+    problem: str = ""
 
 
 class UnitLookup:
@@ -123,3 +174,21 @@ class UnitLookup:
             if matches:
                 return UnitMatch(matches[0])
         return UnitMatch(None)
+
+    def match_labels(self, labels: Iterable[str]) -> list[LabelMatch]:
+        """Every label of a file, in order (module docstring); only the first label of a unit
+        keeps its code."""
+        seen: set[str] = set()
+        out = []
+        for label in labels:
+            found = self.match(label)
+            if found.ambiguous:
+                out.append(LabelMatch(label, None, AMBIGUOUS))
+            elif found.kode is None:
+                out.append(LabelMatch(label, None, UNKNOWN))
+            elif found.kode in seen:
+                out.append(LabelMatch(label, None, REPEATED))
+            else:
+                seen.add(found.kode)
+                out.append(LabelMatch(label, found.kode))
+        return out

@@ -1,8 +1,10 @@
 """The growth engine over a table: a Polars or pandas DataFrame, or any mapping of column → array.
 
 Columns are converted once, whole, to NumPy (nulls become NaN) through Polars' vectorised casts;
-there is no per-row Python (except turning a NumPy *object* array into text). The
-standard column names are those of ``konvergensi zscore``; ``columns`` maps them to a frame's own.
+there is no per-row Python (except turning a NumPy *object* array into text). Text is read by the
+parsers of THE reader of measurement files (:mod:`konvergensi_core.io.measurements`): the same
+code words, numbers and dates as ``konvergensi zscore`` and the e-PPGBM import. The standard column
+names are those of ``konvergensi zscore``; ``columns`` maps them to a frame's own.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
-from .who2006 import LYING, STANDING, age_days_between, zscores
+from ..io.measurements import (
+    MEASURE_CODES,
+    OEDEMA_CODES,
+    SEX_CODES,
+    as_text,
+    parse_codes,
+    parse_date,
+    parse_number,
+)
+from .who2006 import age_days_between, zscores
 
 STANDARD = ("sex", "age", "birth_date", "visit_date", "weight", "lenhei", "measure", "oedema")
-LYING_WORDS = ("1", "l", "lying", "recumbent", "terlentang", "telentang", "panjang", "pb")
-STANDING_WORDS = ("2", "h", "standing", "berdiri", "tinggi", "tb")
-MALE_WORDS = ("1", "l", "lk", "laki-laki", "laki laki", "m", "male", "boy")
-FEMALE_WORDS = ("2", "p", "pr", "perempuan", "f", "female", "girl")
-TRUE_WORDS = ("1", "y", "yes", "ya", "true", "t")
 
 
 def _series(col) -> pl.Series:
@@ -39,44 +45,43 @@ def _series(col) -> pl.Series:
     return pl.Series([None if v is None else str(v) for v in arr.tolist()], dtype=pl.String)
 
 
+def _parse(col, parse) -> pl.Series:
+    """``parse`` (one of the reader's parsers) over the column as text: the same words, numbers
+    and dates as a file read by :mod:`konvergensi_core.io.measurements`."""
+    frame = _series(col).alias("v").to_frame()
+    return frame.select(parse(as_text(frame, "v"))).to_series()
+
+
 def _as_float(col) -> np.ndarray:
     s = _series(col)
     if s.dtype == pl.String:
-        s = s.str.strip_chars().str.replace(",", ".", literal=True)
+        s = _parse(s, parse_number)
     return s.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy()
-
-
-def _words(s: pl.Series) -> pl.Series:
-    return s.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace(r"\.0+$", "")
 
 
 def _as_sex(col) -> np.ndarray:
     """Sex: 1/2, L/P, M/F (and the words) → 1.0 male, 2.0 female, NaN."""
-    w = _words(_series(col))
-    male = w.is_in(MALE_WORDS).fill_null(False).to_numpy()
-    female = w.is_in(FEMALE_WORDS).fill_null(False).to_numpy()
-    return np.where(male, 1.0, np.where(female, 2.0, np.nan))
+    return _parse(col, lambda e: parse_codes(e, SEX_CODES, pl.Float64)).fill_null(np.nan).to_numpy()
 
 
 def _as_codes(col) -> np.ndarray:
     """Position: codes 1/2/0 or words (L/H, terlentang/berdiri …) → int8 1 lying, 2 standing, 0."""
-    w = _words(_series(col))
-    lying = w.is_in(LYING_WORDS).fill_null(False).to_numpy()
-    standing = w.is_in(STANDING_WORDS).fill_null(False).to_numpy()
-    return np.where(lying, LYING, np.where(standing, STANDING, 0)).astype(np.int8)
+    return (
+        _parse(col, lambda e: parse_codes(e, MEASURE_CODES, pl.Int8)).fill_null(0).to_numpy().astype(np.int8)
+    )
 
 
 def _as_bool(col) -> np.ndarray:
     s = _series(col)
     if s.dtype == pl.Boolean:
         return s.fill_null(False).to_numpy()
-    return _words(s).is_in(TRUE_WORDS).fill_null(False).to_numpy()
+    return _parse(s, lambda e: parse_codes(e, OEDEMA_CODES, pl.Boolean)).fill_null(False).to_numpy()
 
 
 def _as_dates(col) -> np.ndarray:
     s = _series(col)
     if s.dtype == pl.String:
-        s = s.str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        s = _parse(s, parse_date)
     return s.cast(pl.Date, strict=False).to_numpy().astype("datetime64[D]")
 
 

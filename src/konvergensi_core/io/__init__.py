@@ -1,5 +1,26 @@
-"""Reading measurement files (CSV, XLSX, Parquet) into the engine's columns, in chunks."""
+"""Reading files: child measurements (CSV, XLSX, Parquet; :mod:`.measurements` is THE reader),
+workbooks, and writing results."""
 
-from .measurements import COLUMN_ALIASES, Normalised, normalise, read_chunks, recognise_columns
+from .measurements import (
+    ALIASES,
+    Columns,
+    Normalised,
+    normalise,
+    open_export,
+    read_chunks,
+    read_values,
+    recognise_columns,
+    recognise_headers,
+)
 
-__all__ = ["COLUMN_ALIASES", "Normalised", "normalise", "read_chunks", "recognise_columns"]
+__all__ = [
+    "ALIASES",
+    "Columns",
+    "Normalised",
+    "normalise",
+    "open_export",
+    "read_chunks",
+    "read_values",
+    "recognise_columns",
+    "recognise_headers",
+]

@@ -322,17 +322,20 @@ def _columns(headers: list[str], level: str, problems: list[Problem]) -> _Column
     order = [level, "generic"] + [lv for lv in ("desa", "kecamatan", "puskesmas") if lv != level]
     for lv in order:
         code, name = found.get((lv, "code")), found.get((lv, "name"))
-        if code is None and name is None:
+        if code is not None:  # the code column is the unit, the name column (if any) its name
+            unit, out.name = code, name
+        elif name is not None:
+            unit, out.name = name, None
+        else:
             continue
-        out.unit = code if code is not None else name
-        out.name = name if code is not None else None
+        out.unit = unit
         if lv not in (level, "generic"):
             problems.append(
                 Problem(
                     None,
-                    headers[out.unit],
+                    headers[unit],
                     "",
-                    f"kolom {level} tidak ditemukan; kolom '{headers[out.unit]}' dipakai sebagai wilayah",
+                    f"kolom {level} tidak ditemukan; kolom '{headers[unit]}' dipakai sebagai wilayah",
                     WARNING,
                 )
             )

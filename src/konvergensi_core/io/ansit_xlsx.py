@@ -115,9 +115,9 @@ def write_matrix_xlsx(
     line += len(PREVALENCE_FILL) + 2
     ws.cell(row=line, column=2, value="Cakupan intervensi").font = Font(italic=True)
     coverage_order = (Category.SANGAT_RENDAH, Category.RENDAH, Category.HAMPIR_MEMADAI, Category.MEMADAI)
-    for i, cat in enumerate(coverage_order):
-        text = f"Cakupan {CATEGORY_LABEL[cat]}" + (" (> 90 %)" if cat is Category.MEMADAI else "")
-        ws.cell(row=line + 1 + i, column=1).fill = _fill(COVERAGE_FILL[cat])
+    for i, coverage in enumerate(coverage_order):
+        text = f"Cakupan {CATEGORY_LABEL[coverage]}" + (" (> 90 %)" if coverage is Category.MEMADAI else "")
+        ws.cell(row=line + 1 + i, column=1).fill = _fill(COVERAGE_FILL[coverage])
         ws.cell(row=line + 1 + i, column=2, value=text)
     ws.cell(row=line + 5, column=1).fill = _fill(NO_DATA_FILL)
     ws.cell(row=line + 5, column=2, value="Tidak ada data")

@@ -7,6 +7,7 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -71,7 +72,8 @@ class TableWriter:
         self.rows = 0
         self._tmp: Path | None = None
         self._parts: list[Path] = []
-        self._xlsx = None
+        self._xlsx: Any = None  # an openpyxl write-only Workbook and its sheet (untyped library)
+        self._sheet: Any = None
         self._out: Path | None = None  # written here, moved onto ``path`` only when all went well
 
     def __enter__(self) -> TableWriter:
@@ -96,10 +98,13 @@ class TableWriter:
             pl.Series(name, values).fill_nan(None) if values.dtype.kind == "f" else pl.Series(name, values)
             for name, values in results.items()
         )
+        out = self._out
+        assert out is not None, "TableWriter.write() outside its with block"
         if self.kind == "csv":
-            with self._out.open("ab") as fh:
+            with out.open("ab") as fh:
                 safe_frame(frame).write_csv(fh, include_header=self.rows == 0)
         elif self.kind == "parquet":
+            assert self._tmp is not None
             part = self._tmp / f"{len(self._parts):06d}.parquet"
             frame.write_parquet(part)
             self._parts.append(part)
@@ -122,16 +127,18 @@ class TableWriter:
         done = False
         try:
             if exc_type is None:
+                out = self._out
+                assert out is not None  # set by __enter__, which must have succeeded to get here
                 try:
                     if self.kind == "parquet":
                         if self._parts:
-                            pl.scan_parquet(self._parts).sink_parquet(self._out)
+                            pl.scan_parquet(self._parts).sink_parquet(out)
                         else:
-                            pl.DataFrame().write_parquet(self._out)
+                            pl.DataFrame().write_parquet(out)
                     elif self.kind == "xlsx":
-                        self._xlsx.save(self._out)
-                    os.chmod(self._out, _mode_for(self.path))
-                    os.replace(self._out, self.path)
+                        self._xlsx.save(out)
+                    os.chmod(out, _mode_for(self.path))
+                    os.replace(out, self.path)
                     done = True
                 except OSError as exc:
                     raise UnwritableFile(f"Tidak dapat menulis {self.path}: {exc.strerror}.") from exc

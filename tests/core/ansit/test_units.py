@@ -5,7 +5,20 @@ import math
 
 import pytest
 
-from konvergensi_core.ansit.units import Pooled, Unit, UnitLookup, UnitMatch, pool
+from konvergensi_core.ansit.units import (
+    AMBIGUOUS,
+    REPEATED,
+    UNKNOWN,
+    LabelMatch,
+    Pooled,
+    Unit,
+    UnitLookup,
+    UnitMatch,
+    kecamatan_areas,
+    pool,
+    pool_area,
+    puskesmas_areas,
+)
 
 
 def test_an_area_with_every_desa_measured_sums_cases_and_children_measured():
@@ -82,3 +95,46 @@ def test_kecamatan_labels_drop_the_word_kecamatan():
     assert lookup.match("Kec. Wado") == UnitMatch("32.11.01")
     assert lookup.match("321101") == UnitMatch("32.11.01")
     assert lookup.match("Kecamatan Jati Nunggal") == UnitMatch("32.11.02")
+
+
+def test_the_labels_of_a_file_each_name_one_unit_or_say_why_not():
+    found = UnitLookup(DESA, level="desa").match_labels(
+        ["Cimungkal", "Cibeusi", "Cikaramas", "3211012001", "Tanjungsari"]
+    )
+    assert found == [
+        LabelMatch("Cimungkal", "32.11.01.2001"),
+        LabelMatch("Cibeusi", None, AMBIGUOUS),
+        LabelMatch("Cikaramas", None, UNKNOWN),
+        LabelMatch("3211012001", None, REPEATED),  # Cimungkal again, by its code: the first row counts
+        LabelMatch("Tanjungsari", "32.11.02.2002"),
+    ]
+
+
+def test_an_area_pools_the_figures_of_its_own_desa_only():
+    figures = {"a": (3.0, 30.0), "b": (2.0, 20.0), "c": (9.0, 10.0)}
+    assert pool_area(["a", "b", "x"], figures) == Pooled(5.0, 50.0, None)  # "c" is not a member, "x" has none
+    assert pool_area([], figures) == Pooled(None, None, None)
+
+
+def test_kecamatan_areas_follow_the_desa_codes():
+    desa = ["32.11.02.2001", "32.11.01.2002", "32.11.01.2001"]
+    assert kecamatan_areas(desa) == {
+        "32.11.02": ["32.11.02.2001"],
+        "32.11.01": ["32.11.01.2002", "32.11.01.2001"],
+    }
+
+
+def test_a_desa_served_by_two_puskesmas_counts_in_the_first_only():
+    desa = ["32.11.01.2001", "32.11.01.2002", "32.11.02.2001", "32.11.02.2002"]
+    areas, unserved = puskesmas_areas(
+        [
+            ("P1", "Wado", ["32.11.01.2002", "32.11.01.2001"]),
+            ("P2", "Jatinunggal", ["32.11.01.2002", "32.11.02.2001"]),
+        ],
+        desa,
+    )
+    assert areas == [
+        ("P1", "Wado", ["32.11.01.2001", "32.11.01.2002"]),
+        ("P2", "Jatinunggal", ["32.11.02.2001"]),
+    ]
+    assert unserved == ["32.11.02.2002"]

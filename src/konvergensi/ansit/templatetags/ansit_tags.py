@@ -1,17 +1,19 @@
 from django import template
 
+from konvergensi_core import numbers
+
 register = template.Library()
 
 
 @register.inclusion_tag("ansit/_nav.html", takes_context=True)
 def ansit_nav(context, kab, tahun, active: str, analysis=None):
-    """The Aksi 1 sub-menu; pages without an analysis link to the year's current one."""
+    """The Aksi 1 sub-menu. Pages of one analysis pass it; the other pages link to the year's current
+    analysis, which their view puts in the context as ``current_analysis`` (a tag never queries)."""
     from konvergensi.accounts.permissions import Permission, has_permission
-    from konvergensi.ansit import selectors
 
     request = context["request"]
     if analysis is None:
-        analysis = selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=tahun)
+        analysis = context.get("current_analysis")
     return {
         "kab": kab,
         "tahun": tahun,
@@ -24,12 +26,10 @@ def ansit_nav(context, kab, tahun, active: str, analysis=None):
 @register.filter
 def id_number(value, digits: int = 1) -> str:
     """A number the Indonesian way (12,5; 1.250); "–" when missing."""
-    from konvergensi.ansit.charts import number
-
     if value is None or value == "":
         return "–"
     try:
-        return number(float(value), int(digits))
+        return numbers.id_number(float(value), int(digits))
     except (TypeError, ValueError):
         return str(value)
 

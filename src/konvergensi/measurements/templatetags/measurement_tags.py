@@ -2,6 +2,8 @@
 
 from django import template
 
+from konvergensi_core.numbers import id_count, id_number, id_percent
+
 register = template.Library()
 
 
@@ -12,10 +14,7 @@ def _get(row, key):
 @register.filter
 def prevalence(row, measure: str) -> str:
     """``21,3 %`` from ``<measure>_prevalence`` (a proportion); "–" when there is no denominator."""
-    p = _get(row, f"{measure}_prevalence")
-    if p is None:
-        return "–"
-    return f"{100 * p:.1f} %".replace(".", ",")
+    return id_percent(_get(row, f"{measure}_prevalence"))
 
 
 @register.filter
@@ -23,7 +22,7 @@ def ci(row, measure: str) -> str:
     lo, hi = _get(row, f"{measure}_ci_low"), _get(row, f"{measure}_ci_high")
     if lo is None or hi is None:
         return ""
-    return f"{100 * lo:.1f}–{100 * hi:.1f} %".replace(".", ",")
+    return f"{id_number(100 * lo)}–{id_percent(hi)}"
 
 
 @register.filter
@@ -31,4 +30,4 @@ def cases(row, measure: str) -> str:
     n, d = _get(row, measure), _get(row, f"{measure}_n")
     if n is None:
         return ""
-    return f"{n:,} / {d:,}".replace(",", ".")
+    return f"{id_count(n)} / {id_count(d)}"

@@ -1,0 +1,245 @@
+"""Writing a checked e-PPGBM import (the commit): the prepared rows compared with what the round
+stores *now*, then written all or nothing.
+
+SQLite: the rows go into the staging table in chunks (each its own transaction, so the progress
+bar moves), then, in one short transaction, the replaced children are removed and the staged rows
+become measurements. PostgreSQL: one transaction that COPYs straight into the measurement table.
+Analyses see the whole import or none of it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from konvergensi.accounts.permissions import Permission, require
+from konvergensi.accounts.scope import Scope
+from konvergensi.accounts.services import audit
+from konvergensi.imports import services as pipeline
+from konvergensi.imports.models import Import
+from konvergensi_core import duplicates, eppgbm
+
+from .models import Measurement, MeasurementRound, MeasurementStaging
+
+WRITE_ROWS = 20_000
+
+
+def round_of(imp: Import) -> MeasurementRound:
+    return MeasurementRound.objects.select_related("kabkota").get(pk=imp.params["round"])
+
+
+def _workdir(imp: Import) -> Path:
+    return pipeline.workdir(imp)
+
+
+def _parts(folder: Path, prefix: str) -> list[Path]:
+    return sorted(folder.glob(f"{prefix}-*.parquet"))
+
+
+def _stored(round_id: int, *, with_ids: bool = False) -> pl.DataFrame:
+    """The round's children with the values a re-import compares (and their ids)."""
+    fields = ["child_key", "sex", "birth_date", "visit_date", "age_days", "weight", "lenhei", "measure",
+              "oedema", "lila", "desa_id", "posyandu"]  # fmt: skip
+    schema = {"child_key": pl.String, "sex": pl.Int64, "birth_date": pl.Date, "visit_date": pl.Date,
+              "age_days": pl.Int64, "weight": pl.Float64, "lenhei": pl.Float64, "measure": pl.Int64,
+              "oedema": pl.Boolean, "lila": pl.Float64, "desa_kode": pl.String, "posyandu": pl.String}  # fmt: skip
+    if with_ids:
+        fields, schema = [*fields, "id"], {**schema, "id": pl.Int64}
+    data = list(Measurement.objects.filter(round_id=round_id).values_list(*fields))
+    frame = pl.DataFrame(data, schema=schema, orient="row")
+    # Stored text is "" where the file had nothing; the parser gives null.
+    return frame.with_columns(posyandu=pl.when(pl.col("posyandu") != "").then(pl.col("posyandu")))
+
+
+# Columns written to the measurement table, in this order (COPY and INSERT alike).
+TEXT_COLUMNS = ("posyandu", "child_key", "nik_hash", "nik_masked", "nama", "nama_ortu", "alamat", "rt", "rw")
+VALUE_COLUMNS = (
+    "birth_date", "sex", "visit_date", "age_days", "weight", "lenhei", "measure", "oedema", "lila",
+    "zlen", "zwei", "zwfl", "zbmi", "flen", "fwei", "fwfl", "fbmi",
+    *eppgbm.INDICATORS,
+)  # fmt: skip
+VALID_COLUMN = {  # the denominator of each indicator in parse_export's rows
+    "stunted": "valid_len",
+    "severely_stunted": "valid_len",
+    "wasted": "valid_wfl",
+    "severely_wasted": "valid_wfl",
+    "overweight": "valid_wfl",
+    "underweight": "valid_wei",
+}
+TEXT_LIMITS = {"posyandu": 120, "nama": 120, "nama_ortu": 120, "alamat": 200, "rt": 8, "rw": 8}
+
+
+# --- the commit ----------------------------------------------------------------------------------
+
+
+def _to_write(part: Path, stored: pl.DataFrame) -> pl.DataFrame:
+    """A prepared part's rows to add or replace, against what the round stores now."""
+    prepared = pl.read_parquet(part)
+    actions = duplicates.import_actions(prepared.drop("action"), stored)
+    return actions.filter(pl.col("action").is_in(["add", "replace"]))
+
+
+def _table(frame: pl.DataFrame, imp: Import) -> pl.DataFrame:
+    """The frame as the staging table's columns, in the order of ``COLUMNS``."""
+    out = frame.select(
+        import_id=pl.lit(imp.pk.hex),
+        round_id=pl.lit(int(imp.params["round"]), pl.Int64),
+        kabkota_id=pl.lit(imp.kabkota_id),
+        desa_id=pl.col("desa_kode"),
+        puskesmas_id=pl.col("puskesmas_id"),
+        **{c: pl.col(c).cast(pl.String).fill_null("").str.slice(0, TEXT_LIMITS.get(c, 64))
+           if c in frame.columns else pl.lit("") for c in TEXT_COLUMNS},
+        **{c: pl.col(c) for c in VALUE_COLUMNS},
+        source_import_id=pl.lit(imp.pk.hex),
+        source_row=pl.col("row"),
+    )  # fmt: skip
+    # An indicator is NULL where its index is missing or flagged: it is then in no denominator.
+    valid = {m: VALID_COLUMN[m] for m in eppgbm.INDICATORS}
+    return out.with_columns(
+        oedema=pl.col("oedema").fill_null(False),
+        measure=pl.col("measure").fill_null(0),
+        **{f: pl.col(f).cast(pl.Boolean) for f in ("flen", "fwei", "fwfl", "fbmi")},
+        **{m: pl.when(frame.get_column(v).fill_null(False)).then(pl.col(m)) for m, v in valid.items()},
+    )
+
+
+# The columns a measurement takes from the staging table.
+COLUMNS = ["round_id", "kabkota_id", "desa_id", "puskesmas_id", *TEXT_COLUMNS, *VALUE_COLUMNS,
+           "source_import_id", "source_row"]  # fmt: skip
+
+
+def _copy_direct(frame: pl.DataFrame, imp: Import) -> None:
+    """PostgreSQL, inside the commit's transaction: COPY the rows straight into the measurement
+    table (nobody sees them before the transaction commits). CSV: text is never null
+    here (""), so an unquoted empty field is NULL and a quoted one is an empty string."""
+    table = Measurement._meta.db_table
+    cols = COLUMNS
+    data = _table(frame, imp).select(cols)
+    buffer = io.BytesIO()
+    data.write_csv(
+        buffer, include_header=False, null_value="", quote_style="non_numeric", date_format="%Y-%m-%d"
+    )
+    with (
+        connection.cursor() as cur,
+        cur.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as copy,  # noqa: S608
+    ):
+        copy.write(buffer.getvalue())
+
+
+def _stage(frame: pl.DataFrame, imp: Import) -> None:
+    """SQLite: insert rows into the staging table (no index, no foreign key), in the caller's
+    transaction. PostgreSQL never stages: :func:`_copy_direct`."""
+    table = MeasurementStaging._meta.db_table
+    cols = ["import_id", *COLUMNS]
+    # SQLite stores dates as ISO text (Python 3.12 deprecates the implicit date adapter).
+    data = (
+        _table(frame, imp)
+        .select(cols)
+        .with_columns(pl.col("birth_date", "visit_date").dt.strftime("%Y-%m-%d"))
+    )
+    placeholders = ", ".join(["%s"] * len(cols))
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})",  # noqa: S608 - our own names
+            data.iter_rows(),
+        )
+
+
+def _publish_staged(imp: Import) -> int:
+    """In the caller's transaction: drop the round's rows of the children this import replaces, then
+    insert the staged rows as measurements (written once), then empty the staging."""
+    m, st = Measurement._meta.db_table, MeasurementStaging._meta.db_table
+    key = imp.pk.hex
+    cols = ", ".join(COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"DELETE FROM {m} WHERE round_id = %s AND child_key IN "  # noqa: S608 - our own names
+            f"(SELECT child_key FROM {st} WHERE import_id = %s)",
+            [int(imp.params["round"]), key],
+        )
+        cur.execute(
+            f"INSERT INTO {m} ({cols}) SELECT {cols} FROM {st} WHERE import_id = %s",  # noqa: S608
+            [key],
+        )
+        inserted = cur.rowcount
+        cur.execute(f"DELETE FROM {st} WHERE import_id = %s", [key])  # noqa: S608 - our own names
+    return inserted
+
+
+def import_commit(
+    *, imp: Import, scope: Scope, by, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """Write a checked import claimed by the pipeline: staged in chunks (progress), then made
+    measurements at once, marked committed in the same transaction."""
+    rnd = round_of(imp)
+    require(scope, Permission.MEASUREMENT_IMPORT, rnd.kabkota_id)
+    parts = _parts(_workdir(imp), "prepared")
+    if not parts:
+        raise ValidationError(_("Periksa berkas dulu sebelum menyimpan."))
+    counts = (imp.summary or {}).get("counts", {})
+    total = int(counts.get("add", 0) + counts.get("replace", 0)) or 1
+    if connection.vendor == "postgresql":
+        return _commit_in_one_transaction(
+            imp=imp, rnd=rnd, parts=parts, total=total, by=by, progress=progress
+        )
+    done = replaced = 0
+    try:
+        stored = _stored(rnd.pk)  # what the round holds now (another import may have come in)
+        for part in parts:
+            frame = _to_write(part, stored)
+            replaced += int((frame.get_column("action") == "replace").sum())
+            for start in range(0, frame.height, WRITE_ROWS):
+                with transaction.atomic():
+                    _stage(frame.slice(start, WRITE_ROWS), imp)
+                done += min(WRITE_ROWS, frame.height - start)
+                if progress:
+                    progress(min(done, total), max(total, done))
+        del stored
+        with transaction.atomic():
+            MeasurementRound.objects.select_for_update().filter(pk=rnd.pk).first()  # one commit at a time
+            written = _publish_staged(imp)
+            result = {"added": written - replaced, "replaced": replaced}
+            pipeline.mark_committed(imp, result)
+            audit(by=by, action="measurement.import", target=imp, region_kode=rnd.kabkota_id,
+                  data={"round": rnd.pk, **result})  # fmt: skip
+    except Exception:
+        MeasurementStaging.objects.filter(import_id=imp.pk).delete()
+        raise
+    return result
+
+
+def _commit_in_one_transaction(
+    *, imp: Import, rnd: MeasurementRound, parts: list[Path], total: int, by,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, int]:  # fmt: skip
+    """PostgreSQL: the whole commit is one transaction that COPYs straight into the measurement
+    table (each row written once); the progress is told through ``progress``, which the task writes
+    on a connection of its own (``jobs.services.job_progress_aside``) so that the page sees it."""
+    with transaction.atomic():
+        MeasurementRound.objects.select_for_update().filter(pk=rnd.pk).first()  # one commit at a time
+        stored = _stored(rnd.pk, with_ids=True)  # read under the lock: nothing changes it now
+        done = replaced = written = 0
+        for part in parts:
+            frame = _to_write(part, stored)
+            replacing = frame.filter(pl.col("action") == "replace").get_column("child_key")
+            if replacing.len():
+                ids = stored.filter(pl.col("child_key").is_in(replacing.implode())).get_column("id").to_list()
+                Measurement.objects.filter(pk__in=ids).delete()
+            replaced += replacing.len()
+            for start in range(0, frame.height, WRITE_ROWS):
+                _copy_direct(frame.slice(start, WRITE_ROWS), imp)
+                done += min(WRITE_ROWS, frame.height - start)
+                if progress:
+                    progress(min(done, total), max(total, done))
+            written += frame.height
+        del stored
+        result = {"added": written - replaced, "replaced": replaced}
+        pipeline.mark_committed(imp, result)
+        audit(by=by, action="measurement.import", target=imp, region_kode=rnd.kabkota_id,
+              data={"round": rnd.pk, **result})  # fmt: skip
+    return result

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PublicationConfig(AppConfig):
+    name = "konvergensi.publication"
+    verbose_name = "Publikasi angka stunting (Aksi 7)"
+
+    def ready(self) -> None:
+        # A published round is the output of Aksi 7: its work on the aksi page and its status (aksi.work).
+        from konvergensi.aksi import work
+
+        from .aksi_work import SOURCE
+
+        work.register(SOURCE)

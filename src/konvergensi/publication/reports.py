@@ -1,0 +1,167 @@
+"""What a publication shows beside its snapshot (:mod:`.snapshot`): the figures (ranked charts,
+choropleth, trend), the context of the public page and the PDF, the PDF itself, and the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from konvergensi.measurements import charts
+from konvergensi_core.numbers import id_count
+
+from .snapshot import RATE_LABELS, RATES, _f
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+def publication_figures(data: dict) -> dict:
+    """The matplotlib figures of a snapshot: ranked kecamatan and desa, choropleth, trend."""
+    from konvergensi.wilayah.selectors import kecamatan_features
+
+    district = _pct(data["district"].get("stunted_prevalence"))
+    kab = data["kabkota"]["nama"]
+    rnd = data["round"]["nama"]
+
+    def ranked(rows: Iterable[dict]) -> list[charts.Ranked]:
+        return [
+            charts.Ranked(
+                r["nama"],
+                _pct(r["stunted_prevalence"]),
+                _pct(r["stunted_ci_low"]),
+                _pct(r["stunted_ci_high"]),
+            )
+            for r in rows
+        ]
+
+    values = {r["kode"]: _pct(r["stunted_prevalence"]) for r in data["kecamatan"]}
+    trend = [
+        charts.TrendPoint(
+            p["nama"], _pct(p["stunted_prevalence"]), _pct(p["stunted_ci_low"]), _pct(p["stunted_ci_high"])
+        )
+        for p in data["trend"]
+    ]
+    return {
+        "kecamatan": charts.ranked_chart(
+            ranked(data["kecamatan"]), title=f"Prevalensi stunting per kecamatan, {kab}, {rnd}",
+            district=district, xlabel="% stunting",
+        ),
+        "desa": charts.ranked_chart(
+            ranked(data["desa"]), title=f"Prevalensi stunting per desa/kelurahan, {kab}, {rnd}",
+            district=district, xlabel="% stunting",
+        ),
+        "map": charts.choropleth(
+            kecamatan_features(kabkota=data["kabkota"]["kode"]), values,
+            title=f"Prevalensi stunting per kecamatan, {rnd}",
+        ),
+        "trend": charts.trend_chart(trend, title=f"Prevalensi stunting {kab} per putaran"),
+    }  # fmt: skip
+
+
+def figure_svgs(data: dict, *, prefix: str) -> dict[str, str]:
+    labels = {
+        "kecamatan": _("Grafik prevalensi stunting per kecamatan, diurutkan"),
+        "desa": _("Grafik prevalensi stunting per desa/kelurahan, diurutkan"),
+        "map": _("Peta prevalensi stunting per kecamatan"),
+        "trend": _("Grafik tren prevalensi stunting"),
+    }
+    return {
+        key: charts.svg_inline(fig, label=str(labels[key]), prefix=f"{prefix}-{key}")
+        for key, fig in publication_figures(data).items()
+    }
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return ""
+    import datetime as dt
+
+    return formats.date_format(dt.date.fromisoformat(value[:10]), "j F Y")
+
+
+def display_context(data: dict) -> dict:
+    """What the public page and the PDF show, beside the snapshot itself."""
+    district = data["district"]
+    rates = [
+        {
+            "key": m,
+            "label": RATE_LABELS[m],
+            "cases": district[f"{m}_display"],
+            "prevalence": district[f"{m}_prevalence_display"],
+            "ci": district[f"{m}_ci_display"],
+        }
+        for m in RATES
+    ]
+    desa_by_kec: dict[str, list[dict]] = {}
+    for r in data["desa"]:
+        desa_by_kec.setdefault(r["parent"], []).append(r)
+    groups = [{"kecamatan": k, "desa": desa_by_kec.get(k["kode"], [])} for k in data["kecamatan"]]
+    hidden_desa = sum(1 for r in data["desa"] if r["stunted_prevalence"] is None)
+    return {
+        "d": data,
+        "district": district,
+        "rates": rates,
+        "groups": groups,
+        "hidden_desa": hidden_desa,
+        "hidden_kecamatan": sum(1 for r in data["kecamatan"] if r["stunted_prevalence"] is None),
+        "period": f"{_date(data['round']['tanggal_mulai'])} – {_date(data['round']['tanggal_selesai'])}",
+        "built": _date(data.get("built_at")),
+        "map_values": {
+            r["kode"]: {
+                "p": r["stunted_prevalence_display"],
+                "v": _f(_pct(r["stunted_prevalence"]), 2),
+                "n": r["measured_display"],
+                "nama": r["nama"],
+            }
+            for r in data["kecamatan"]
+        },  # fmt: skip
+        "bands": list(zip(charts.BAND_COLOURS, charts.BAND_LABELS, strict=True)),
+        "balita_display": id_count(data["coverage"]["balita"]) if data["coverage"].get("balita") else "—",
+    }
+
+
+def publication_pdf(data: dict, svgs: dict[str, str]) -> bytes:
+    """The publication as PDF (WeasyPrint, from our own template; no network)."""
+    from weasyprint import HTML
+
+    html = render_to_string("publication/publish_pdf.html", {**display_context(data), "svg": svgs})
+    return HTML(string=html).write_pdf()
+
+
+CSV_COLUMNS = ["tingkat", "kode", "nama", "induk", "anak_diukur"]
+for _m in RATES:
+    CSV_COLUMNS += [f"{_m}_kasus", f"{_m}_persen", f"{_m}_ik95_bawah", f"{_m}_ik95_atas"]
+CSV_COLUMNS += ["balita_sasaran", "cakupan_persen"]
+
+
+def _csv_count(row: dict, m: str):
+    return row[m] if row[m] is not None else row[f"{m}_display"]
+
+
+def _csv_pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}"
+
+
+def publication_csv(data: dict) -> str:
+    """The aggregates as CSV: counts, or "< 5" / "—" where suppressed; percentages with a point.
+    Every field through ``safe_row`` (a region name is never read as a formula)."""
+    from konvergensi_core.io.cells import safe_row
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(safe_row(CSV_COLUMNS))
+    for row in [data["district"], *data["kecamatan"], *data["desa"]]:
+        line = [row["level"], row["kode"], row["nama"], row["parent"] or "", _csv_count(row, "measured")]
+        for m in RATES:
+            line += [_csv_count(row, m), _csv_pct(row[f"{m}_prevalence"]), _csv_pct(row[f"{m}_ci_low"]),
+                     _csv_pct(row[f"{m}_ci_high"])]  # fmt: skip
+        line += [row.get("balita") if row.get("balita") is not None else "",
+                 row["coverage"] if row.get("coverage") is not None else ""]  # fmt: skip
+        writer.writerow(safe_row(line))
+    return buffer.getvalue()

@@ -1,0 +1,240 @@
+"""The helpers written once for what several apps did each their own way (issue 12 §3):
+compare-and-set with its conflict, the XLSX download, Indonesian numbers in templates, the
+data-sasaran selector, the home page's panel registry and the demo accounts in the base app."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from konvergensi import concurrency
+from konvergensi.aksi.models import Aksi
+from konvergensi.indicators import selectors as indicator_selectors
+from konvergensi.indicators import services as indicator_services
+from konvergensi.indicators.models import DataSasaran
+from konvergensi.web import XLSX, xlsx_response
+from konvergensi.wilayah.models import Region
+
+from .conftest import DESA, KAB, KEC, NEIGHBOUR
+
+# --- compare-and-set --------------------------------------------------------------------------
+
+
+def test_compare_and_set_writes_and_bumps_the_version(world):
+    aksi = world.aksi[2]
+    version = aksi.version
+    concurrency.compare_and_set(aksi, version, status="draf")
+    assert (aksi.status, aksi.version) == ("draf", version + 1)
+    fresh = Aksi.objects.get(pk=aksi.pk)
+    assert (fresh.status, fresh.version) == ("draf", version + 1)
+
+
+def test_a_stale_version_raises_the_conflict_and_writes_nothing(world):
+    aksi = world.aksi[2]
+    stale = aksi.version
+    concurrency.compare_and_set(aksi, stale, status="draf")  # someone else saved first
+    other_tab = Aksi.objects.get(pk=aksi.pk)
+    with pytest.raises(concurrency.Conflict) as exc:
+        concurrency.compare_and_set(other_tab, stale, status="diajukan")
+    assert exc.value.current.version == stale + 1  # the row as it is now, for the page
+    assert "baru saja diubah oleh pengguna lain" in str(exc.value)
+    assert Aksi.objects.get(pk=aksi.pk).status == "draf"
+
+
+def test_each_app_raises_its_own_conflict_with_its_own_sentence(world):
+    from konvergensi.aksi import services as aksi_services
+
+    aksi = world.aksi[2]
+    stale = aksi.version
+    concurrency.compare_and_set(aksi, stale, status="draf")
+    with pytest.raises(aksi_services.Conflict) as exc:
+        concurrency.compare_and_set(Aksi.objects.get(pk=aksi.pk), stale, conflict=aksi_services.Conflict)
+    assert isinstance(exc.value, concurrency.Conflict)
+    assert str(exc.value).startswith("Aksi ini baru saja diubah")
+    assert issubclass(indicator_services.Conflict, concurrency.Conflict)
+
+
+def test_check_version_treats_a_missing_row_as_version_zero(world):
+    concurrency.check_version(None, 0)
+    with pytest.raises(concurrency.Conflict):
+        concurrency.check_version(None, 1)
+    aksi = world.aksi[2]
+    concurrency.check_version(aksi, aksi.version)
+    with pytest.raises(concurrency.Conflict) as exc:
+        concurrency.check_version(aksi, aksi.version - 1)
+    assert exc.value.current is aksi
+
+
+def test_a_stale_data_sasaran_verification_is_refused(world):
+    desa = Region.objects.get(kode=DESA)
+    row = indicator_services.sasaran_save(
+        scope=world.scopes["operator"], desa=desa, tahun=2026, values={"balita": 40},
+        expected_version=0, by=world.user("operator"),
+    )  # fmt: skip
+    stale = row.version
+    indicator_services.sasaran_return(
+        scope=world.scopes["kecamatan"], row=row, expected_version=stale, reason="cek lagi",
+        by=world.user("kecamatan"),
+    )  # fmt: skip
+    with pytest.raises(indicator_services.Conflict) as exc:
+        indicator_services.sasaran_verify(
+            scope=world.scopes["kecamatan"], row=DataSasaran.objects.get(pk=row.pk), expected_version=stale,
+            by=world.user("kecamatan"),
+        )  # fmt: skip
+    assert exc.value.current.status == "dikembalikan"
+    assert DataSasaran.objects.get(pk=row.pk).status == "dikembalikan"
+
+
+# --- the XLSX download ------------------------------------------------------------------------
+
+
+def test_the_xlsx_response_is_a_private_excel_download():
+    response = xlsx_response(b"PK\x03\x04workbook", "anak stunting 32.11.xlsx")
+    assert (
+        response["Content-Type"]
+        == XLSX
+        == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="anak-stunting-32.11.xlsx"'
+    assert response["Cache-Control"] == "private, no-store"
+    assert response.content == b"PK\x03\x04workbook"
+
+
+def test_the_excel_pages_use_it(client, world):
+    client.force_login(world.user("operator"))
+    response = client.get(reverse("indicators:template", kwargs={"kode": KAB}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+    assert response["Cache-Control"] == "private, no-store"
+
+
+# --- Indonesian numbers in templates ----------------------------------------------------------
+
+
+def test_the_template_filters_write_numbers_the_indonesian_way():
+    html = Template(
+        "{% load ansit_tags measurement_tags %}{{ n|id_number }}|{{ row|prevalence:'stunted' }}|"
+        "{{ row|ci:'stunted' }}|{{ row|cases:'stunted' }}|{{ none|id_number }}"
+    ).render(
+        Context(
+            {
+                "n": 1234567.891,
+                "none": None,
+                "row": {
+                    "stunted": 1234,
+                    "stunted_n": 5678,
+                    "stunted_prevalence": 0.2134,
+                    "stunted_ci_low": 0.201,
+                    "stunted_ci_high": 0.226,
+                },
+            }
+        )
+    )
+    assert html == "1.234.567,9|21,3 %|20,1–22,6 %|1.234 / 5.678|–"
+
+
+# --- the data-sasaran selector ----------------------------------------------------------------
+
+
+def _sasaran(desa: str, tahun: int, **values) -> DataSasaran:
+    return DataSasaran.objects.create(desa_id=desa, tahun=tahun, **values)
+
+
+def test_the_data_sasaran_selector_reads_one_district(world):
+    desa_kec = list(Region.objects.filter(parent_id=KEC).order_by("kode").values_list("kode", flat=True))
+    other_kec_desa = (
+        Region.objects.filter(level="desa", kode__startswith=KAB + ".")
+        .exclude(kode__startswith=KEC + ".")[0]
+        .kode
+    )
+    neighbour_desa = Region.objects.filter(level="desa", kode__startswith=NEIGHBOUR + ".")[0].kode
+    _sasaran(desa_kec[0], 2025, balita=10)
+    _sasaran(desa_kec[0], 2026, balita=12)
+    _sasaran(desa_kec[1], 2026, balita=None, stunting=3)
+    _sasaran(other_kec_desa, 2026, balita=30)
+    _sasaran(neighbour_desa, 2026, balita=99)
+
+    all_rows = indicator_selectors.sasaran_in_kabkota(KAB)
+    assert all_rows.count() == 4  # never the neighbour's
+    assert indicator_selectors.sasaran_in_kabkota(KAB, tahun=2026).count() == 3
+    assert set(
+        indicator_selectors.sasaran_in_kabkota(KAB, tahun=2026, with_balita=True).values_list(
+            "desa_id", flat=True
+        )
+    ) == {desa_kec[0], other_kec_desa}
+    # The camat sees the desa of the kecamatan only.
+    camat = indicator_selectors.sasaran_in_kabkota(KAB, tahun=2026, scope=world.scopes["kecamatan"])
+    assert set(camat.values_list("desa_id", flat=True)) == {desa_kec[0], desa_kec[1]}
+
+    assert indicator_selectors.balita_latest(KAB, up_to=2026) == (2026, {desa_kec[0]: 12, other_kec_desa: 30})
+    assert indicator_selectors.balita_latest(KAB, up_to=2025) == (2025, {desa_kec[0]: 10})
+    assert indicator_selectors.balita_latest(KAB, up_to=2024) == (None, {})
+    assert indicator_selectors.balita_latest(KAB, up_to=2026, scope=world.scopes["kecamatan"]) == (
+        2026,
+        {desa_kec[0]: 12},
+    )
+
+
+# --- the home page's panels -------------------------------------------------------------------
+
+
+def test_the_domain_apps_register_their_home_panels():
+    from konvergensi.accounts import home
+
+    assert {"aksi", "measurements"} <= {p.key for p in home.panels()}
+
+
+def test_a_registered_panel_reaches_the_home_page(client, world):
+    from konvergensi.accounts import home
+
+    seen = []
+
+    def probe(asked: home.HomeRequest) -> dict:
+        seen.append((asked.scope.role, asked.kabkota.kode if asked.kabkota else None, asked.tahun))
+        return {"siklus": None}  # a panel's variables reach the template (here: "cycle not opened")
+
+    home.register(home.HomePanel("zz-probe", probe))
+    try:
+        client.force_login(world.user("operator"))
+        response = client.get("/")
+    finally:
+        home._PANELS.pop("zz-probe")
+    assert response.status_code == 200
+    assert seen and seen[0][:2] == ("operator", KAB)
+    assert "Siklus tahun ini belum dibuka" in response.content.decode()
+
+
+def test_the_base_app_holds_the_demo_accounts():
+    from konvergensi import demo
+    from konvergensi.accounts import demo_accounts
+
+    assert demo.DEMO_ACCOUNTS is demo_accounts.DEMO_ACCOUNTS
+    assert demo.DEMO_PASSWORD == demo_accounts.DEMO_PASSWORD
+    assert {a.role for a in demo_accounts.DEMO_ACCOUNTS} >= {"operator", "opd", "provinsi", "pusat"}
+
+
+# --- template tags without queries ------------------------------------------------------------
+
+
+def test_the_data_desa_menu_is_decided_by_the_view(client, world):
+    """The sub-menu's data-entry links come from the view's ``may_enter``; no template tag asks the
+    database any more (the one that did is gone)."""
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load indicator_tags %}{% can_enter_data '32.11' as x %}")
+    upload = reverse("indicators:upload", kwargs={"kode": KAB})
+    page_url = reverse("indicators:completeness", kwargs={"kode": KAB})
+
+    client.force_login(world.user("kecamatan"))
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert page.context["may_enter"] is False
+    assert upload not in page.content.decode()
+
+    client.force_login(world.user("operator"))
+    page = client.get(page_url)
+    assert page.context["may_enter"] is True
+    assert upload in page.content.decode()
