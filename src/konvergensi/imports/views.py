@@ -97,6 +97,7 @@ def detail(request, pk):
             "counts": counts,
             "details": summary.get("details", {}),
             "problems": shown,
+            "show_sheet": any(p.sheet for p in shown),
             "more_problems": max(0, counts.get("problems", 0) - len(shown)),
             "ready": services.ready(imp),
             "back_url": kind.back_url(imp),

@@ -27,6 +27,7 @@ from konvergensi.imports.kinds import CheckOutcome, ImportKind
 from konvergensi.imports.models import Import, ImportStatus
 from konvergensi.wilayah.models import Region
 from konvergensi_core import datadesa
+from konvergensi_core.io.xlsx import MAX_BYTES as XLSX_MAX_BYTES
 from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, iter_sheet_rows, sheet_names
 
 from .models import (
@@ -341,7 +342,7 @@ class VillageDataImportKind(ImportKind):
 
     key = KIND
     suffixes = (".xlsx",)
-    max_bytes = 25 * 1024 * 1024
+    max_bytes = XLSX_MAX_BYTES  # the upload page says 20 MB
     check_in_background = False  # a district's template is a few thousand cells: checked at once
     job_kinds = ("data_check", "data_import")
     preview_template = "indicators/upload_preview_part.html"
