@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install system-packages venv assets messages db demo-data serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
+.PHONY: demo install install-prod check-deployment system-packages venv assets messages db demo-data serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
 
 demo: install db demo-data
 	$(KD) manage collectstatic --noinput -v0
@@ -23,6 +23,17 @@ demo: install db demo-data
 	$(KD) serve --host $(HOST) --port $(PORT)
 
 install: system-packages venv assets messages
+
+# Production (docs/deployment.md): the runtime dependencies of uv.lock only, without the test, lint and
+# benchmark tools of the dev group, then the front-end assets and the translations.
+install-prod: system-packages
+	scripts/bootstrap --production
+	@touch $(BIN)/konvergensi
+	$(MAKE) --no-print-directory assets messages
+
+# Runs the steps of docs/deployment.md on this machine against the local PostgreSQL (a few minutes).
+check-deployment:
+	scripts/check-deployment
 
 # gettext, npm, Pango and fonts: checked (and installed as root on Debian) by one script, never mid-build.
 system-packages:

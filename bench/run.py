@@ -3,7 +3,9 @@
 
 Measures the official region load (91,599 rows): a first load into an empty table and a
 refresh that finds nothing to change; the server time and size of the main pages with the demo
-(all regions, 514 districts' cycles); and the national Pantau Aksi aggregate. Prints medians.
+(all regions, 514 districts' cycles); the first and later visits of a round's data-quality panel
+and desa-level page (`python bench/run.py rounds` for those alone); and the national Pantau Aksi
+aggregate. Prints medians.
 """
 
 from __future__ import annotations
@@ -59,6 +61,53 @@ def pages() -> None:
         )
 
 
+def round_pages(repeat: int = REPEAT) -> None:
+    """First and later visits of the round's heavy pages on the demo round (Sumedang, Februari
+    2026, ~110,000 children): the data-quality panel and the round page at desa level, as the
+    district health office (sees the whole district) and as a kecamatan. Medians of ``repeat``
+    runs of: **cold** — the cache emptied (nothing computed yet); **after import** — the cache
+    emptied, then what the worker does after each commit (``measurements.tasks.warm``), then the
+    first visit; **warm** — the same page again."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.test import Client
+
+    from konvergensi.measurements.models import MeasurementRound
+    from konvergensi.measurements.tasks import warm
+
+    settings.ALLOWED_HOSTS = ["*"]
+    rnd = MeasurementRound.objects.filter(kabkota_id="32.11").order_by("-tanggal_mulai").first()
+    pages = (f"/pengukuran/putaran/{rnd.pk}/kualitas/", f"/pengukuran/putaran/{rnd.pk}/?tingkat=desa")
+    users = get_user_model().objects
+    for username in ("dinkes-sumedang", "kec-wado"):
+        client = Client()
+        client.force_login(users.get(username=username))
+        for url in pages:
+            cold, after, again = [], [], []
+            for _ in range(repeat):
+                for times, prepare in ((cold, cache.clear), (after, lambda: (cache.clear(), warm(rnd)))):
+                    prepare()
+                    t = time.perf_counter()
+                    response = client.get(url)
+                    times.append(time.perf_counter() - t)
+                    assert response.status_code == 200, (url, response.status_code)
+                t = time.perf_counter()
+                client.get(url)
+                again.append(time.perf_counter() - t)
+            ms = lambda times: f"{1000 * statistics.median(times):7.0f} ms"  # noqa: E731
+            print(
+                f"GET {url:<38} as {username:<16} cold {ms(cold)}  after import {ms(after)}  warm {ms(again)}"
+            )
+    t = time.perf_counter()
+    warm(rnd)
+    print(f"warm() after a commit (cache full: nothing to do): {1000 * (time.perf_counter() - t):.0f} ms")
+    cache.clear()
+    t = time.perf_counter()
+    warm(rnd)
+    print(f"warm() after a commit (empty cache): {time.perf_counter() - t:.2f} s")
+
+
 def main() -> int:
     tmp = tempfile.mkdtemp(prefix="konvergensi-bench-")
     os.environ.setdefault("KONVERGENSI_VAR_DIR", tmp)
@@ -81,6 +130,14 @@ def main() -> int:
         from konvergensi.wilayah.services import region_load
 
         print(f"database: {connection.vendor}; repeats: {REPEAT}")
+        if "rounds" in sys.argv[1:]:  # `python bench/run.py rounds`: the round pages alone
+            from konvergensi.demo import demo_load
+            from konvergensi.wilayah.services import region_load
+
+            region_load()
+            demo_load(tahun=2026)
+            round_pages()
+            return 0
         first, refresh = [], []
         for _ in range(REPEAT):
             Aksi.objects.all().delete()
@@ -99,6 +156,7 @@ def main() -> int:
         )
 
         pages()
+        round_pages()
         national = Scope(role="pusat")
         runs = []
         for _ in range(REPEAT * 4):

@@ -147,13 +147,21 @@ def published_round(w):
     return {"kode": "32.11", "pk": rnd.pk}
 
 
+def worker_running(w):
+    """The background worker's heartbeat, as a running `konvergensi worker` leaves it (/healthz: 200)."""
+    from konvergensi import health
+
+    health.heartbeat()
+    return {}
+
+
 MEASUREMENT_IMPORTERS = ("operator", "opd", "puskesmas")  # the test OPD is the district health office
 CHILD_VIEWERS = ("opd", "puskesmas", "desa")
 
 
 MATRIX: dict[str, Case] = {
     "home": Case(allowed=ALL),
-    "healthz": Case(allowed=ALL, anonymous=200),
+    "healthz": Case(kwargs=worker_running, allowed=ALL, anonymous=200),
     "set_language": Case(
         method="post", data=lambda w: {"language": "en", "next": "/"}, allowed=ALL, ok=302, anonymous=302
     ),
@@ -163,6 +171,11 @@ MATRIX: dict[str, Case] = {
     "accounts:user-create": Case(allowed=("operator", "provinsi", "pusat", *OUTSIDERS)),
     "accounts:audit": Case(allowed=("operator", "provinsi", "pusat", *OUTSIDERS)),
     "accounts:security": Case(allowed=ALL),
+    "accounts:password-change": Case(allowed=ALL),
+    # The desa account: its operator and the nation may reset it; the province sees it, may not.
+    "accounts:password-reset": Case(
+        kwargs=lambda w: {"pk": w.user("desa").pk}, allowed=("operator", "pusat"), not_found=OUTSIDERS
+    ),
     "accounts:two-factor-setup": Case(allowed=ALL),
     "accounts:two-factor-verify": Case(allowed=ALL, ok=302),  # no authenticator: nothing to verify
     "accounts:two-factor-disable": Case(method="post", allowed=ALL, ok=302),
@@ -434,10 +447,11 @@ def sebaran_upload(w):
 def measured_round(w):
     """The matrix's round, now with committed measurements (a round without any cannot be published)."""
     from konvergensi.measurements.models import MeasurementRound
+    from konvergensi.measurements.selectors import committed_imports
     from tests.test_publication import children, import_into
 
     rnd = MeasurementRound.objects.get(kabkota_id=KAB, nama="Februari 2026")
-    if not rnd.imports.filter(status="committed").exists():
+    if not committed_imports([rnd.pk]).exists():
         import_into(w, rnd, children([DESA], 12, seed=1))
     return {}
 
@@ -466,6 +480,18 @@ POSTS: dict[str, Post] = {
             "region": DESA,
         },
         allowed=("operator",),  # the province and the nation may not create a desa account
+    ),
+    "accounts:password-change": Post(
+        data=lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": "Sandi-Baru-2026",
+            "new_password2": "Sandi-Baru-2026",
+        },
+        allowed=ALL,
+    ),
+    "accounts:password-reset": Post(
+        data=lambda w: {"new_password1": "Sementara-2026", "new_password2": "Sementara-2026"},
+        allowed=("operator", "pusat"),
     ),
     "indicators:detail": Post(
         data=lambda w: {"nama": "Balita diukur", "definisi": "Uji"}, allowed=("pusat",)

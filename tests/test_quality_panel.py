@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
+import polars as pl
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from konvergensi.imports.models import Import
-from konvergensi.measurements import selectors
+from konvergensi.measurements import charts, quality, selectors
 from konvergensi.wilayah.models import Region
-from konvergensi_core.aggregates import quality_by
+from konvergensi_core.aggregates import measure_levels, own_cause, quality_area, quality_by
 from tests.conftest import KEC, OTHER_KEC, PERSONAS
 from tests.test_publication import children, desa_of, import_into, make_round
 
@@ -119,3 +121,107 @@ def test_the_panel_is_for_the_district_and_its_supervisors_only(world, rnd):
 def test_a_round_without_data_says_so(world):
     rnd = make_round(world, nama="Agustus 2026", start=dt.date(2026, 8, 1))
     assert "Belum ada data" in page(world, rnd, "operator")
+
+
+# ---- one set of thresholds: the marks, the charts and the verdict agree at every boundary ------
+
+RED, ORANGE = charts.LEVEL_COLOURS["pelatihan"], charts.LEVEL_COLOURS["perhatian"]
+
+
+def area_frame(n: int = 1000, *, first_digit: int | None = None, whole: float | None = None, sd: float = 1.0,
+               boys: float = 0.5, seed: int = 5) -> pl.DataFrame:  # fmt: skip
+    """``n`` children of one area. ``first_digit``: how many weights end in ,0 (the rest evenly on
+    ,1–,9; with n = 1000, 271/280/289 give a digit preference score of exactly 19/20/21).
+    ``whole``: the share of ages at 12, 24, 36, 48 months as a multiple of the 4/60 expected."""
+    rng = np.random.default_rng(seed)
+    if first_digit is None:
+        digits = rng.integers(0, 10, n)
+    else:
+        digits = np.concatenate(
+            [np.zeros(first_digit, int), np.repeat(np.arange(1, 10), (n - first_digit) // 9)]
+        )
+        assert digits.size == n
+    age = rng.uniform(0, 60, n)
+    if whole is not None:
+        heaped = round(whole * 4 / 60 * n)
+        others = np.array([m for m in range(60) if m not in (12, 24, 36, 48)])
+        age = np.concatenate(
+            [np.array([12, 24, 36, 48])[np.arange(heaped) % 4], others[np.arange(n - heaped) % 56]]
+        )
+        age = age + 0.5
+    z = {k: rng.normal(-0.5, sd, n) for k in ("zlen", "zwei", "zwfl", "zbmi")}
+    return pl.DataFrame(
+        {
+            **z,
+            **{f"f{k[1:]}": np.zeros(n) for k in z},
+            "weight": rng.integers(5, 18, n) + digits / 10,
+            "lenhei": np.round(rng.uniform(50, 110, n), 1),
+            "age_months": age,
+            "sex": np.where(np.arange(n) < round(boys * n), 1, 2),
+            "measure": np.ones(n, int),
+        }
+    )
+
+
+def marks_and_verdict(frame: pl.DataFrame) -> tuple[dict, str]:
+    area = quality_area(selectors.quality_frame(frame))
+    return quality.quality_marks(frame, area), area["verdict"]
+
+
+@pytest.mark.parametrize(("first_digit", "flagged"), [(271, False), (280, False), (289, True)])
+def test_the_digit_chart_and_card_mark_red_exactly_what_the_verdict_sends_to_retraining(first_digit, flagged):
+    marks, verdict = marks_and_verdict(area_frame(first_digit=first_digit))
+    assert ("preferensi angka desimal berat" in verdict) is flagged
+    assert marks["dps"]["weight_bad"] is flagged
+    chart = marks["svg"]["weight"]
+    assert (RED in chart) is flagged  # the over-used ,0 (28 %) is drawn in the verdict's colour
+    assert (charts.LEVEL_COLOURS["baik"] in chart) is not flagged
+    assert RED not in marks["svg"]["lenhei"] and not marks["dps"]["lenhei_bad"]  # honest lengths
+
+
+@pytest.mark.parametrize(("n", "whole", "flagged"), [(3000, 1.0, False), (3000, 1.5, False), (3000, 1.7, True),
+                                                     (99, 3.0, False)])  # fmt: skip
+def test_the_age_chart_and_card_mark_heaping_exactly_when_the_verdict_names_it(n, whole, flagged):
+    marks, verdict = marks_and_verdict(area_frame(n, whole=whole))
+    assert ("usia menumpuk" in verdict) is flagged
+    assert marks["heaping"]["bad"] is flagged
+    assert (ORANGE in marks["svg"]["age"]) is flagged and RED not in marks["svg"]["age"]
+
+
+@pytest.mark.parametrize(("sd", "flagged"), [(1.0, False), (1.3, True)])
+def test_the_sd_mark_of_the_table_agrees_with_the_verdict(sd, flagged):
+    marks, verdict = marks_and_verdict(area_frame(3000, sd=sd))
+    assert ("SD z-score TB/U" in verdict) is flagged
+    assert marks["indices"][0]["label"] == "TB/U" and marks["indices"][0]["sd_bad"] is flagged
+
+
+@pytest.mark.parametrize(("boys", "flagged"), [(0.5, False), (0.6, True)])
+def test_the_sex_ratio_card_agrees_with_the_verdict(boys, flagged):
+    marks, verdict = marks_and_verdict(area_frame(1000, boys=boys))
+    assert ("rasio laki-laki/perempuan" in verdict) is flagged and marks["sex"]["bad"] is flagged
+
+
+def test_the_panel_reports_a_district_wide_problem_once_and_its_charts_agree_with_its_cards(world, rnd):
+    html = page(world, rnd, "operator")
+    frame = selectors.round_frame(round_id=rnd.pk)
+    area = quality_area(selectors.quality_frame(frame))
+    card = html.split('id="area-verdict"', 1)[1].split("</section>", 1)[0]
+    assert f"q-area-{area['level']}" in card
+    if area["level"] != "baik":
+        assert area["verdict"] in card
+    weight_card = html.split('id="stat-dps-weight"', 1)[0].rsplit("<div", 1)[1]
+    weight_chart = html.split('aria-label="Sebaran angka desimal berat badan"', 1)[1].split("</svg>", 1)[0]
+    assert (
+        ("warn" in weight_card)
+        is (RED in weight_chart)
+        is ("preferensi angka desimal berat" in area["verdict"])
+    )
+    # Units are judged against the district: a desa names a problem the district as a whole has
+    # only when it is its own (worse than the district beyond chance).
+    failing = {m for m, level in measure_levels(area).items() if level in ("perhatian", "pelatihan")}
+    desa = quality_by(selectors.quality_frame(frame), "desa_kode", area=area)
+    for r in desa.iter_rows(named=True):
+        for m in failing & {
+            m for m, level in measure_levels(r).items() if level in ("perhatian", "pelatihan")
+        }:
+            assert (m in r["shared"]) is not own_cause(m, r, area), (r["desa_kode"], m)

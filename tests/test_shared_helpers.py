@@ -238,3 +238,119 @@ def test_the_data_desa_menu_is_decided_by_the_view(client, world):
     page = client.get(page_url)
     assert page.context["may_enter"] is True
     assert upload in page.content.decode()
+
+
+# --- the situation analysis on the shared helpers ---------------------------------------------
+
+
+def test_a_stale_ansit_decision_raises_the_apps_conflict_with_the_row_as_it_is(world):
+    from konvergensi.ansit import services as ansit_services
+    from konvergensi.ansit.models import Analysis
+
+    from .conftest import ensure_catalogue
+    from .test_ansit import make_analysis, seed
+
+    ensure_catalogue()
+    seed(coverage=False)
+    analysis = make_analysis(world)
+    stale = analysis.version
+    decide = {
+        "scope": world.scopes["operator"],
+        "decision": analysis.summary["recommendation"],
+        "reason": "",
+        "expected_version": stale,
+        "by": world.user("operator"),
+    }
+    ansit_services.analysis_decide(analysis=analysis, **decide)
+    with pytest.raises(ansit_services.Conflict) as exc:
+        ansit_services.analysis_decide(analysis=Analysis.objects.get(pk=analysis.pk), **decide)
+    assert isinstance(exc.value, concurrency.Conflict)
+    assert exc.value.current.version == stale + 1
+    assert str(exc.value) == "Data ini baru saja diubah oleh pengguna lain. Muat ulang halaman lalu ulangi."
+    assert Analysis.objects.get(pk=analysis.pk).version == stale + 1
+
+
+def test_the_lokus_budget_is_written_in_rupiah_the_indonesian_way():
+    from konvergensi.ansit.selectors import LokusSettings
+
+    assert (
+        LokusSettings("any", "budget", 1_500_000.0, 250_000.0).method_text()
+        == "dalam anggaran Rp1.500.000 dengan perkiraan biaya Rp250.000 per desa"
+    )
+    assert LokusSettings("any", "budget", 2_000_000.0, None).method_text() == (
+        "dalam anggaran Rp2.000.000 dengan perkiraan biaya – per desa"
+    )
+
+
+def test_the_zscore_progress_counts_rows_with_thousands_dots(capsys):
+    from konvergensi.cli.zscore import ProgressBar
+
+    ProgressBar(None).show(1_234_567)
+    assert capsys.readouterr().err.startswith("\r1.234.567 baris diproses  ")
+
+
+def test_the_analysis_reads_the_data_sasaran_of_its_district_and_year(world):
+    from konvergensi.ansit.services.units import sasaran_figures
+
+    desa = list(Region.objects.filter(parent_id=KEC).order_by("kode").values_list("kode", flat=True))
+    neighbour_desa = Region.objects.filter(level="desa", kode__startswith=NEIGHBOUR + ".")[0].kode
+    _sasaran(desa[0], 2026, stunting=3, balita_diukur=40, status="diverifikasi")
+    _sasaran(desa[1], 2026, stunting=5, balita_diukur=None)
+    _sasaran(desa[2], 2026, balita=50)  # no stunting figures: not a unit of the analysis
+    _sasaran(desa[0], 2025, stunting=9, balita_diukur=90)
+    _sasaran(neighbour_desa, 2026, stunting=7, balita_diukur=70)
+    figures, unverified = sasaran_figures(KAB, 2026)
+    assert figures == {desa[0]: (3, 40), desa[1]: (5, None)}
+    assert unverified == 1
+
+
+# --- the Aksi 1 menu asks no query ------------------------------------------------------------
+
+
+def test_the_ansit_menu_asks_the_database_nothing(rf, world, django_assert_num_queries):
+    from .conftest import ensure_catalogue
+    from .test_ansit import make_analysis, seed
+
+    request = rf.get("/")
+    request.scope = world.scopes["operator"]
+    kab = Region.objects.get(kode=KAB)
+    menu = Template('{% load ansit_tags %}{% ansit_nav kab tahun "reviews" %}')
+    with django_assert_num_queries(0):
+        html = menu.render(Context({"request": request, "kab": kab, "tahun": 2026}))
+    assert reverse("ansit:reviews", kwargs={"kode": KAB}) in html
+    assert "/analisis/" not in html  # no analysis this year: no link to one
+    ensure_catalogue()
+    seed(coverage=False)
+    analysis = make_analysis(world)
+    with django_assert_num_queries(0):
+        html = menu.render(
+            Context({"request": request, "kab": kab, "tahun": 2026, "current_analysis": analysis})
+        )
+    assert reverse("ansit:analysis-detail", kwargs={"pk": analysis.pk}) in html
+    assert reverse("ansit:lokus", kwargs={"pk": analysis.pk}) in html
+
+
+def test_the_pages_without_an_analysis_link_to_the_years_current_one(client, world):
+    from .conftest import ensure_catalogue
+    from .test_ansit import make_analysis, seed
+
+    ensure_catalogue()
+    seed(coverage=False)
+    analysis = make_analysis(world)
+    client.force_login(world.user("operator"))
+    lokus = reverse("ansit:lokus", kwargs={"pk": analysis.pk})
+    for name in ("ansit:reviews", "ansit:recommendations", "ansit:notes"):
+        page = client.get(reverse(name, kwargs={"kode": KAB}) + "?tahun=2026")
+        assert page.status_code == 200, name
+        assert page.context["current_analysis"] == analysis, name
+        assert lokus in page.content.decode(), name
+
+
+def test_the_core_file_limits_write_their_numbers_the_indonesian_way():
+    import io
+
+    from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
+
+    with pytest.raises(XlsxRejected) as exc:
+        check_xlsx(io.BytesIO(b"PK"), name="a.xlsx", size=1536 * 1_048_576, max_bytes=1200 * 1_048_576)
+    assert str(exc.value) == "Berkas terlalu besar (1.536,0 MB); batasnya 1.200 MB."

@@ -331,3 +331,20 @@ def test_an_evidence_file_name_cannot_add_to_the_download_header(world):
     assert r.status_code == 200 and disposition.startswith("attachment; ")
     assert disposition.count("filename=") == 1 and '"x.exe' not in disposition and "\n" not in disposition
     assert not any(k.lower() == "x-a" for k in r.headers)
+
+
+def test_no_page_points_a_user_at_a_repository_file_or_a_shell_command():
+    """A district officer cannot open docs/…md or run `konvergensi …` from a page (issue 13)."""
+    import re
+    from pathlib import Path
+
+    import konvergensi
+
+    root = Path(konvergensi.__file__).parent
+    pattern = re.compile(r"docs/[\w-]+\.md|<code>konvergensi ")
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.html")
+        if pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

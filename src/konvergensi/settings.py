@@ -142,9 +142,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "konvergensi.accounts.middleware.ScopeMiddleware",
+    # After the scope: times in the zone of the region a page is about, or of the user's region.
+    "konvergensi.accounts.middleware.RegionTimeZoneMiddleware",
     # After the scope: until the second factor is given (or, when required, enrolled) only the
     # second-factor pages and logout answer.
     "konvergensi.accounts.middleware.TwoFactorMiddleware",
+    # Then a password an administrator reset must be replaced by its owner's own.
+    "konvergensi.accounts.password_required.PasswordChangeRequiredMiddleware",
     # Last, so it sees the result of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
 ]
@@ -192,6 +196,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("KONVERGENSI_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
+# One date format, named (DATE_FORMAT, DATETIME_FORMAT), per language: konvergensi/formats/.
+FORMAT_MODULE_PATH = "konvergensi.formats"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

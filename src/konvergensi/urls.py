@@ -1,12 +1,12 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from konvergensi import health
 from konvergensi.accounts import home as account_home
-from konvergensi.accounts import views as account_views
 
 urlpatterns = [
     path("", account_home.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("konvergensi.accounts.urls")),
     path("", include("konvergensi.wilayah.urls")),

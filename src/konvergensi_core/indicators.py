@@ -219,4 +219,26 @@ def load_catalogue(folder: Path) -> list[IndicatorDef]:
                     urutan=100 + i,
                 )
             )
+    return distinct_names(out)
+
+
+def distinct_names(defs: list[IndicatorDef]) -> list[IndicatorDef]:
+    """No two indicators of one set under the same name: the source table of 2018 lists one
+    indicator twice (P01 and P05, its note says so); the later one is named as the copy it is, so a
+    list, a chart or a choice never shows two identical entries."""
+    from dataclasses import replace
+
+    first: dict[tuple[str, str], str] = {}
+    out = []
+    for d in defs:
+        key = (d.set, d.nama.strip().casefold())
+        if key in first:
+            d = replace(
+                d,
+                nama=f"{d.nama} (sama dengan {first[key]} di tabel sumber)",
+                nama_en=f"{d.nama_en} (same as {first[key]} in the source table)",
+            )
+        else:
+            first[key] = d.kode
+        out.append(d)
     return out

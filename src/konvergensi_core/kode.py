@@ -82,3 +82,35 @@ def jenis_of(kode: str) -> str:
     if level == "desa":
         return {"1": "kelurahan", "2": "desa", "3": "desa_adat"}.get(kode[9], "desa")
     return level
+
+
+# Indonesia's three time zones by province code (Kemendagri). WIB: Sumatra, Java, West and
+# Central Kalimantan; WITA: Bali, Nusa Tenggara, South, East and North Kalimantan, Sulawesi;
+# WIT: Maluku and Papua. Every region (kab/kota, kecamatan, desa) keeps its province's zone.
+WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+_ZONE_PROVINCES: dict[str, tuple[int, ...]] = {
+    WIB: (11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 61, 62),
+    WITA: (51, 52, 53, 63, 64, 65, 71, 72, 73, 74, 75, 76),
+    WIT: (81, 82, 91, 92, 93, 94, 95, 96),
+}
+_PROVINCE_ZONE: dict[str, str] = {f"{p:02d}": zone for zone, codes in _ZONE_PROVINCES.items() for p in codes}
+# The short names Indonesians write after a time ("01.30 WIB").
+ZONE_ABBREVIATIONS: dict[str, str] = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}
+
+
+def time_zone(kode: str) -> str:
+    """The IANA time zone of a region, from its province (``"73.71"`` → ``"Asia/Makassar"``).
+
+    Raises :class:`InvalidKode` for a string that is not a region code or a province code
+    Indonesia does not have.
+    """
+    level_of(kode)
+    try:
+        return _PROVINCE_ZONE[kode[:2]]
+    except KeyError:
+        raise InvalidKode(f"Provinsi tidak dikenal: {kode[:2]!r}") from None
+
+
+def zone_abbreviation(kode: str) -> str:
+    """WIB, WITA or WIT for a region code."""
+    return ZONE_ABBREVIATIONS[time_zone(kode)]

@@ -370,3 +370,17 @@ def test_xml_entity_tricks_are_refused():
             zf.writestr("xl/sharedStrings.xml", laughs)
     with pytest.raises(XlsxRejected, match="entitas XML yang tidak diizinkan"):
         list(iter_sheet_rows(io.BytesIO(out.getvalue())))
+
+
+def test_no_two_indicators_of_a_set_share_a_name_and_the_copy_says_whose_it_is():
+    from pathlib import Path
+
+    from konvergensi_core.indicators import load_catalogue
+
+    data = Path(__file__).resolve().parents[2] / "src" / "konvergensi" / "data" / "indikator"
+    defs = load_catalogue(data)
+    for set_ in {d.set for d in defs}:
+        names = [d.nama for d in defs if d.set == set_]
+        assert len(names) == len(set(names)), set_
+    p05 = next(d for d in defs if d.kode == "P05")
+    assert p05.nama.endswith("(sama dengan P01 di tabel sumber)") and "P01" in p05.nama_en

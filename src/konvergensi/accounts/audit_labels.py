@@ -18,6 +18,8 @@ ACTIONS = {
     "evidence.delete": _("Dokumen bukti dihapus"),
     "comment.add": _("Komentar ditambahkan"),
     "user.create": _("Akun dibuat"),
+    "password.change": _("Kata sandi diganti pemiliknya"),
+    "password.reset": _("Kata sandi diatur ulang administrator"),
     "opd.create": _("OPD ditambahkan"),
     "puskesmas.create": _("Puskesmas didaftarkan"),
     "wilayah.load": _("Kode wilayah dimuat"),

@@ -59,3 +59,40 @@ class PasswordConfirmForm(forms.Form):
         max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class PasswordChangeForm(forms.Form):
+    """One's own new password, after the current one."""
+
+    old_password = forms.CharField(
+        label=_("Kata sandi saat ini"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("Kata sandi baru"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Ulangi kata sandi baru"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") != data["new_password1"]:
+            self.add_error("new_password2", _("Kedua kata sandi baru tidak sama."))
+        return data
+
+
+class PasswordResetForm(PasswordChangeForm):
+    """A new password an administrator gives an account of their scope (its owner then changes it)."""
+
+    old_password = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Kata sandi sementara")
+        self.fields["new_password2"].label = _("Ulangi kata sandi sementara")

@@ -14,6 +14,41 @@ class ScopeMiddleware:
         return self.get_response(request)
 
 
+class RegionTimeZoneMiddleware:
+    """Times on a page in the zone of its region: WIB, WITA or WIT from the province.
+
+    A page about one region (a ``kode`` in its URL: a district's pages, the public pages) shows
+    that region's zone to everyone; other pages show the zone of the user's own region, and
+    national users and visitors the platform's default (WIB). See :mod:`konvergensi.formats`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import timezone
+
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.utils import timezone
+
+        from konvergensi import formats
+        from konvergensi_core import kode as kode_rules
+
+        region = view_kwargs.get("kode")
+        try:
+            kode_rules.time_zone(region or "")
+        except kode_rules.InvalidKode:
+            scope = getattr(request, "scope", None)
+            region = scope.kode if scope is not None and scope.is_active else None
+        timezone.activate(formats.zone(region))
+        return None
+
+
 class IndonesianFirstLocaleMiddleware:
     """Indonesian unless the person chose another language with the switch (cookie).
 

@@ -98,3 +98,94 @@ def user_create(
             data={"username": username, "role": role, "region": region.kode if region else None},
         )
     return user
+
+
+# --- Passwords: changed by their owner, reset by an administrator of the same scope ------------------
+
+PASSWORD_ACTIONS = ("password.change", "password.reset")
+
+
+def _membership_region(user) -> str:
+    membership = Membership.objects.filter(user=user).only("region_id").first()
+    return (membership.region_id or "") if membership else ""
+
+
+def password_change(*, user, old_password: str, new_password: str) -> None:
+    """One's own new password, after the current one (Django's password validators apply). Audited."""
+    errors: dict[str, list[str]] = {}
+    if not user.check_password(old_password):
+        errors["old_password"] = [_("Kata sandi saat ini salah.")]
+    elif old_password == new_password:
+        errors["new_password1"] = [_("Kata sandi baru harus berbeda dari kata sandi saat ini.")]
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        errors.setdefault("new_password1", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit(by=user, action="password.change", target=user, region_kode=_membership_region(user))
+
+
+def may_reset_password(scope: Scope, user) -> bool:
+    """Whoever may create an account like ``user``'s (its role, in its region) may reset its password:
+    the nation any account, a province its own and its districts' operators, an operator the district's
+    other accounts. Never one's own (that is a change, with the current password)."""
+    membership = Membership.objects.filter(user=user).select_related("user").first()
+    return membership is not None and _may_reset(scope, membership)
+
+
+def password_resettable(scope: Scope, memberships) -> set[int]:
+    """The user ids among ``memberships`` (with their users) whose password ``scope`` may reset."""
+    return {m.user_id for m in memberships if _may_reset(scope, m)}
+
+
+def _may_reset(scope: Scope, membership: Membership) -> bool:
+    if membership.user_id == scope.user_id or not membership.user.is_active:
+        return False
+    if membership.role not in assignable_roles(scope):
+        return False
+    return has_permission(scope, Permission.MANAGE_USERS, membership.region_id)
+
+
+def password_reset(*, scope: Scope, user, new_password: str, by) -> None:
+    """A new password set by an administrator of the same scope (Django's validators apply); the owner
+    must change it at the next login (:func:`password_change_required`), and a lock-out after failed
+    logins is lifted. Audited (never the password)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not may_reset_password(scope, user):
+        raise PermissionDenied
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    from axes.utils import reset as axes_reset
+
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit(
+            by=by,
+            action="password.reset",
+            target=user,
+            region_kode=_membership_region(user),
+            data={"username": user.get_username()},
+        )
+    axes_reset(username=user.get_username())
+
+
+def password_change_required(user) -> bool:
+    """Whether the last word on the user's password was an administrator's reset (then the owner must
+    choose their own before using the app)."""
+    last = (
+        AuditEvent.objects.filter(
+            action__in=PASSWORD_ACTIONS, object_type=user._meta.label_lower, object_id=str(user.pk)
+        )
+        .order_by("-at", "-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last == "password.reset"

@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -35,10 +35,6 @@ class LoginView(auth_views.LoginView):
             context["demo_accounts"] = DEMO_ACCOUNTS
             context["demo_password"] = DEMO_PASSWORD
         return context
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def _create_form_choices(scope):
@@ -73,7 +69,9 @@ def _create_form_choices(scope):
 def user_list(request):
     scope = request.scope
     require(scope, Permission.MANAGE_USERS, scope.kabkota_kode or scope.kode)
-    return render(request, "accounts/user_list.html", {"memberships": selectors.membership_list(scope=scope)})
+    memberships = list(selectors.membership_list(scope=scope))
+    resettable = services.password_resettable(scope, memberships)
+    return render(request, "accounts/user_list.html", {"memberships": memberships, "resettable": resettable})
 
 
 @login_required_scope
@@ -143,7 +141,7 @@ def _audit_2fa(request, action: str, **data) -> None:
 
 def _locked_message(until) -> str:
     return _("Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah pukul %(jam)s.") % {
-        "jam": timezone.localtime(until).strftime("%H:%M")
+        "jam": time_format(timezone.localtime(until), "TIME_FORMAT")  # "01.30 WIB"
     }
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from konvergensi.accounts.scope import scope_for_user
+from konvergensi.formats import zone
 from konvergensi.jobs import services
 from konvergensi.jobs.models import Job
 from konvergensi.wilayah.models import Region
@@ -62,7 +63,6 @@ def export_pantau(job_id: str) -> str:
 
 def _export_pantau(job: Job) -> str:
     tahun = int(job.params["tahun"])
-    today = timezone.localdate()
     # The recap holds what its requester may see, computed with the requester's own scope.
     scope = scope_for_user(job.created_by)
     if job.region_kode:
@@ -85,6 +85,8 @@ def _export_pantau(job: Job) -> str:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, provinsi in enumerate(provinces, start=1):
+        # "Terlambat" by the province's own calendar (WIB/WITA/WIT): the worker has no request.
+        today = timezone.localdate(timezone=zone(provinsi.kode))
         for row in aksi_selectors.province_rows(scope=scope, provinsi=provinsi, tahun=tahun, today=today):
             ws.append(
                 safe_row(

@@ -18,6 +18,7 @@ from konvergensi.accounts.permissions import (
     login_required_scope,
     require,
 )
+from konvergensi.formats import activate_region
 from konvergensi.web import attachment, flash_errors, region_or_404, tahun_from
 from konvergensi.wilayah import selectors as wilayah_selectors
 from konvergensi.wilayah.models import Level
@@ -149,6 +150,7 @@ def aksi_detail(request, pk: int):
     aksi = _aksi_or_404(request, pk)
     scope = request.scope
     kab = aksi.kabkota_kode
+    activate_region(kab)  # times in the district's zone (WIB/WITA/WIT), for every reader
     can_edit = has_permission(scope, Permission.AKSI_EDIT, kab)
     can_review = has_permission(scope, Permission.AKSI_REVIEW, kab)
     moves = []

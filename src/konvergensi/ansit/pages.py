@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from konvergensi.accounts.permissions import Permission, has_permission
+from konvergensi.formats import datetime_text
 from konvergensi.wilayah.models import Region
 from konvergensi.wilayah.selectors import kecamatan_features
 from konvergensi_core.ansit import PREVALENCE_LABEL, PrevalenceCategory, prevalence_category
@@ -141,7 +142,7 @@ def home_context(*, request, kab: Region, tahun: int) -> dict:
             "n": 7,
             "title": _("Dokumen analisis situasi"),
             "done": bool(done_docs),
-            "status": _("Terakhir dibuat %(d)s") % {"d": done_docs[0].finished_at.strftime("%d-%m-%Y %H:%M")}
+            "status": _("Terakhir dibuat %(d)s") % {"d": datetime_text(done_docs[0].finished_at)}
             if done_docs
             else _("Belum dibuat"),
             "url": reverse("ansit:documents", kwargs={"kode": kab.kode}) + year if district_view else "",

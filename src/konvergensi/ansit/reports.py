@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from konvergensi.accounts.scope import scope_for_user
+from konvergensi.formats import date_text, region_time_zone
 from konvergensi.wilayah.models import Region
 from konvergensi_core.ansit import PrevalenceCategory
 from konvergensi_core.ansit import recommendations as rules
@@ -51,11 +52,9 @@ def _yes(value: bool | None) -> str:
 
 
 def _date(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
-    return formats.date_format(value, "j F Y")
+    """The platform's date format; a moment as the date it is in the active zone, which
+    :func:`build` sets to the district's (WIB/WITA/WIT)."""
+    return date_text(value)
 
 
 def facts(doc: AnsitDocument) -> dict:
@@ -547,7 +546,14 @@ def render_xlsx(data: dict) -> bytes:
 
 
 def build(doc: AnsitDocument, progress: Callable[[int, str], None]) -> None:
-    """Draw the three files of ``doc`` and store them; ``progress(done, message)`` of STEPS."""
+    """Draw the three files of ``doc`` and store them; ``progress(done, message)`` of STEPS.
+
+    Dates in the district's time zone: the worker has no request to take it from."""
+    with region_time_zone(doc.analysis.kabkota_id):
+        _build(doc, progress)
+
+
+def _build(doc: AnsitDocument, progress: Callable[[int, str], None]) -> None:
     progress(0, "Mengumpulkan data analisis…")
     data = facts(doc)
     progress(1, "Menggambar grafik dan peta…")

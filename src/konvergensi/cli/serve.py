@@ -30,6 +30,9 @@ def worker(ctx: typer.Context) -> None:
     setup_django()
     from django.core.management import execute_from_command_line
 
+    from konvergensi import health
+
+    health.heartbeat_start()  # what /healthz looks at to say the worker runs
     execute_from_command_line(["konvergensi worker", "db_worker", *ctx.args])
 
 

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from konvergensi.formats import zone as zone_of
 from konvergensi.wilayah.models import Region
 from konvergensi_core import datadesa
 from konvergensi_core.indicators import CATEGORY_LABEL, category, percent
@@ -276,6 +277,7 @@ EXPORT_HEADER = [
 
 def export_rows(*, kabkota: Region, periode: str, bands: dict, desa_codes: set[str] | None = None):
     kecamatan = dict(Region.objects.filter(parent=kabkota).values_list("kode", "nama"))
+    zone = zone_of(kabkota.kode)
     qs = (
         DataValue.objects.filter(kabkota=kabkota, periode=periode)
         .select_related("desa", "indicator")
@@ -299,7 +301,7 @@ def export_rows(*, kabkota: Region, periode: str, bands: dict, desa_codes: set[s
             round(pct, 1) if pct is not None else None,
             CATEGORY_LABEL[cat] if cat else "",
             v.status,
-            v.updated_at.strftime("%Y-%m-%d %H:%M"),
+            v.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),  # the district's WIB/WITA/WIT
         ]
 
 

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
 from konvergensi.figures import RC, png, svg, svg_inline  # noqa: F401 - the apps' one output
+from konvergensi_core.aggregates import DEFAULT_THRESHOLDS, QualityThresholds
 from konvergensi_core.numbers import id_number
 
 INK = "#1d2733"
@@ -54,14 +55,30 @@ def band(percent: float | None) -> int | None:
 # ---- the quality panel ------------------------------------------------------------------------
 
 
-def digit_chart(counts: Sequence[int], *, title: str) -> Figure:
-    """Values per last (first decimal) digit 0–9, with the share every digit would have (10 %)."""
+# The colour of a data-quality verdict level (konvergensi_core.aggregates.LEVELS): the bars a
+# chart highlights take the colour of the measure's verdict, so that a chart never marks red what
+# the verdict calls good. Plain bars are PLAIN.
+LEVEL_COLOURS = {"pelatihan": "#d7301f", "perhatian": "#fc8d59", "baik": "#4575b4", "sedikit": "#bdbdbd"}
+PLAIN = "#91bfdb"
+
+
+def level_colour(level: str | None) -> str:
+    return LEVEL_COLOURS.get(level or "sedikit", LEVEL_COLOURS["sedikit"])
+
+
+def digit_chart(
+    counts: Sequence[int], *, title: str, level: str | None, thresholds: QualityThresholds | None = None
+) -> Figure:
+    """Values per last (first decimal) digit 0–9, with the share every digit would have (10 %). The
+    over-used digits (``digit_overused`` of the values or more, those the verdict names) take the
+    colour of the measure's verdict ``level`` (:func:`konvergensi_core.aggregates.dps_level`)."""
+    t = thresholds or DEFAULT_THRESHOLDS
     total = sum(counts) or 1
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(4.2, 2.5), layout="constrained")
         ax = fig.add_subplot()
         shares = [100 * c / total for c in counts]
-        colours = [("#d7301f" if s >= 20 else "#fc8d59" if s >= 15 else "#91bfdb") for s in shares]
+        colours = [level_colour(level) if s >= 100 * t.digit_overused else PLAIN for s in shares]
         ax.bar(range(10), shares, color=colours, width=0.75, linewidth=0)
         ax.axhline(10, color=INK, linestyle="--", linewidth=1)
         ax.set_xticks(range(10), [f",{d}" for d in range(10)])
@@ -73,12 +90,13 @@ def digit_chart(counts: Sequence[int], *, title: str) -> Figure:
     return fig
 
 
-def age_chart(counts: Sequence[int]) -> Figure:
-    """Children per completed month of age 0–59; the whole years (12, 24, 36, 48) highlighted."""
+def age_chart(counts: Sequence[int], *, level: str | None) -> Figure:
+    """Children per completed month of age 0–59; the whole years (12, 24, 36, 48) in the colour of
+    the heaping verdict ``level`` (:func:`konvergensi_core.aggregates.heaping_level`)."""
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(7.2, 2.5), layout="constrained")
         ax = fig.add_subplot()
-        colours = ["#d7301f" if m in (12, 24, 36, 48) else "#91bfdb" for m in range(len(counts))]
+        colours = [level_colour(level) if m in (12, 24, 36, 48) else PLAIN for m in range(len(counts))]
         ax.bar(range(len(counts)), counts, color=colours, width=0.85, linewidth=0)
         mean = sum(counts) / len(counts) if counts else 0
         ax.axhline(mean, color=INK, linestyle="--", linewidth=1)
@@ -88,7 +106,7 @@ def age_chart(counts: Sequence[int]) -> Figure:
         ax.set_ylabel("anak")
         ax.set_title("Sebaran usia", loc="left", fontsize=9.5, fontweight="bold")
         ax.legend(
-            handles=[Patch(color="#d7301f", label="usia 12, 24, 36, 48 bulan"),
+            handles=[Patch(color=level_colour(level), label="usia 12, 24, 36, 48 bulan"),
                      Line2D([], [], color=INK, linestyle="--", label="rata-rata per bulan")],
             fontsize=7, frameon=False, loc="upper right", ncols=2,
         )  # fmt: skip

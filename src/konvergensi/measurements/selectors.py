@@ -86,20 +86,97 @@ FRAME_FIELDS = ("desa_id", "puskesmas_id", "posyandu", "sex", "age_days", "weigh
                 "oedema", "zlen", "zwei", "zwfl", "zbmi", "flen", "fwei", "fwfl", "fbmi", *MEASURES)  # fmt: skip
 
 
-def round_frame(*, round_id: int, scope: Scope | None = None) -> pl.DataFrame:
+FRAME_SCHEMA = {
+    "desa_id": pl.String, "puskesmas_id": pl.Int64, "posyandu": pl.String, "sex": pl.Int64,
+    "age_days": pl.Int64, "weight": pl.Float64, "lenhei": pl.Float64, "measure": pl.Int64,
+    "oedema": pl.Boolean, "zlen": pl.Float64, "zwei": pl.Float64, "zwfl": pl.Float64, "zbmi": pl.Float64,
+    "flen": pl.Boolean, "fwei": pl.Boolean, "fwfl": pl.Boolean, "fbmi": pl.Boolean,
+    **dict.fromkeys(MEASURES, pl.Boolean),
+}  # fmt: skip
+
+
+def _frame_rows(qs: QuerySet[Measurement]) -> pl.DataFrame:
+    """:data:`FRAME_FIELDS` of the measurements ``qs`` (no personal field). Read with the database
+    cursor, not through the ORM: its per-value converters took more time than the database itself
+    for a district's 100,000 rows (bench/README.md)."""
+    from django.db import connections
+
+    sql, params = qs.values_list(*FRAME_FIELDS).order_by().query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # SQLite gives booleans as 0/1: read as integers, then cast.
+    raw = {k: (pl.Int64 if v == pl.Boolean else v) for k, v in FRAME_SCHEMA.items()}
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(raw)
+    return pl.DataFrame(
+        [
+            pl.Series(name, values, dtype=dtype)
+            for (name, dtype), values in zip(raw.items(), columns, strict=True)
+        ]
+    ).cast(FRAME_SCHEMA)
+
+
+def _district_frame(round_id: int) -> bytes:
+    """Every committed measurement of the round, as Parquet (the cached form of the rows)."""
+    import io
+
+    buffer = io.BytesIO()
+    _frame_rows(measured(round_id)).write_parquet(buffer, compression="lz4", statistics=False)
+    return buffer.getvalue()
+
+
+def _visible_area(scope: Scope, kabkota: str) -> str | frozenset[str] | None:
+    """What ``scope`` sees of the regions of ``kabkota`` (``purpose="region"``): None = all of it;
+    a region code prefix (a kecamatan, a desa); a puskesmas' desa codes; "" = nothing."""
+    from konvergensi.accounts.models import Role
+
+    if not scope.is_active:
+        return ""
+    if scope.role == Role.PUSKESMAS:
+        return frozenset(scope.desa_codes)
+    prefix = scope.prefix("region")
+    if prefix is None or kabkota == prefix or kabkota.startswith(prefix + "."):
+        return None
+    return prefix if prefix.startswith(kabkota + ".") else ""
+
+
+def _visible_desa(scope: Scope, kabkota: str) -> set[str] | None:
+    """The desa of ``kabkota`` whose measurements ``scope`` sees (:func:`scope_filter`, region
+    purpose); None: all of them."""
+    if _visible_area(scope, kabkota) is None:
+        return None
+    from konvergensi.wilayah.models import Region
+
+    desa = Region.objects.filter(level="desa", kode__startswith=f"{kabkota}.")
+    return set(scope_filter(desa, scope, "kode", purpose="region").values_list("kode", flat=True))
+
+
+def round_frame(*, round_id: int, scope: Scope | None = None, from_cache: bool = False) -> pl.DataFrame:
     """The round's committed measurements (no personal field) as the columns the pure core's
-    aggregates take: ``desa_kode``, indicators with their ``valid_len/wei/wfl`` denominators…"""
-    qs = measured(round_id)
-    if scope is not None:
-        qs = scope_filter(qs, scope, "desa_id", purpose="region")
-    schema = {
-        "desa_id": pl.String, "puskesmas_id": pl.Int64, "posyandu": pl.String, "sex": pl.Int64,
-        "age_days": pl.Int64, "weight": pl.Float64, "lenhei": pl.Float64, "measure": pl.Int64,
-        "oedema": pl.Boolean, "zlen": pl.Float64, "zwei": pl.Float64, "zwfl": pl.Float64, "zbmi": pl.Float64,
-        "flen": pl.Boolean, "fwei": pl.Boolean, "fwfl": pl.Boolean, "fbmi": pl.Boolean,
-        **dict.fromkeys(MEASURES, pl.Boolean),
-    }  # fmt: skip
-    frame = pl.DataFrame(list(qs.values_list(*FRAME_FIELDS)), schema=schema, orient="row")
+    aggregates take: ``desa_kode``, indicators with their ``valid_len/wei/wfl`` denominators…
+
+    ``from_cache``: for figures that are themselves cached until the round's data change (the
+    round page, the quality panel): the district's rows are read once per round and import
+    (:func:`data_version`) and kept in the cache (warmed after each commit,
+    :func:`konvergensi.measurements.tasks.warm`); a reader who sees part of the district gets the
+    rows of the desa :func:`scope_filter` lets them see. Otherwise read from the database."""
+    import io
+
+    if from_cache:
+        key = f"round-frame:{round_id}:{data_version([round_id])}"
+        frame = pl.read_parquet(io.BytesIO(cached(key, lambda: _district_frame(round_id))))
+        if scope is not None:
+            kabkota = (
+                MeasurementRound.objects.filter(pk=round_id).values_list("kabkota_id", flat=True).first()
+            )
+            codes = _visible_desa(scope, kabkota or "")
+            if codes is not None:
+                frame = frame.filter(pl.col("desa_id").is_in(list(codes)))
+    else:
+        qs = measured(round_id)
+        if scope is not None:
+            qs = scope_filter(qs, scope, "desa_id", purpose="region")
+        frame = _frame_rows(qs)
     return frame.rename({"desa_id": "desa_kode"}).with_columns(
         valid_len=pl.col("stunted").is_not_null(),
         valid_wei=pl.col("underweight").is_not_null(),
@@ -140,9 +217,18 @@ def data_version(round_ids: list[int]) -> str:
     return f"{state['n']}-{stamp:.6f}"
 
 
-def scope_key(scope: Scope) -> str:
+def scope_key(scope: Scope, kabkota: str | None = None) -> str:
+    """A short key of what ``scope`` sees, for cached figures. With ``kabkota``: of what it sees
+    of that district's regions only, so that every reader who sees the whole district (its
+    operators and OPD, the province, the nation) shares the figures warmed once after an import."""
     import hashlib
 
+    if kabkota is not None:
+        area = _visible_area(scope, kabkota)
+        if area is None:
+            return "district"
+        text = ",".join(sorted(area)) if isinstance(area, frozenset) else f"prefix:{area}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
     codes = ",".join(sorted(scope.desa_codes))
     return hashlib.sha256(f"{scope.role}|{scope.kode}|{codes}".encode()).hexdigest()[:16]
 
@@ -181,6 +267,29 @@ def _round_totals(round_ids: list[int]) -> dict[int, dict[str, int]]:
     return out
 
 
+def stunting_by_desa(round_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
+    """Per round and desa: (stunted, valid length/height-for-age), by one GROUP BY, cached until
+    the rounds' data change: the trend of any reader is summed from it over the desa they see."""
+    key = f"stunting-by-desa:{','.join(map(str, sorted(round_ids)))}:{data_version(round_ids)}"
+
+    def compute() -> dict[int, dict[str, tuple[int, int]]]:
+        rows = (
+            Measurement.objects.filter(round_id__in=round_ids)
+            .values("round_id", "desa_id")
+            .annotate(
+                n_stunted=Count("id", filter=Q(stunted=True)),
+                valid=Count("id", filter=Q(stunted__isnull=False)),
+            )
+            .order_by()
+        )
+        out: dict[int, dict[str, tuple[int, int]]] = {}
+        for r in rows:
+            out.setdefault(r["round_id"], {})[r["desa_id"]] = (r["n_stunted"], r["valid"])
+        return out
+
+    return cached(key, compute)
+
+
 def _rows(table: pl.DataFrame, key: str, names: dict, balita: dict | None = None) -> list[dict]:
     out = []
     for r in table.iter_rows(named=True):
@@ -198,7 +307,7 @@ def round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str = "kecamat
     """A round's figures for the reader's part of the district: the total, one row per unit of
     ``level`` (kecamatan, desa or puskesmas area), breakdowns by age group and sex, trends."""
     rounds = list(rounds_for(scope=scope, kabkota=rnd.kabkota_id).values_list("pk", flat=True))
-    key = f"round-analysis:{rnd.pk}:{level}:{scope_key(scope)}:{data_version(rounds)}"
+    key = f"round-analysis:{rnd.pk}:{level}:{scope_key(scope, rnd.kabkota_id)}:{data_version(rounds)}"
     return cached(key, lambda: _round_analysis(rnd=rnd, scope=scope, level=level))
 
 
@@ -207,7 +316,7 @@ def _round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str) -> dict:
     from konvergensi.wilayah.models import Puskesmas, Region
     from konvergensi_core import aggregates
 
-    frame = round_frame(round_id=rnd.pk, scope=scope)
+    frame = round_frame(round_id=rnd.pk, scope=scope, from_cache=True)
     kab = rnd.kabkota_id
     sasaran = dict(
         sasaran_in_kabkota(kab, tahun=rnd.tahun, scope=scope, with_balita=True).values_list(
@@ -239,18 +348,15 @@ def _round_analysis(*, rnd: MeasurementRound, scope: Scope, level: str) -> dict:
     parts = aggregates.breakdowns(frame) if frame.height else {"age_group": None, "sex": None}
     trend = []
     rounds = list(rounds_for(scope=scope, kabkota=kab).order_by("tanggal_mulai"))
-    by_round = (
-        scope_filter(Measurement.objects.filter(round__in=rounds), scope, "desa_id", purpose="region")
-        .values("round_id")
-        .annotate(
-            n_stunted=Count("id", filter=Q(stunted=True)), valid=Count("id", filter=Q(stunted__isnull=False))
-        )
-    )
-    counts = {r["round_id"]: r for r in by_round}
+    visible = _visible_desa(scope, kab)
+    by_desa = stunting_by_desa([r.pk for r in rounds])
     for r in rounds:
-        c = counts.get(r.pk)
-        if c and c["valid"]:
-            trend.append({"round": r, "prevalence": 100.0 * c["n_stunted"] / c["valid"], "valid": c["valid"]})
+        stunted = valid = 0
+        for desa, (s, v) in by_desa.get(r.pk, {}).items():
+            if visible is None or desa in visible:
+                stunted, valid = stunted + s, valid + v
+        if valid:
+            trend.append({"round": r, "prevalence": 100.0 * stunted / valid, "valid": valid})
     return {
         "total": total,
         "units": units,

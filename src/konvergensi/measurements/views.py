@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
+from konvergensi.formats import activate_region
 from konvergensi.web import district_or_404, flash_errors, int_from, xlsx_response
 from konvergensi.wilayah.models import Region
 
@@ -96,6 +97,7 @@ def rounds(request, kode: str):
 @login_required_scope
 def round_detail(request, pk: int):
     rnd = round_or_404(request, pk)
+    activate_region(rnd.kabkota_id)  # times in the district's zone (WIB/WITA/WIT), for every reader
     level = request.GET.get("tingkat", "kecamatan")
     if level not in ("kecamatan", "desa", "puskesmas"):
         level = "kecamatan"

@@ -52,8 +52,8 @@ def items(scope: Scope, kabkota: str, tahun: int) -> list[WorkItem]:
                 links=tuple(links),
                 detail=_("pengukuran %(mulai)s – %(selesai)s")
                 % {
-                    "mulai": date_format(rnd.tanggal_mulai, "j M Y"),
-                    "selesai": date_format(rnd.tanggal_selesai, "j M Y"),
+                    "mulai": date_format(rnd.tanggal_mulai, "DATE_FORMAT"),
+                    "selesai": date_format(rnd.tanggal_selesai, "DATE_FORMAT"),
                 },
             )
         )

@@ -8,9 +8,9 @@ import io
 from collections.abc import Iterable
 
 from django.template.loader import render_to_string
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from konvergensi.formats import date_text
 from konvergensi.measurements import charts
 from konvergensi_core.numbers import id_count
 
@@ -77,17 +77,16 @@ def figure_svgs(data: dict, *, prefix: str) -> dict[str, str]:
     }
 
 
-def _date(value: str | None) -> str:
-    if not value:
-        return ""
-    import datetime as dt
-
-    return formats.date_format(dt.date.fromisoformat(value[:10]), "j F Y")
+def _date(value: str | None, kode: str) -> str:
+    """A snapshot's ISO date or moment as the date it is in district ``kode`` (WIB/WITA/WIT),
+    so the PDF, built in the worker, shows the date its page shows."""
+    return date_text(value, kode)
 
 
 def display_context(data: dict) -> dict:
     """What the public page and the PDF show, beside the snapshot itself."""
     district = data["district"]
+    kab = data["kabkota"]["kode"]
     rates = [
         {
             "key": m,
@@ -110,8 +109,8 @@ def display_context(data: dict) -> dict:
         "groups": groups,
         "hidden_desa": hidden_desa,
         "hidden_kecamatan": sum(1 for r in data["kecamatan"] if r["stunted_prevalence"] is None),
-        "period": f"{_date(data['round']['tanggal_mulai'])} – {_date(data['round']['tanggal_selesai'])}",
-        "built": _date(data.get("built_at")),
+        "period": f"{_date(data['round']['tanggal_mulai'], kab)} – {_date(data['round']['tanggal_selesai'], kab)}",
+        "built": _date(data.get("built_at"), kab),
         "map_values": {
             r["kode"]: {
                 "p": r["stunted_prevalence_display"],

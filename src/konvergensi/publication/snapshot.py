@@ -176,7 +176,8 @@ def _quality(frame: pl.DataFrame, min_cell: int) -> dict:
         )
 
     def levels(by) -> dict[str, int]:
-        counted = quality_by(selectors.quality_frame(frame), by).get_column("level").value_counts()
+        # One verdict per cause: a problem of the whole district is its own, not every desa's.
+        counted = quality_by(selectors.quality_frame(frame), by, area=q).get_column("level").value_counts()
         found = dict(
             zip(counted.get_column("level").to_list(), counted.get_column("count").to_list(), strict=True)
         )

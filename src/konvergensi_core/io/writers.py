@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from ..numbers import id_count
 from .cells import safe_frame, safe_row
 
 XLSX_MAX_ROWS = 1_048_575
@@ -111,9 +112,7 @@ class TableWriter:
         else:
             if self.rows + frame.height > XLSX_MAX_ROWS:
                 raise UnwritableFile(
-                    f"Excel menampung paling banyak {XLSX_MAX_ROWS:,} baris; tulis hasil ke .csv atau .parquet.".replace(
-                        ",", "."
-                    )
+                    f"Excel menampung paling banyak {id_count(XLSX_MAX_ROWS)} baris; tulis hasil ke .csv atau .parquet."
                 )
             if self.rows == 0:
                 self._sheet.append(safe_row(frame.columns))

@@ -20,6 +20,8 @@ from xml.etree import ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
+from ..numbers import id_count, id_number
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200
@@ -86,8 +88,8 @@ def check_xlsx(
     if size <= 0:
         raise XlsxRejected("Berkas kosong.")
     if size > max_bytes:
-        mb = f"{size / 1_048_576:.1f}".replace(".", ",")
-        raise XlsxRejected(f"Berkas terlalu besar ({mb} MB); batasnya {max_bytes / 1_048_576:.0f} MB.")
+        mb = id_number(size / 1_048_576)
+        raise XlsxRejected(f"Berkas terlalu besar ({mb} MB); batasnya {id_count(max_bytes / 1_048_576)} MB.")
     stream.seek(0)
     head = stream.read(8)
     stream.seek(0)

@@ -3,11 +3,11 @@ versioned row and the date as the pages write it."""
 
 from __future__ import annotations
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from konvergensi import concurrency
+from konvergensi.formats import date_text as platform_date_text
 from konvergensi_core.ansit import Problem
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -34,5 +34,5 @@ def compare_and_set(obj, expected_version: int, **changes) -> None:
 
 
 def date_text(value) -> str:
-    """A moment as the local date the pages write ("5 Februari 2026"); "" when missing."""
-    return formats.date_format(timezone.localtime(value), "j F Y") if value else ""
+    """A moment as the local date the pages write ("5 Feb 2026"); "" when missing."""
+    return platform_date_text(value)

@@ -63,7 +63,7 @@ def _review_facts(r: Review, question_text: dict[str, str]) -> rules.ReviewFacts
         pk=r.pk,
         kind=r.kind,
         title=r.judul,
-        date_text=formats.date_format(r.tanggal, "j F Y") if r.tanggal else "",
+        date_text=formats.date_format(r.tanggal, "DATE_FORMAT") if r.tanggal else "",
         answers={k: (v.get("status", ""), v.get("catatan", "")) for k, v in (r.answers or {}).items()},
         question_text=question_text,
         tingkat=r.tingkat,
