@@ -114,3 +114,14 @@ def test_import_preview_commit_publish_public_page_and_pdf(accounts, new_page, p
         for url in urls:
             viewer.goto(url)
             assert viewer.evaluate("document.documentElement.scrollWidth") <= 390, url
+
+    # At 1280 px the operator's main menu is one line, in Indonesian and in English.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    origin = page.evaluate("location.origin")
+    for language in ("id", "en"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": origin}])
+        page.goto("/")
+        assert page.locator(".mainnav a").first.inner_text() == {"id": "Beranda", "en": "Home"}[language]
+        tops = {round(box["y"]) for box in page.locator(".mainnav a").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect())")}  # fmt: skip
+        assert len(tops) == 1, (language, tops)

@@ -89,7 +89,7 @@ def check_xlsx(
         raise XlsxRejected("Berkas kosong.")
     if size > max_bytes:
         mb = id_number(size / 1_048_576)
-        raise XlsxRejected(f"Berkas terlalu besar ({mb} MB); batasnya {id_count(max_bytes / 1_048_576)} MB.")
+        raise XlsxRejected(f"Berkas terlalu besar ({mb} MB); batasnya {id_count(max_bytes // 1_048_576)} MB.")
     stream.seek(0)
     head = stream.read(8)
     stream.seek(0)
