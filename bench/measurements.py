@@ -102,12 +102,12 @@ def generated_csv(rows: int) -> Path:
     import django
 
     django.setup()
-    from konvergensi.measurements.demo import district_desa, generate, write_csv
+    from konvergensi.measurements.demo import generate, kabkota_desa, write_csv
 
     path = WORK / f"eppgbm-{KAB}-{rows}.csv"
     if not path.exists():
         t = time.perf_counter()
-        frame = generate(district_desa(KAB), n=rows, visit_from=VISIT_FROM, visit_to=VISIT_TO, seed=7)
+        frame = generate(kabkota_desa(KAB), n=rows, visit_from=VISIT_FROM, visit_to=VISIT_TO, seed=7)
         write_csv(frame, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)
         print(

@@ -319,7 +319,7 @@ def test_programme_gaps_and_completeness(world):
     assert (u01.with_data, u01.low) == (19, 2) and math.isclose(u01.percent, (17 * 95 + 2 * 30) / 19)
     assert cov.category("U01", HOT_JATI).value == "sangat_rendah"
     availability = selectors.programmes(analysis=analysis, indicators=cov.indicators)
-    desa = [d.kode for d in selectors.district_desa(KAB)]
+    desa = [d.kode for d in selectors.kabkota_desa(KAB)]
     gaps = {g.code: g for g in rules.programme_gaps(availability, desa=desa, hotspot={HOT_WADO, HOT_JATI})}
     assert gaps["U01"].present == 17 and set(gaps["U01"].hotspot_without) == {HOT_WADO, HOT_JATI}
     assert gaps["U02"].hotspot_without == () and gaps["U01"].missing_in_most  # 17 of 277 desa

@@ -257,7 +257,7 @@ def test_nik_is_masked_on_the_preview_and_in_the_problems_workbook(world):
 
 @pytest.mark.django_db
 def test_a_district_over_its_staged_quota_is_refused_with_a_message(world, settings):
-    settings.KONVERGENSI_STAGED_MB_PER_DISTRICT = 1
+    settings.KONVERGENSI_STAGED_MB_PER_KABKOTA = 1
     rnd = _round(world)
     big = b"a;b;c\n" + b"1;2;3\n" * 100_000  # 600 kB
     client = _client(world)
@@ -269,7 +269,7 @@ def test_a_district_over_its_staged_quota_is_refused_with_a_message(world, setti
     assert response.status_code == 302 and "penuh" in _messages(response)
     assert Import.objects.count() == 1 and _files(settings) == files
     # The village-data upload counts against the same quota.
-    settings.KONVERGENSI_STAGED_MB_PER_DISTRICT = 0
+    settings.KONVERGENSI_STAGED_MB_PER_KABKOTA = 0
     response = _upload_data(client, filled_template(edits=GOOD))
     assert "penuh" in _messages(response) and Import.objects.count() == 1
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.models import Import
 from konvergensi.measurements import desa_names, import_write, imports, services
-from konvergensi.measurements.demo import district_desa, generate
+from konvergensi.measurements.demo import generate, kabkota_desa
 from konvergensi.measurements.models import Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import KAB
@@ -32,7 +32,7 @@ def rnd(world):
 
 
 def export(n=300, seed=1, errors=True, **kw) -> pl.DataFrame:
-    return generate(district_desa(KAB), n=n, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
+    return generate(kabkota_desa(KAB), n=n, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
                     seed=seed, errors=errors, **kw)  # fmt: skip
 
 

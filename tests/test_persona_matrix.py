@@ -205,9 +205,7 @@ MATRIX: dict[str, Case] = {
     "aksi:pantau": Case(allowed=ALL, ok=302),
     "aksi:pantau-national": Case(allowed=("pusat",)),
     "aksi:pantau-province": Case(kwargs=lambda w: {"kode": "32"}, allowed=("provinsi", "pusat")),
-    "aksi:pantau-district": Case(
-        kwargs=lambda w: {"kode": "32.11"}, allowed=(*DISTRICT, "provinsi", "pusat")
-    ),
+    "aksi:pantau-kabkota": Case(kwargs=lambda w: {"kode": "32.11"}, allowed=(*DISTRICT, "provinsi", "pusat")),
     "aksi:siklus-start": Case(
         kwargs=lambda w: {"kode": "32.11"},
         method="post",
@@ -320,7 +318,7 @@ MATRIX: dict[str, Case] = {
         not_found=OUTSIDERS,
     ),
     "publication:public-index": Case(allowed=ALL, anonymous=200),
-    "publication:public-district": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
+    "publication:public-kabkota": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
     "publication:public-geojson": Case(kwargs=lambda w: KAB_KW, allowed=ALL, anonymous=200),
     "publication:public-round": Case(kwargs=published_round, allowed=ALL, anonymous=200),
     "publication:public-pdf": Case(kwargs=published_round, allowed=ALL, anonymous=200),
@@ -718,12 +716,12 @@ def majalengka_kwargs(case: Case, world) -> dict | None:
     return {**kwargs, "kode": NEIGHBOUR} if kwargs.get("kode") == KAB else None
 
 
-DISTRICT_PAGES = sorted(
+KABKOTA_PAGES = sorted(
     n for n, c in MATRIX.items() if c.allowed != ALL and ("<str:kode>" in ROUTES[n] or c.kwargs is aksi1)
 )
 
 
-@pytest.mark.parametrize("name", DISTRICT_PAGES)
+@pytest.mark.parametrize("name", KABKOTA_PAGES)
 def test_sumedang_is_refused_the_neighbours_pages_and_learns_nothing(world, name):
     case = MATRIX[name]
     kwargs = majalengka_kwargs(case, world)

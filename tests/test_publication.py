@@ -23,7 +23,7 @@ from konvergensi.accounts.models import AuditEvent
 from konvergensi.imports import services as pipeline
 from konvergensi.jobs.models import Job
 from konvergensi.measurements import imports, services
-from konvergensi.measurements.demo import district_desa, generate
+from konvergensi.measurements.demo import generate, kabkota_desa
 from konvergensi.measurements.models import Measurement, MeasurementRound
 from konvergensi.publication import reports, snapshot, tasks
 from konvergensi.publication import selectors as publication_selectors
@@ -49,7 +49,7 @@ def make_round(world, nama="Februari 2026", start=dt.date(2026, 2, 1), **kw) -> 
 
 def children(desa_kode: list[str], n: int, seed: int, start=dt.date(2026, 2, 1), **kw) -> pl.DataFrame:
     """``n`` generated children in each of the given desa (real names of the district)."""
-    rows = {d[0]: d for d in district_desa(KAB)}
+    rows = {d[0]: d for d in kabkota_desa(KAB)}
     parts = [
         generate([rows[kode]], n=n, visit_from=start, visit_to=start + dt.timedelta(days=19), seed=seed + i,
                  errors=False, **kw)
@@ -203,7 +203,7 @@ def test_the_quality_summary_and_coverage_are_district_level(world, crafted):
 
 def test_a_realistic_round_cannot_be_undone_by_differencing(world):
     rnd = make_round(world)
-    frame = generate(district_desa(KAB), n=3000, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
+    frame = generate(kabkota_desa(KAB), n=3000, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
                      seed=5, errors=False)  # fmt: skip
     import_into(world, rnd, frame)
     data = snapshot.publication_build(rnd)
@@ -295,10 +295,10 @@ def test_public_pages_show_published_rounds_to_anyone_and_nothing_else(world, cr
     assert "Data rutin" in page and 'id="peta-statis"' in page and "<svg" in page
     assert "Cimungkal" in page and not set(frame["Nama"]) & set(re.findall(r"[A-Z][a-z]+ [A-Z][a-z]+", page))
     index = anonymous.get(reverse("publication:public-index")).content.decode()
-    assert reverse("publication:public-district", kwargs={"kode": KAB}) in index
+    assert reverse("publication:public-kabkota", kwargs={"kode": KAB}) in index
     assert (
         rnd.nama
-        in anonymous.get(reverse("publication:public-district", kwargs={"kode": KAB})).content.decode()
+        in anonymous.get(reverse("publication:public-kabkota", kwargs={"kode": KAB})).content.decode()
     )
     csv_text = anonymous.get(
         reverse("publication:public-csv", kwargs={"kode": KAB, "pk": rnd.pk})
@@ -339,7 +339,7 @@ def test_withdraw_is_for_the_operator_only(world, crafted):
 
 def test_the_public_page_is_light(world):
     rnd = make_round(world)
-    import_into(world, rnd, generate(district_desa(KAB), n=6000, visit_from=dt.date(2026, 2, 1),
+    import_into(world, rnd, generate(kabkota_desa(KAB), n=6000, visit_from=dt.date(2026, 2, 1),
                                      visit_to=dt.date(2026, 2, 20), seed=9))  # fmt: skip
     published(world, rnd)
     page = Client().get(reverse("publication:public-round", kwargs={"kode": KAB, "pk": rnd.pk}))
@@ -357,7 +357,7 @@ def test_the_public_page_is_light(world):
 @pytest.mark.slow
 def test_the_worker_publishes_a_round_with_a_real_pdf(world, tmp_path):
     rnd = make_round(world)
-    frame = generate(district_desa(KAB), n=2500, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
+    frame = generate(kabkota_desa(KAB), n=2500, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
                      seed=11)  # fmt: skip
     import_into(world, rnd, frame)
     c = Client()
@@ -406,7 +406,7 @@ def test_public_pages_may_be_kept_a_few_minutes_but_a_signed_in_page_stays_priva
     rnd, _frame = crafted
     published(world, rnd)
     urls = [*public_urls(rnd), reverse("publication:public-index"),
-            reverse("publication:public-district", kwargs={"kode": KAB})]  # fmt: skip
+            reverse("publication:public-kabkota", kwargs={"kode": KAB})]  # fmt: skip
     signed_in = Client()
     signed_in.force_login(world.user("operator"))
     for url in urls:

@@ -67,7 +67,7 @@ def test_kecamatan_page_data_shows_all_desa_to_the_operator_and_one_to_the_desa(
 def test_permissions_on_the_demo_district(world, persona, expected):
     scope = world.scopes[persona]
     got = {
-        "view": has_permission(scope, Permission.VIEW_DISTRICT, KAB),
+        "view": has_permission(scope, Permission.VIEW_KABKOTA, KAB),
         "edit": has_permission(scope, Permission.AKSI_EDIT, KAB),
         "review": has_permission(scope, Permission.AKSI_REVIEW, KAB),
         "comment": has_permission(scope, Permission.AKSI_COMMENT, KAB),
@@ -100,4 +100,4 @@ def test_assignable_roles_go_downwards_only(world):
 
 def test_anonymous_scope_sees_nothing(world):
     assert scope_filter(Siklus.objects.all(), ANONYMOUS, "kabkota_id").count() == 0
-    assert not has_permission(ANONYMOUS, Permission.VIEW_DISTRICT, KAB)
+    assert not has_permission(ANONYMOUS, Permission.VIEW_KABKOTA, KAB)

@@ -34,7 +34,7 @@ from konvergensi.accounts.scope import ANONYMOUS, Scope
 from konvergensi.aksi import tasks as aksi_tasks
 from konvergensi.aksi.models import Aksi, Evidence
 from konvergensi.jobs.models import Job
-from konvergensi.measurements.demo import district_desa, generate
+from konvergensi.measurements.demo import generate, kabkota_desa
 from konvergensi.publication import tasks as publication_tasks
 from konvergensi.publication.models import Publication
 from tests.conftest import KAB
@@ -167,7 +167,7 @@ def test_a_publication_pdf_is_dated_as_its_page_near_midnight(world, settings, t
     """Built at 28 Feb 18:30 UTC = 1 Mar 01.30 WIB: the public page and the PDF both say 1 Mar."""
     settings.TIME_ZONE = "UTC"
     rnd = make_round(world)
-    import_into(world, rnd, generate(district_desa(KAB)[:6], n=40, visit_from=dt.date(2026, 2, 1),
+    import_into(world, rnd, generate(kabkota_desa(KAB)[:6], n=40, visit_from=dt.date(2026, 2, 1),
                                      visit_to=dt.date(2026, 2, 20), seed=5))  # fmt: skip
     job = publication_tasks.round_publish(scope=world.scopes["operator"], rnd=rnd, by=world.user("operator"))
     timezone.deactivate()  # the worker has no request: the server's zone (here UTC) is active

@@ -53,7 +53,7 @@ def test_neighbouring_operator_sees_no_trace_of_the_demo_district(world):
         "/",
         reverse("accounts:user-list"),
         reverse("accounts:audit"),
-        reverse("aksi:pantau-district", args=["32.10"]),
+        reverse("aksi:pantau-kabkota", args=["32.10"]),
     ]:
         html = c.get(url).content.decode()
         assert "Sumedang" not in html and "operator" not in html.split("<main>")[1].split("</main>")[0], url

@@ -188,7 +188,7 @@ def _story_after_work(users: dict, tahun: int) -> None:
         move(aksi[7], rules.Move.SUBMIT, operator, op_scope, "Angka stunting putaran tahun ini sudah terbit.")
 
 
-def _other_districts(tahun: int, today: dt.date) -> int:
+def _other_kabkotas(tahun: int, today: dt.date) -> int:
     """Invented progress for every other district, so the province and national maps show something."""
     existing = set(Siklus.objects.filter(tahun=tahun).values_list("kabkota_id", flat=True))
     statuses = [s.value for s in rules.Status]
@@ -234,7 +234,7 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
         users = _users()
         if not Siklus.objects.filter(kabkota_id=DEMO_KABKOTA, tahun=tahun).exists():
             _story(users, tahun)
-        others = _other_districts(tahun, today)
+        others = _other_kabkotas(tahun, today)
         from konvergensi.indicators.demo import village_data
 
         data = village_data(DEMO_KABKOTA)
@@ -251,7 +251,7 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
     return {
         "puskesmas": len(pkm),
         "accounts": len(users),
-        "other_districts": others,
+        "other_kabkotas": others,
         **data,
         **rounds,
         **ansit,

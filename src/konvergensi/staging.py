@@ -25,8 +25,8 @@ def register(staged_bytes: Callable[[str], int]) -> None:
 
 def check_quota(kabkota: str, incoming: int) -> None:
     """Refuse a new upload when the district's unsaved files (every importer) would pass
-    ``KONVERGENSI_STAGED_MB_PER_DISTRICT``."""
-    limit_mb = int(settings.KONVERGENSI_STAGED_MB_PER_DISTRICT)
+    ``KONVERGENSI_STAGED_MB_PER_KABKOTA``."""
+    limit_mb = int(settings.KONVERGENSI_STAGED_MB_PER_KABKOTA)
     if sum(p(kabkota) for p in _PROVIDERS) + incoming > limit_mb * 1_048_576:
         raise ValidationError(
             _(

@@ -110,10 +110,10 @@ def xlsx_response(content: bytes, filename: str):
     return attachment(content, filename, XLSX)
 
 
-def district_or_404(request, kode: str):
+def kabkota_or_404(request, kode: str):
     """The kab/kota ``kode`` if the reader may see it (404 when it is not one, 403 when out of scope)."""
     from konvergensi.accounts.permissions import Permission, require
 
     region = region_or_404(kode, "kabkota")
-    require(request.scope, Permission.VIEW_DISTRICT, region.kode)
+    require(request.scope, Permission.VIEW_KABKOTA, region.kode)
     return region

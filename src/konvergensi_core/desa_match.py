@@ -178,11 +178,11 @@ def match_desa(
         kec_names[d.kecamatan_kode] = d.kecamatan
     kec_norm = {k: normalise_name(v, drop=KECAMATAN_WORDS) for k, v in kec_names.items()}
     kec_key = {k: spelling_key(v, drop=KECAMATAN_WORDS) for k, v in kec_names.items()}
-    district_norm: dict[str, list[_Desa]] = defaultdict(list)
-    district_key: dict[str, list[_Desa]] = defaultdict(list)
+    kabkota_norm: dict[str, list[_Desa]] = defaultdict(list)
+    kabkota_key: dict[str, list[_Desa]] = defaultdict(list)
     for d in desas:
-        district_norm[d.norm].append(d)
-        district_key[d.key].append(d)
+        kabkota_norm[d.norm].append(d)
+        kabkota_key[d.key].append(d)
     remembered = remembered or {}
 
     if isinstance(pairs, pl.DataFrame):
@@ -260,7 +260,7 @@ def match_desa(
                     same_name = hits
                     break
         else:
-            hits = district_norm.get(norm) or district_key.get(key) or []
+            hits = kabkota_norm.get(norm) or kabkota_key.get(key) or []
             if len(hits) == 1:
                 matched(hits[0], "district", 1.0)
         if row["status"] == "matched":
@@ -305,7 +305,7 @@ def match_desa(
                     )
                 continue
         # The whole district.
-        hits = district_norm.get(norm) or district_key.get(key) or []
+        hits = kabkota_norm.get(norm) or kabkota_key.get(key) or []
         if len(hits) == 1 and kec_kode is None:
             matched(hits[0], "district", 1.0)
             continue

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from konvergensi.measurements.demo import district_desa, generate
+from konvergensi.measurements.demo import generate, kabkota_desa
 from konvergensi.measurements.models import Measurement, MeasurementRound
 
 from .conftest import KAB
@@ -37,7 +37,7 @@ def finish_job(page) -> None:
 
 def test_import_preview_commit_publish_public_page_and_pdf(accounts, new_page, problems, shots, tmp_path):
     export = generate(
-        district_desa(KAB), n=600, visit_from=dt.date(2026, 2, 2), visit_to=dt.date(2026, 2, 20), seed=21
+        kabkota_desa(KAB), n=600, visit_from=dt.date(2026, 2, 2), visit_to=dt.date(2026, 2, 20), seed=21
     )
     path = tmp_path / "ekspor-eppgbm-februari.csv"
     export.write_csv(path, separator=";")

@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied
 from .models import Role
 from .scope import Scope
 
-DISTRICT_ROLES = frozenset({Role.OPERATOR, Role.OPD, Role.KECAMATAN, Role.DESA, Role.PUSKESMAS})
+KABKOTA_ROLES = frozenset({Role.OPERATOR, Role.OPD, Role.KECAMATAN, Role.DESA, Role.PUSKESMAS})
 
 
 class Permission(StrEnum):
     VIEW_NATIONAL = "view_national"  # national Pantau Aksi
     VIEW_PROVINCE = "view_province"  # a province's districts
-    VIEW_DISTRICT = "view_district"  # a district's cycle, aksi, regions, OPD, puskesmas
+    VIEW_KABKOTA = "view_kabkota"  # a district's cycle, aksi, regions, OPD, puskesmas
     MANAGE_USERS = "manage_users"  # create accounts below oneself
     MANAGE_OPD = "manage_opd"  # add the district's agencies
     AKSI_EDIT = "aksi_edit"  # start, plan, submit the district's aksi
@@ -34,7 +34,7 @@ class Permission(StrEnum):
     CHILD_VIEW = "child_view"  # names and follow-up lists: health office, puskesmas (area), desa (own)
     ANSIT_EDIT = "ansit_edit"  # situation analysis (Aksi 1): run, decide, lokus, recommendations (operator)
     ANSIT_REVIEW = "ansit_review"  # answer and comment on the Aksi 1 reviews (operator, OPD)
-    ANSIT_DISTRICT = "ansit_district"  # Aksi 1 tables of every desa of a district (operator, OPD, up)
+    ANSIT_KABKOTA = "ansit_district"  # Aksi 1 tables of every desa of a district (operator, OPD, up)
 
 
 def has_permission(
@@ -50,59 +50,59 @@ def has_permission(
     role = scope.role
     national = role == Role.PUSAT
     in_province = kode is not None and role == Role.PROVINSI and scope.covers(kode)
-    in_district = kode is not None and role in DISTRICT_ROLES and scope.covers(kode)
+    in_kabkota = kode is not None and role in KABKOTA_ROLES and scope.covers(kode)
     match permission:
         case Permission.VIEW_NATIONAL:
             return national
         case Permission.VIEW_PROVINCE:
             return national or in_province
-        case Permission.VIEW_DISTRICT:
-            return national or in_province or in_district
+        case Permission.VIEW_KABKOTA:
+            return national or in_province or in_kabkota
         case Permission.MANAGE_USERS | Permission.VIEW_AUDIT:
-            return national or in_province or (in_district and role == Role.OPERATOR)
+            return national or in_province or (in_kabkota and role == Role.OPERATOR)
         case Permission.MANAGE_OPD | Permission.AKSI_EDIT:
-            return in_district and role == Role.OPERATOR
+            return in_kabkota and role == Role.OPERATOR
         case Permission.AKSI_CONTRIBUTE:
-            return in_district and (
+            return in_kabkota and (
                 role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
             )
         case Permission.AKSI_COMMENT:
-            return national or in_province or (in_district and role in (Role.OPERATOR, Role.OPD))
+            return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
         case Permission.AKSI_REVIEW:
             return in_province
         case Permission.CATALOGUE_EDIT:
             return national
         case Permission.DATA_ENTER:
-            return in_district and (
+            return in_kabkota and (
                 role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
             )
         case Permission.DATA_MANAGE:
-            return in_district and role == Role.OPERATOR
+            return in_kabkota and role == Role.OPERATOR
         case Permission.SASARAN_EDIT:
             # ``kode`` is the desa (or kecamatan): a kecamatan works on its own desa only.
-            return in_district and (
+            return in_kabkota and (
                 role == Role.OPERATOR or (role == Role.KECAMATAN and scope.covers(kode, "region"))
             )
         case Permission.SASARAN_VERIFY:
-            return in_district and role == Role.KECAMATAN and scope.covers(kode, "region")
+            return in_kabkota and role == Role.KECAMATAN and scope.covers(kode, "region")
         case Permission.ROUND_MANAGE:
-            return in_district and role == Role.OPERATOR
+            return in_kabkota and role == Role.OPERATOR
         case Permission.MEASUREMENT_IMPORT:
-            return in_district and (
+            return in_kabkota and (
                 role in (Role.OPERATOR, Role.PUSKESMAS) or (role == Role.OPD and scope.health_office)
             )
         case Permission.CHILD_VIEW:
             # ``kode`` is the desa (or the district, for a district-wide list).
-            return in_district and (
+            return in_kabkota and (
                 (role == Role.OPD and scope.health_office)
                 or (role in (Role.PUSKESMAS, Role.DESA) and scope.covers(kode, "region"))
             )
         case Permission.ANSIT_EDIT:
-            return in_district and role == Role.OPERATOR
+            return in_kabkota and role == Role.OPERATOR
         case Permission.ANSIT_REVIEW:
-            return in_district and role in (Role.OPERATOR, Role.OPD)
-        case Permission.ANSIT_DISTRICT:
-            return national or in_province or (in_district and role in (Role.OPERATOR, Role.OPD))
+            return in_kabkota and role in (Role.OPERATOR, Role.OPD)
+        case Permission.ANSIT_KABKOTA:
+            return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
     return False
 
 

@@ -15,7 +15,7 @@ def home_context(asked: HomeRequest) -> dict:
     context: dict = {}
     if asked.kabkota is not None:
         kabkota = asked.kabkota
-        context["district"] = selectors.district_row(scope=scope, kabkota=kabkota, tahun=tahun, today=today)
+        context["district"] = selectors.kabkota_row(scope=scope, kabkota=kabkota, tahun=tahun, today=today)
         context["siklus"] = selectors.siklus_get(scope=scope, kabkota_kode=kabkota.kode, tahun=tahun)
         if context["siklus"]:
             context["aksi_list"] = selectors.aksi_list(siklus=context["siklus"])

@@ -65,7 +65,7 @@ class Row:
         return list(zip(self.statuses, self.overdue, strict=True))
 
 
-def _aksi_by_district(
+def _aksi_by_kabkota(
     scope: Scope, tahun: int, prefix: str | None
 ) -> dict[str, list[tuple[int, str, dt.date | None]]]:
     qs = Aksi.objects.filter(siklus__tahun=tahun)
@@ -78,7 +78,7 @@ def _aksi_by_district(
     return grouped
 
 
-def _district_row(region: Region, items: list[tuple[int, str, dt.date | None]], today: dt.date) -> Row:
+def _kabkota_row(region: Region, items: list[tuple[int, str, dt.date | None]], today: dt.date) -> Row:
     statuses: list[str | None] = [None] * 8
     overdue = [False] * 8
     for nomor, status, due in items:
@@ -94,37 +94,37 @@ def _district_row(region: Region, items: list[tuple[int, str, dt.date | None]], 
     )
 
 
-def district_row(*, scope: Scope, kabkota: Region, tahun: int, today: dt.date) -> Row:
+def kabkota_row(*, scope: Scope, kabkota: Region, tahun: int, today: dt.date) -> Row:
     qs = scope_filter(
         Aksi.objects.filter(siklus__tahun=tahun, siklus__kabkota_id=kabkota.kode),
         scope,
         "siklus__kabkota_id",
     )
-    return _district_row(kabkota, list(qs.values_list("nomor", "status", "due_date")), today)
+    return _kabkota_row(kabkota, list(qs.values_list("nomor", "status", "due_date")), today)
 
 
 def province_rows(*, scope: Scope, provinsi: Region, tahun: int, today: dt.date) -> list[Row]:
-    grouped = _aksi_by_district(scope, tahun, provinsi.kode)
+    grouped = _aksi_by_kabkota(scope, tahun, provinsi.kode)
     districts = scope_filter(
         Region.objects.filter(parent_id=provinsi.kode, level=Level.KABKOTA), scope, "kode"
     )
-    return [_district_row(d, grouped.get(d.kode, []), today) for d in districts]
+    return [_kabkota_row(d, grouped.get(d.kode, []), today) for d in districts]
 
 
 def national_rows(*, scope: Scope, tahun: int, today: dt.date) -> list[Row]:
-    grouped = _aksi_by_district(scope, tahun, None)
-    districts_per_province: dict[str, int] = defaultdict(int)
+    grouped = _aksi_by_kabkota(scope, tahun, None)
+    kabkotas_per_province: dict[str, int] = defaultdict(int)
     for kode in Region.objects.filter(level=Level.KABKOTA).values_list("kode", flat=True):
-        districts_per_province[kode[:2]] += 1
+        kabkotas_per_province[kode[:2]] += 1
     per_province: dict[str, list[tuple[rules.Status, dt.date | None]]] = defaultdict(list)
-    verified_districts: dict[str, int] = defaultdict(int)
+    verified_kabkotas: dict[str, int] = defaultdict(int)
     for kab, items in grouped.items():
         per_province[kab[:2]].extend((rules.Status(s), d) for _n, s, d in items)
         if len(items) == 8 and all(s == rules.Status.DIVERIFIKASI for _n, s, _d in items):
-            verified_districts[kab[:2]] += 1
+            verified_kabkotas[kab[:2]] += 1
     rows = []
     for prov in scope_filter(Region.objects.filter(level=Level.PROVINSI), scope, "kode"):
-        n = districts_per_province.get(prov.kode, 0)
+        n = kabkotas_per_province.get(prov.kode, 0)
         progress = rules.summarise(per_province.get(prov.kode, []), today, expected=8 * n)
         rows.append(
             Row(

@@ -40,7 +40,7 @@ def pantau(request):
         return redirect("aksi:pantau-national")
     if scope.role == Role.PROVINSI:
         return redirect("aksi:pantau-province", kode=scope.provinsi_kode)
-    return redirect("aksi:pantau-district", kode=scope.kabkota_kode)
+    return redirect("aksi:pantau-kabkota", kode=scope.kabkota_kode)
 
 
 @login_required_scope
@@ -102,19 +102,19 @@ def _sorted(rows, key: str):
 
 
 @login_required_scope
-def pantau_district(request, kode: str):
+def pantau_kabkota(request, kode: str):
     kabkota = region_or_404(kode, Level.KABKOTA)
-    require(request.scope, Permission.VIEW_DISTRICT, kabkota.kode)
+    require(request.scope, Permission.VIEW_KABKOTA, kabkota.kode)
     tahun = _tahun(request)
     today = timezone.localdate()
     siklus = selectors.siklus_get(scope=request.scope, kabkota_kode=kabkota.kode, tahun=tahun)
     aksi_list = selectors.aksi_list(siklus=siklus) if siklus else []
     for a in aksi_list:
         a.overdue = rules.is_overdue(rules.Status(a.status), a.due_date, today)
-    row = selectors.district_row(scope=request.scope, kabkota=kabkota, tahun=tahun, today=today)
+    row = selectors.kabkota_row(scope=request.scope, kabkota=kabkota, tahun=tahun, today=today)
     return render(
         request,
-        "aksi/pantau_district.html",
+        "aksi/pantau_kabkota.html",
         {
             "kabkota": kabkota,
             "tahun": tahun,
@@ -135,7 +135,7 @@ def siklus_start(request, kode: str):
     tahun = tahun_from(request.POST.get("tahun"))
     services.siklus_start(scope=request.scope, kabkota=kabkota, tahun=tahun, by=request.user)
     messages.success(request, _("Siklus %(tahun)s dibuka: delapan aksi siap dikerjakan.") % {"tahun": tahun})
-    return redirect(f"{reverse('aksi:pantau-district', kwargs={'kode': kabkota.kode})}?tahun={tahun}")
+    return redirect(f"{reverse('aksi:pantau-kabkota', kwargs={'kode': kabkota.kode})}?tahun={tahun}")
 
 
 def _aksi_or_404(request, pk: int):
@@ -296,7 +296,7 @@ def evidence_download(request, pk: int):
     evidence = selectors.evidence_get(scope=request.scope, pk=pk)
     if evidence is None:
         raise Http404
-    require(request.scope, Permission.VIEW_DISTRICT, evidence.aksi.siklus.kabkota_id)
+    require(request.scope, Permission.VIEW_KABKOTA, evidence.aksi.siklus.kabkota_id)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:

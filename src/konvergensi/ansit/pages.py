@@ -58,9 +58,9 @@ def home_context(*, request, kab: Region, tahun: int) -> dict:
     lokus = selectors.lokus_confirmed(kab.kode, tahun, scope=scope)
     reviews = list(selectors.review_list(scope=scope, kabkota=kab.kode, tahun=tahun))
     recs = list(selectors.recommendation_list(scope=scope, kabkota=kab.kode, tahun=tahun))
-    district_view = has_permission(scope, Permission.VIEW_DISTRICT, kab.kode)
+    kabkota_view = has_permission(scope, Permission.VIEW_KABKOTA, kab.kode)
     docs = (
-        list(selectors.document_list(scope=scope, kabkota=kab.kode, tahun=tahun)[:3]) if district_view else []
+        list(selectors.document_list(scope=scope, kabkota=kab.kode, tahun=tahun)[:3]) if kabkota_view else []
     )
     siklus = aksi_selectors.siklus_get(scope=scope, kabkota_kode=kab.kode, tahun=tahun)
     aksi1 = siklus.aksi_set.filter(nomor=1).first() if siklus else None
@@ -145,7 +145,7 @@ def home_context(*, request, kab: Region, tahun: int) -> dict:
             "status": _("Terakhir dibuat %(d)s") % {"d": datetime_text(done_docs[0].finished_at)}
             if done_docs
             else _("Belum dibuat"),
-            "url": reverse("ansit:documents", kwargs={"kode": kab.kode}) + year if district_view else "",
+            "url": reverse("ansit:documents", kwargs={"kode": kab.kode}) + year if kabkota_view else "",
             "action": _("Buat / unduh"),
         },
         {
@@ -169,7 +169,7 @@ def home_context(*, request, kab: Region, tahun: int) -> dict:
         "steps": steps,
         "next_step": next_step,
         "can_edit": can_edit,
-        "district_view": district_view,
+        "kabkota_view": kabkota_view,
         "notes": selectors.note_list(scope=scope, kabkota=kab.kode, tahun=tahun).count(),
         "aksi1": aksi1,
     }
@@ -319,7 +319,7 @@ def analysis_context(*, request, analysis) -> dict:
 
 def coverage_context(*, request, analysis, visible: set[str] | None) -> dict:
     cov = selectors.coverage(analysis=analysis)
-    desa = selectors.district_desa(analysis.kabkota_id)
+    desa = selectors.kabkota_desa(analysis.kabkota_id)
     codes = [d.kode for d in desa]
     hotspot = selectors.hotspot_desa(analysis)
     availability = selectors.programmes(analysis=analysis, indicators=cov.indicators)
@@ -398,7 +398,7 @@ def lokus_context(*, request, analysis, visible: set[str] | None) -> dict:
     settings, errors = selectors.lokus_settings_from(request.GET, default)
     cov = selectors.coverage(analysis=analysis)
     ranking = selectors.lokus_ranking(analysis=analysis, settings=settings, cov=cov)
-    names = {d.kode: d.nama for d in selectors.district_desa(analysis.kabkota_id)}
+    names = {d.kode: d.nama for d in selectors.kabkota_desa(analysis.kabkota_id)}
     kec_names = _kecamatan_names(analysis.kabkota_id)
     rows = [
         (d, names.get(d.desa, d.desa), kec_names.get(d.desa[:8], ""))
@@ -441,7 +441,7 @@ def matrix_context(*, request, analysis, visible: set[str] | None) -> dict:
     m = selectors.matrix(ranking=ranking, visible=visible, bands=analysis.bands)
     show_all = request.GET.get("semua") == "1"
     rows = [r for r in m.rows if show_all or r.eligible or r.selected]
-    names = {d.kode: d.nama for d in selectors.district_desa(analysis.kabkota_id)}
+    names = {d.kode: d.nama for d in selectors.kabkota_desa(analysis.kabkota_id)}
     kec_names = _kecamatan_names(analysis.kabkota_id)
     table = []
     for r in rows:

@@ -67,7 +67,7 @@ def facts(doc: AnsitDocument) -> dict:
     result = dist.result
     level_label = str(Level(analysis.level).label)
     counts = result.counts()
-    names = {d.kode: d.nama for d in selectors.district_desa(kab.kode)}
+    names = {d.kode: d.nama for d in selectors.kabkota_desa(kab.kode)}
     kec_names = dict(Region.objects.filter(parent_id=kab.kode, level="kecamatan").values_list("kode", "nama"))
     author = doc.created_by.get_full_name() if doc.created_by else ""
 

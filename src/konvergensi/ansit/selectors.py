@@ -45,7 +45,7 @@ from .models import (
 # --- the district and what a reader sees of it ------------------------------------------------
 
 
-def district_desa(kabkota: str) -> list[Region]:
+def kabkota_desa(kabkota: str) -> list[Region]:
     return list(Region.objects.filter(level="desa", kode__startswith=kabkota + ".").order_by("kode"))
 
 
@@ -54,8 +54,8 @@ def visible_desa_codes(*, scope: Scope, kabkota: str) -> set[str]:
     return set(scope_filter(qs, scope, "kode", purpose="region").values_list("kode", flat=True))
 
 
-def sees_whole_district(scope: Scope, kabkota: str) -> bool:
-    return has_permission(scope, Permission.ANSIT_DISTRICT, kabkota)
+def sees_whole_kabkota(scope: Scope, kabkota: str) -> bool:
+    return has_permission(scope, Permission.ANSIT_KABKOTA, kabkota)
 
 
 def analysis_list(*, scope: Scope, kabkota: str, tahun: int | None = None):
@@ -154,7 +154,7 @@ def distribution(*, scope: Scope, analysis: Analysis) -> Distribution:
     result = hotspot_result(analysis)
     by_kode = {u["kode"]: u for u in analysis.units}
     names = {u["kode"]: u.get("nama") or u["kode"] for u in analysis.units}
-    whole = sees_whole_district(scope, analysis.kabkota_id)
+    whole = sees_whole_kabkota(scope, analysis.kabkota_id)
     visible = set() if whole else visible_desa_codes(scope=scope, kabkota=analysis.kabkota_id)
     all_rows = []
     for u in result.units:
@@ -199,7 +199,7 @@ def hotspot_desa(analysis: Analysis, result: HotspotResult | None = None) -> set
     if analysis.level == "desa":
         return special
     if analysis.level == "kecamatan":
-        return {d.kode for d in district_desa(analysis.kabkota_id) if d.kode[:8] in special}
+        return {d.kode for d in kabkota_desa(analysis.kabkota_id) if d.kode[:8] in special}
     return {d for u in analysis.units if u["kode"] in special for d in (u.get("desa") or ())}
 
 
@@ -417,7 +417,7 @@ def lokus_ranking(
     *, analysis: Analysis, settings: LokusSettings, cov: Coverage | None = None
 ) -> LokusRanking:
     """The core's criteria, ranking and selection over every desa of the district."""
-    desa = district_desa(analysis.kabkota_id)
+    desa = kabkota_desa(analysis.kabkota_id)
     codes = [d.kode for d in desa]
     figures = desa_figures(analysis)
     cov = cov or coverage(analysis=analysis)

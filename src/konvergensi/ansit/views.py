@@ -18,9 +18,9 @@ from konvergensi.indicators.selectors import default_periode
 from konvergensi.web import (
     XLSX,
     attachment,
-    district_or_404,
     flash_errors,
     int_from,
+    kabkota_or_404,
     tahun_from,
     xlsx_response,
 )
@@ -54,9 +54,9 @@ def _tahun(request) -> int:
     return tahun_from(request.GET.get("tahun") or request.POST.get("tahun"))
 
 
-def _district_to_edit(request, kode: str) -> tuple[Region, int]:
+def _kabkota_to_edit(request, kode: str) -> tuple[Region, int]:
     """The district of the URL, which the user must be allowed to edit, and the cycle year."""
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     require(request.scope, Permission.ANSIT_EDIT, kab.kode)
     return kab, _tahun(request)
 
@@ -75,7 +75,7 @@ def _analysis(request, pk: int):
     analysis = selectors.analysis_get(scope=request.scope, pk=pk)
     if analysis is None:
         raise Http404
-    require(request.scope, Permission.VIEW_DISTRICT, analysis.kabkota_id)
+    require(request.scope, Permission.VIEW_KABKOTA, analysis.kabkota_id)
     return analysis
 
 
@@ -85,7 +85,7 @@ def _can_edit(request, kabkota: str) -> bool:
 
 def _visible(request, kabkota: str) -> set[str] | None:
     """The desa a reader sees; None when they see the whole district."""
-    if selectors.sees_whole_district(request.scope, kabkota):
+    if selectors.sees_whole_kabkota(request.scope, kabkota):
         return None
     return selectors.visible_desa_codes(scope=request.scope, kabkota=kabkota)
 
@@ -117,7 +117,7 @@ def _analysis_page(request, pk: int, context_of, template: str):
 
 @login_required_scope
 def home(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     tahun = _tahun(request)
     context = pages.home_context(request=request, kab=kab, tahun=tahun)
     return render(request, "ansit/home.html", context)
@@ -189,7 +189,7 @@ DEFAULT_DATA_SOURCE = {
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def analysis_create(request, kode: str):
-    kab, tahun = _district_to_edit(request, kode)
+    kab, tahun = _kabkota_to_edit(request, kode)
     if request.method == "GET":
         return render(request, "ansit/analysis_create.html", _create_context(request, kab, tahun))
     source = request.POST.get("input_source", "")
@@ -229,7 +229,7 @@ def analysis_create(request, kode: str):
 
 @login_required_scope
 def template_download(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     require(request.scope, Permission.ANSIT_EDIT, kab.kode)
     level = request.GET.get("level", Level.DESA)
     if level not in Level.values:
@@ -326,7 +326,7 @@ def matrix_xlsx(request, pk: int):
     settings = pages.matrix_settings(request, analysis)
     ranking = selectors.lokus_ranking(analysis=analysis, settings=settings)
     m = selectors.matrix(ranking=ranking, visible=visible, bands=analysis.bands)
-    names = {d.kode: d.nama for d in selectors.district_desa(analysis.kabkota_id)}
+    names = {d.kode: d.nama for d in selectors.kabkota_desa(analysis.kabkota_id)}
     buffer = io.BytesIO()
     write_matrix_xlsx(
         m,
@@ -375,7 +375,7 @@ def _review_input(request) -> services.ReviewInput:
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def reviews(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     tahun = _tahun(request)
     if request.method == "POST":
         require(request.scope, Permission.ANSIT_REVIEW, kab.kode)
@@ -418,7 +418,7 @@ def review_detail(request, pk: int):
     review = selectors.review_get(scope=request.scope, pk=pk)
     if review is None:
         raise Http404
-    require(request.scope, Permission.VIEW_DISTRICT, review.kabkota_id)
+    require(request.scope, Permission.VIEW_KABKOTA, review.kabkota_id)
     may_edit = services.may_edit_review(request.scope, review)
     if request.method == "POST":
         if not may_edit:
@@ -481,7 +481,7 @@ def review_comment(request, pk: int):
 
 @login_required_scope
 def recommendations(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     tahun = _tahun(request)
     rows = list(selectors.recommendation_list(scope=request.scope, kabkota=kab.kode, tahun=tahun))
     current = selectors.analysis_current(scope=request.scope, kabkota=kab.kode, tahun=tahun)
@@ -508,7 +508,7 @@ def recommendations(request, kode: str):
 @require_POST
 @login_required_scope
 def recommendations_generate(request, kode: str):
-    kab, tahun = _district_to_edit(request, kode)
+    kab, tahun = _kabkota_to_edit(request, kode)
     _attempt(
         request,
         lambda: services.recommendations_generate(
@@ -528,7 +528,7 @@ def recommendations_generate(request, kode: str):
 @require_POST
 @login_required_scope
 def recommendation_add(request, kode: str):
-    kab, tahun = _district_to_edit(request, kode)
+    kab, tahun = _kabkota_to_edit(request, kode)
     _attempt(
         request,
         lambda: services.recommendation_add(
@@ -572,7 +572,7 @@ def recommendation_update(request, pk: int):
 
 @login_required_scope
 def documents(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     tahun = _tahun(request)
     return render(
         request, "ansit/documents.html", pages.documents_context(request=request, kab=kab, tahun=tahun)
@@ -582,7 +582,7 @@ def documents(request, kode: str):
 @require_POST
 @login_required_scope
 def document_start(request, kode: str):
-    kab, tahun = _district_to_edit(request, kode)
+    kab, tahun = _kabkota_to_edit(request, kode)
     pk = int_from(request.POST.get("analysis"))
     analysis = (
         selectors.analysis_get(scope=request.scope, pk=pk)
@@ -603,7 +603,7 @@ def document_download(request, pk: int, fmt: str):
         raise Http404
     # The district's document, like the Aksi 1 evidence it becomes: every member of the district,
     # the province and the nation (aggregate figures only, no personal data).
-    require(request.scope, Permission.VIEW_DISTRICT, doc.kabkota_id)
+    require(request.scope, Permission.VIEW_KABKOTA, doc.kabkota_id)
     field = getattr(doc, fmt)
     if doc.status != DocumentStatus.SELESAI or not field:
         raise Http404
@@ -638,7 +638,7 @@ def document_attach(request, pk: int):
 
 @login_required_scope
 def notes(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     tahun = request.GET.get("tahun")
     year = tahun_from(tahun) if tahun else None
     rows = list(selectors.note_list(scope=request.scope, kabkota=kab.kode, tahun=year))

@@ -162,7 +162,7 @@ def fail(message: str, format: str = "text") -> NoReturn:
     raise typer.Exit(1)
 
 
-def district_or_refuse(kabkota: str, refuse: Callable[[str], object]) -> str:
+def kabkota_or_refuse(kabkota: str, refuse: Callable[[str], object]) -> str:
     """The normalised code of a kabupaten/kota, or ``refuse(message)`` (which must not return)."""
     from konvergensi_core import kode as rules
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from konvergensi.cli.common import district_or_refuse, fail, setup_django
+from konvergensi.cli.common import fail, kabkota_or_refuse, setup_django
 
 measurements_app = typer.Typer(
     help="Pengukuran anak (Aksi 7): impor ekspor e-PPGBM, ringkasan per wilayah.", no_args_is_help=True
@@ -60,7 +60,7 @@ def measurements_import(
         problem = file_problem(message).as_dict()
         finish({"ok": False, "problems": [problem], "added": 0, "replaced": 0, "rejected": 0}, 1)
 
-    kab = district_or_refuse(kabkota, refuse)
+    kab = kabkota_or_refuse(kabkota, refuse)
     if not file.is_file():
         refuse(f"Berkas tidak ditemukan: {file}")
     if not round_name.strip():
@@ -161,7 +161,7 @@ def measurements_summary(
     """Children measured and stunting, wasting, underweight, overweight per unit, with 95 % CI (Wilson)."""
     if level not in ("kabkota", "kecamatan", "desa"):
         fail("--level harus kabkota, kecamatan atau desa.", format)
-    kab = district_or_refuse(kabkota, lambda message: fail(message, format))
+    kab = kabkota_or_refuse(kabkota, lambda message: fail(message, format))
     setup_django()
     from konvergensi.measurements.models import MeasurementRound
     from konvergensi.measurements.selectors import summary_rows

@@ -352,7 +352,7 @@ class VillageDataImportKind(ImportKind):
         return _("Unggah templat Excel (.xlsx) yang diunduh dari halaman ini.")
 
     def may_use(self, scope: Scope, imp: Import) -> bool:
-        return has_permission(scope, Permission.VIEW_DISTRICT, imp.kabkota_id) and (
+        return has_permission(scope, Permission.VIEW_KABKOTA, imp.kabkota_id) and (
             allowed_indicators(scope, imp.kabkota_id) != set()
         )
 

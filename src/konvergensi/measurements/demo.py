@@ -175,7 +175,7 @@ def _with_mess(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     return out.with_columns(No=pl.int_range(1, out.height + 1))
 
 
-def district_desa(kabkota: str) -> list[tuple[str, str, str, str]]:
+def kabkota_desa(kabkota: str) -> list[tuple[str, str, str, str]]:
     """(kode, desa, kecamatan, puskesmas) of a district's desa, from the database."""
     from konvergensi.wilayah.models import Puskesmas, Region
 
@@ -225,7 +225,7 @@ def demo_rounds(kabkota: str, *, operator) -> dict[str, int]:
 
     kab = Region.objects.get(kode=kabkota)
     scope = scope_for_user(operator)
-    desa = district_desa(kabkota)
+    desa = kabkota_desa(kabkota)
     # Children where the under-fives are: the data sasaran's balita per desa (latest year entered).
     balita = dict(
         sasaran_in_kabkota(kabkota, with_balita=True).order_by("tahun").values_list("desa_id", "balita")

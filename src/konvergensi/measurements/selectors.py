@@ -31,7 +31,7 @@ def rounds_for(*, scope: Scope, kabkota: str) -> QuerySet[MeasurementRound]:
 def round_get(*, scope: Scope, pk: int) -> MeasurementRound | None:
     """A round of a district the reader may see (with its kabkota), else None."""
     rnd = MeasurementRound.objects.select_related("kabkota").filter(pk=pk).first()
-    if rnd is None or not has_permission(scope, Permission.VIEW_DISTRICT, rnd.kabkota_id):
+    if rnd is None or not has_permission(scope, Permission.VIEW_KABKOTA, rnd.kabkota_id):
         return None
     return rnd
 
@@ -116,7 +116,7 @@ def _frame_rows(qs: QuerySet[Measurement]) -> pl.DataFrame:
     ).cast(FRAME_SCHEMA)
 
 
-def _district_frame(round_id: int) -> bytes:
+def _kabkota_frame(round_id: int) -> bytes:
     """Every committed measurement of the round, as Parquet (the cached form of the rows)."""
     import io
 
@@ -163,13 +163,21 @@ def round_frame(*, round_id: int, scope: Scope | None = None, from_cache: bool =
     import io
 
     if from_cache:
+        from django.core.cache import cache
+
         key = f"round-frame:{round_id}:{data_version([round_id])}"
-        frame = pl.read_parquet(io.BytesIO(cached(key, lambda: _district_frame(round_id))))
+        codes = None
         if scope is not None:
             kabkota = (
                 MeasurementRound.objects.filter(pk=round_id).values_list("kabkota_id", flat=True).first()
             )
             codes = _visible_desa(scope, kabkota or "")
+        if codes is not None and cache.get(key) is None:
+            # Part of the district and nothing cached: its own rows only (the district's are read
+            # once by the worker after the commit, or by the first reader who sees all of it).
+            frame = _frame_rows(scope_filter(measured(round_id), scope, "desa_id", purpose="region"))
+        else:
+            frame = pl.read_parquet(io.BytesIO(cached(key, lambda: _kabkota_frame(round_id))))
             if codes is not None:
                 frame = frame.filter(pl.col("desa_id").is_in(list(codes)))
     else:
@@ -233,6 +241,11 @@ def scope_key(scope: Scope, kabkota: str | None = None) -> str:
     return hashlib.sha256(f"{scope.role}|{scope.kode}|{codes}".encode()).hexdigest()[:16]
 
 
+# Cached figures never go stale (their keys change with the data); the timeout only bounds how long
+# the figures of superseded imports take room. A week: a round is read for weeks after an import.
+CACHE_SECONDS = 7 * 24 * 3600
+
+
 def cached(key: str, compute):
     """``compute()`` once per key (figures read every child of a round: they are kept until the
     round's data change, which changes the key)."""
@@ -241,7 +254,7 @@ def cached(key: str, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=24 * 3600)
+        cache.set(key, value, timeout=CACHE_SECONDS)
     return value
 
 

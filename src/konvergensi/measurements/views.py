@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.formats import activate_region
-from konvergensi.web import district_or_404, flash_errors, int_from, xlsx_response
+from konvergensi.web import flash_errors, int_from, kabkota_or_404, xlsx_response
 from konvergensi.wilayah.models import Region
 
 from . import desa_names, imports, selectors, services
@@ -42,7 +42,7 @@ LEVELS = (
 def round_or_404(request, pk: int) -> MeasurementRound:
     """A round of a district the reader may see; 404 otherwise (its existence is not told)."""
     rnd = MeasurementRound.objects.select_related("kabkota").filter(pk=pk).first()
-    if rnd is None or not has_permission(request.scope, Permission.VIEW_DISTRICT, rnd.kabkota_id):
+    if rnd is None or not has_permission(request.scope, Permission.VIEW_KABKOTA, rnd.kabkota_id):
         raise Http404
     return rnd
 
@@ -57,7 +57,7 @@ def _date(value: str | None) -> dt.date:
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def rounds(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     can_manage = has_permission(request.scope, Permission.ROUND_MANAGE, kab.kode)
     if request.method == "POST":
         require(request.scope, Permission.ROUND_MANAGE, kab.kode)
@@ -159,7 +159,7 @@ def import_moved(request, pk):
 def desa_aliases(request, kode: str):
     """The district's remembered desa names (name as written → official desa, who answered, when,
     children placed), each revocable: for the operator and the district health office."""
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     desa_names.require_alias_manage(request.scope, kab.kode)
     if request.method == "POST":
         alias = desa_names.desa_alias_revoke(scope=request.scope, kabkota=kab, pk=request.POST.get("hapus"),
@@ -185,7 +185,7 @@ def mapping(request, kode: str):
     """The district's own column layout, for files that are not e-PPGBM exports."""
     from .models import ColumnMapping
 
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     require(request.scope, Permission.MEASUREMENT_IMPORT, kab.kode)
     current = ColumnMapping.objects.filter(kabkota=kab).first()
     if request.method == "POST":

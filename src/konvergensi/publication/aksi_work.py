@@ -31,7 +31,7 @@ def _current(qs):
 
 def items(scope: Scope, kabkota: str, tahun: int) -> list[WorkItem]:
     """The year's rounds with their status; the public page and PDF of a current publication."""
-    if not has_permission(scope, Permission.VIEW_DISTRICT, kabkota):  # as the round pages decide
+    if not has_permission(scope, Permission.VIEW_KABKOTA, kabkota):  # as the round pages decide
         return []
     rounds = list(_rounds(kabkota, tahun).order_by("tanggal_mulai", "pk"))
     publications = {p.round_id: p for p in _current(rounds).order_by("published_at")}

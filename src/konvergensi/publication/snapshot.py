@@ -250,7 +250,7 @@ def publication_build(rnd: MeasurementRound) -> dict:
     if table.height:
         published = suppress(table, min_n=rnd.min_cell)
         rows = [_row(r, names) for r in published.iter_rows(named=True)]
-    district = next((r for r in rows if r["level"] == "kabkota"), None) or _empty_district(kab, kabkota.nama)
+    district = next((r for r in rows if r["level"] == "kabkota"), None) or _empty_kabkota(kab, kabkota.nama)
     kecamatan = sorted((r for r in rows if r["level"] == "kecamatan"), key=lambda r: r["kode"])
     desa = sorted((r for r in rows if r["level"] == "desa"), key=lambda r: r["kode"])
 
@@ -294,7 +294,7 @@ def publication_build(rnd: MeasurementRound) -> dict:
     }
 
 
-def _empty_district(kode: str, nama: str) -> dict:
+def _empty_kabkota(kode: str, nama: str) -> dict:
     row = {"kode": kode, "nama": nama, "parent": None, "level": "kabkota", "hidden": False}
     for m in COUNTS:
         row[m], row[f"{m}_display"] = 0, "0"

@@ -14,7 +14,7 @@ urlpatterns = [
     # Public, no login: only what a publication's suppressed snapshot holds.
     path("publik/", views.public_index, name="public-index"),
     path("publik/<str:kode>/kecamatan.geojson", views.public_geojson, name="public-geojson"),
-    path("publik/<str:kode>/", views.public_district, name="public-district"),
+    path("publik/<str:kode>/", views.public_kabkota, name="public-kabkota"),
     path("publik/<str:kode>/<int:pk>/", views.public_round, name="public-round"),
     path("publik/<str:kode>/<int:pk>.pdf", views.public_pdf, name="public-pdf"),
     path("publik/<str:kode>/<int:pk>.csv", views.public_csv, name="public-csv"),

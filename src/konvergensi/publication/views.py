@@ -138,26 +138,26 @@ def _public_cache(view):
 @require_GET
 @_public_cache
 def public_index(request):
-    by_district: dict[str, Publication] = {}
+    by_kabkota: dict[str, Publication] = {}
     for pub in selectors.current_publications():
-        by_district.setdefault(pub.round.kabkota_id, pub)  # newest round first
+        by_kabkota.setdefault(pub.round.kabkota_id, pub)  # newest round first
     from konvergensi.wilayah.models import Region
 
-    provinces = dict(Region.objects.filter(kode__in={k[:2] for k in by_district}).values_list("kode", "nama"))
-    items = sorted(by_district.values(), key=lambda p: (p.round.kabkota_id[:2], p.round.kabkota.nama))
+    provinces = dict(Region.objects.filter(kode__in={k[:2] for k in by_kabkota}).values_list("kode", "nama"))
+    items = sorted(by_kabkota.values(), key=lambda p: (p.round.kabkota_id[:2], p.round.kabkota.nama))
     rows = [(p, provinces.get(p.round.kabkota_id[:2], "")) for p in items]
     return render(request, "publication/public/index.html", {"items": rows})
 
 
 @require_GET
 @_public_cache
-def public_district(request, kode: str):
+def public_kabkota(request, kode: str):
     kab = _kabkota(kode)
     pubs = list(selectors.current_publications(kabkota=kab.kode))
     context = {"kab": kab, "pubs": pubs}
     if pubs:
         context |= _round_context(pubs[0])
-    return render(request, "publication/public/district.html", context)
+    return render(request, "publication/public/kabkota.html", context)
 
 
 @require_GET

@@ -30,7 +30,7 @@ from .models import Level, Region
 def region_detail(request, kode: str):
     """A district's regions: kecamatan and desa with codes, puskesmas with their desa, OPD."""
     region = region_or_404(kode, Level.KABKOTA)
-    require(request.scope, Permission.VIEW_DISTRICT, region.kode)
+    require(request.scope, Permission.VIEW_KABKOTA, region.kode)
     kecamatan = selectors.kecamatan_with_desa(scope=request.scope, kabkota_kode=region.kode)
     return render(
         request,

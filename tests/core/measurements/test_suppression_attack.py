@@ -337,7 +337,7 @@ GUIDELINES = {
 }  # fmt: skip
 
 
-def random_district(seed: int, *, kecamatan: tuple[int, int] = (5, 26), desa: tuple[int, int] = (5, 20)):
+def random_kabkota(seed: int, *, kecamatan: tuple[int, int] = (5, 26), desa: tuple[int, int] = (5, 20)):
     """A district as the demo has them: small and large desa, counts from binomial draws."""
     rng = np.random.default_rng(seed)
     large = rng.random() < 0.5
@@ -418,13 +418,13 @@ def test_guideline_tables_resist_the_intruder(name):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_small_random_districts_resist_the_intruder(seed):
-    assert attack(random_district(seed, kecamatan=(2, 6), desa=(2, 6))) == []
+    assert attack(random_kabkota(seed, kecamatan=(2, 6), desa=(2, 6))) == []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(100, 112))
 def test_realistic_random_districts_resist_the_intruder(seed):
-    assert attack(random_district(seed)) == []
+    assert attack(random_kabkota(seed)) == []
 
 
 @pytest.mark.parametrize("seed", range(200, 260))
@@ -433,7 +433,7 @@ def test_many_random_districts_pass_the_quick_checks(seed):
     hidden, what is shown is true, nothing hidden is kept, "—" keeps its published meaning (in a
     row not hidden whole it is 0 or ≥ 5, never 1–4) unless its column is hidden whole, and the
     bound-propagating intruder of the module (:func:`recoverable`) finds nothing."""
-    data = random_district(seed)
+    data = random_kabkota(seed)
     out = suppress(data)
     measured = data.get_column("measured").to_numpy()
     small_unit = (measured > 0) & (measured < 10)

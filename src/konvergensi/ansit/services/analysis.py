@@ -65,7 +65,7 @@ def _notes(analysis: Analysis, result) -> list[DataGapNote]:
         }
         found.append(("kosong", text))
     indicators = selectors.main_indicators(analysis.indicator_set)
-    n_desa = len(selectors.district_desa(analysis.kabkota_id))
+    n_desa = len(selectors.kabkota_desa(analysis.kabkota_id))
     n_kec = Region.objects.filter(parent_id=analysis.kabkota_id, level="kecamatan").count()
     filled = defaultdict(int)
     for ind_id in DataValue.objects.filter(

@@ -90,7 +90,7 @@ def evidence_for(*, kabkota: str, tahun: int) -> tuple[rules.Evidence, Analysis]
     if analysis is None:
         return None
     result = selectors.hotspot_result(analysis)
-    desa = selectors.district_desa(kabkota)
+    desa = selectors.kabkota_desa(kabkota)
     cov = selectors.coverage(analysis=analysis)
     question_text = {q.key: str(q.text) for qs in FGD_QUESTIONS.values() for q in qs}
     reviews = Review.objects.filter(kabkota_id=kabkota, tahun=tahun).order_by("kind", "id")

@@ -52,7 +52,7 @@ def round_figures(round_id: int) -> Figures:
 def desa_units(kabkota: str, figures: Figures) -> list[dict]:
     """One unit per desa of the district, with its figures (None where it has none)."""
     out = []
-    for d in selectors.district_desa(kabkota):
+    for d in selectors.kabkota_desa(kabkota):
         cases, measured = figures.get(d.kode, (None, None))
         out.append({"kode": d.kode, "nama": d.nama, "cases": cases, "measured": measured, "prevalence": None})
     return out
@@ -73,7 +73,7 @@ def _sum_unit(kode: str, nama: str, members: list[str], figures: Figures) -> dic
 
 
 def _kecamatan_areas(kabkota: str) -> dict[str, list[str]]:
-    return unit_rules.kecamatan_areas(d.kode for d in selectors.district_desa(kabkota))
+    return unit_rules.kecamatan_areas(d.kode for d in selectors.kabkota_desa(kabkota))
 
 
 def _puskesmas_areas(kabkota: str) -> tuple[list[unit_rules.Area], list[str]]:
@@ -82,7 +82,7 @@ def _puskesmas_areas(kabkota: str) -> tuple[list[unit_rules.Area], list[str]]:
     puskesmas = Puskesmas.objects.filter(kabkota_id=kabkota).order_by("kode").prefetch_related("desa")
     return unit_rules.puskesmas_areas(
         ((p.kode, p.nama, [d.kode for d in p.desa.all()]) for p in puskesmas),
-        [d.kode for d in selectors.district_desa(kabkota)],
+        [d.kode for d in selectors.kabkota_desa(kabkota)],
     )
 
 

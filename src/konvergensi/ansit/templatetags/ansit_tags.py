@@ -19,7 +19,7 @@ def ansit_nav(context, kab, tahun, active: str, analysis=None):
         "tahun": tahun,
         "active": active,
         "analysis": analysis,
-        "district_view": has_permission(request.scope, Permission.VIEW_DISTRICT, kab.kode),
+        "kabkota_view": has_permission(request.scope, Permission.VIEW_KABKOTA, kab.kode),
     }
 
 

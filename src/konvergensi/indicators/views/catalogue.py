@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
-from konvergensi.web import district_or_404, flash_errors, int_from
+from konvergensi.web import flash_errors, int_from, kabkota_or_404
 from konvergensi.wilayah.models import OPD
 
 from .. import selectors, services
@@ -87,7 +87,7 @@ def indicator_detail(request, kode: str):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def assignments(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     require(request.scope, Permission.DATA_MANAGE, kab.kode)
     opds = list(OPD.objects.filter(kabkota=kab))
     if request.method == "POST":

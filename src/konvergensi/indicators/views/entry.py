@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope
-from konvergensi.web import district_or_404, flash_errors, int_from, tahun_from
+from konvergensi.web import flash_errors, int_from, kabkota_or_404, tahun_from
 from konvergensi.wilayah.models import Region
 
 from .. import selectors, services
@@ -31,7 +31,7 @@ from .common import indicators_shown, int_or_none, nav_page, periode_asked, set_
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def completeness(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     periode, set_ = periode_asked(request), set_asked(request)
     if request.method == "POST":
         # The district verifies an indicator's figures for the period after checking them with the OPD.
@@ -76,7 +76,7 @@ def completeness(request, kode: str):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def sasaran(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     kecamatan_list = list(selectors.visible_kecamatan(scope=request.scope, kabkota=kab.kode))
     if not kecamatan_list:
         raise PermissionDenied
@@ -161,7 +161,7 @@ def sasaran(request, kode: str):
 
 @login_required_scope
 def grid(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     periode, set_ = periode_asked(request), set_asked(request)
     indicators = indicators_shown(request, kab.kode, set_, only_allowed=True)
     kecamatan_list = list(selectors.visible_kecamatan(scope=request.scope, kabkota=kab.kode))
@@ -193,7 +193,7 @@ def grid(request, kode: str):
 @login_required_scope
 def cell_save(request, kode: str):
     """Save one cell of the grid (fetch from the page); JSON answer, 409 when someone else saved first."""
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     indicator = get_object_or_404(Indicator, kode=request.POST.get("indikator", ""))
     desa = get_object_or_404(Region, kode=request.POST.get("desa", ""), level="desa", parent__parent=kab)
     if not request.scope.covers(desa.kode, "region"):
@@ -243,7 +243,7 @@ def cell_save(request, kode: str):
 
 @login_required_scope
 def history(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     qs = DataValueHistory.objects.filter(desa__kode__startswith=kab.kode + ".").select_related(
         "indicator", "desa", "by"
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from konvergensi.accounts.permissions import login_required_scope
-from konvergensi.web import attachment, district_or_404, flash_errors, int_from, tahun_from, xlsx_response
+from konvergensi.web import attachment, flash_errors, int_from, kabkota_or_404, tahun_from, xlsx_response
 from konvergensi.wilayah.models import OPD
 from konvergensi_core.indicators import CATEGORY_LABEL
 
@@ -29,7 +29,7 @@ from .common import indicators_shown, nav_page, periode_asked, set_asked
 
 @login_required_scope
 def template_download(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     indicators = indicators_shown(request, kab.kode, set_asked(request), only_allowed=True)
     if not indicators or services.allowed_indicators(request.scope, kab.kode) == set():
         raise PermissionDenied
@@ -52,7 +52,7 @@ def upload(request, kode: str):
 
     from .. import imports
 
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     allowed = services.allowed_indicators(request.scope, kab.kode)
     if allowed == set():
         raise PermissionDenied
@@ -91,7 +91,7 @@ def upload_moved(request, pk):
 def export(request, kode: str, fmt: str):
     """Everything the reader sees of the district: coverage figures, data sasaran and programme
     mapping. Excel gets one sheet each; CSV one table, chosen with ``?data=cakupan|sasaran|program``."""
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     periode = periode_asked(request)
@@ -132,7 +132,7 @@ def export(request, kode: str, fmt: str):
 
 @login_required_scope
 def indicator_map(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     periode, set_ = periode_asked(request), set_asked(request)
     indicators = list(Indicator.objects.filter(set=set_))
     indicator = next((i for i in indicators if i.kode == request.GET.get("indikator")), indicators[0])
@@ -164,7 +164,7 @@ def indicator_map(request, kode: str):
 @require_http_methods(["GET", "POST"])
 @login_required_scope
 def program(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     tahun = tahun_from(request.GET.get("tahun") or request.POST.get("tahun"))
     set_ = set_asked(request)
     indicators = indicators_shown(request, kab.kode, set_, only_allowed=False)
@@ -237,7 +237,7 @@ def program(request, kode: str):
 
 @login_required_scope
 def program_template(request, kode: str):
-    kab = district_or_404(request, kode)
+    kab = kabkota_or_404(request, kode)
     indicators = indicators_shown(request, kab.kode, set_asked(request), only_allowed=True)
     if not indicators or services.allowed_indicators(request.scope, kab.kode) == set():
         raise PermissionDenied
