@@ -24,7 +24,7 @@ from konvergensi.publication import snapshot
 from konvergensi.web import attachment, download_name
 from konvergensi.wilayah.models import Region
 from tests.conftest import DESA, KAB
-from tests.test_publication import children, import_into, make_round, published
+from tests.publication.test_publication import children, import_into, make_round, published
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +140,8 @@ def test_the_village_data_problems_report_writes_hostile_values_as_text(world):
 def test_the_aksi_1_annex_writes_hostile_names_and_texts_as_text(world):
     from konvergensi.ansit import reports, services
     from konvergensi.ansit.models import AnsitDocument, Recommendation
+    from tests.ansit.test_ansit import HOT_JATI, TAHUN, confirm_lokus, make_analysis, seed
     from tests.conftest import ensure_catalogue
-    from tests.test_ansit import HOT_JATI, TAHUN, confirm_lokus, make_analysis, seed
 
     ensure_catalogue()
     seed()

@@ -58,7 +58,7 @@ def upload_by_operator(w):
     """A village-data template staged and checked by the operator."""
     from konvergensi.imports import services as pipeline
     from konvergensi.indicators import imports
-    from tests.test_indicators import filled_template
+    from tests.indicators.test_indicators import filled_template
 
     content = filled_template(
         edits={("32.11.01.2001", "U01 Pembilang"): 1, ("32.11.01.2001", "U01 Penyebut"): 2}
@@ -74,7 +74,7 @@ VIEWERS = (*DISTRICT, "provinsi", "pusat")
 
 
 def ansit_analysis(w):
-    from tests.test_ansit import make_analysis, seed
+    from tests.ansit.test_ansit import make_analysis, seed
 
     seed(coverage=False)
     return {"pk": make_analysis(w).pk}
@@ -103,7 +103,7 @@ def ansit_recommendation(w):
 
 
 def ansit_document(w, fmt=None):
-    from tests.test_ansit import finished_document, make_analysis, seed
+    from tests.ansit.test_ansit import finished_document, make_analysis, seed
 
     seed(coverage=False)
     doc = finished_document(w, make_analysis(w))
@@ -127,7 +127,7 @@ def measurement_import(w):
     """A checked import staged by the operator (it holds personal data: only its uploader sees it)."""
     from konvergensi.measurements import imports
     from konvergensi.measurements.models import MeasurementRound
-    from tests.test_measurements import as_csv, export
+    from tests.measurements.test_measurements import as_csv, export
 
     rnd = MeasurementRound.objects.get(pk=measurement_round(w)["pk"])
     imp = imports.stage(scope=w.scopes["operator"], rnd=rnd, by=w.user("operator"),
@@ -423,20 +423,20 @@ def verified_value_waiting(w):
 
 
 def filled_upload(w):
-    from tests.test_indicators import filled_template
+    from tests.indicators.test_indicators import filled_template
 
     edits = {(DESA, "U01 Pembilang"): 1, (DESA, "U01 Penyebut"): 2}
     return {"file": SimpleUploadedFile("isi.xlsx", filled_template(edits=edits))}
 
 
 def eppgbm_upload(w):
-    from tests.test_measurements import as_csv, export
+    from tests.measurements.test_measurements import as_csv, export
 
     return {"file": SimpleUploadedFile("e.csv", as_csv(export(n=20, errors=False)))}
 
 
 def sebaran_upload(w):
-    from tests.test_ansit import GOOD_CSV
+    from tests.ansit.test_ansit import GOOD_CSV
 
     return {"tahun": "2026", "periode": "2025", "level": "desa", "input_source": "unggahan", "margin": "50",
             "file": SimpleUploadedFile("sebaran.csv", GOOD_CSV.encode())}  # fmt: skip
@@ -446,7 +446,7 @@ def measured_round(w):
     """The matrix's round, now with committed measurements (a round without any cannot be published)."""
     from konvergensi.measurements.models import MeasurementRound
     from konvergensi.measurements.selectors import committed_imports
-    from tests.test_publication import children, import_into
+    from tests.publication.test_publication import children, import_into
 
     rnd = MeasurementRound.objects.get(kabkota_id=KAB, nama="Februari 2026")
     if not committed_imports([rnd.pk]).exists():

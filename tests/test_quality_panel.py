@@ -16,7 +16,7 @@ from konvergensi.measurements import charts, quality, selectors
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aggregates import measure_levels, own_cause, quality_area, quality_by
 from tests.conftest import KEC, OTHER_KEC, PERSONAS
-from tests.test_publication import children, desa_of, import_into, make_round
+from tests.publication.test_publication import children, desa_of, import_into, make_round
 
 pytestmark = pytest.mark.django_db
 

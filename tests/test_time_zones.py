@@ -38,7 +38,7 @@ from konvergensi.measurements.demo import generate, kabkota_desa
 from konvergensi.publication import tasks as publication_tasks
 from konvergensi.publication.models import Publication
 from tests.conftest import KAB
-from tests.test_publication import import_into, make_round
+from tests.publication.test_publication import import_into, make_round
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "konvergensi"
 # 28 Feb 18:30 UTC is already 1 March in all three zones: 01.30 WIB, 02.30 WITA, 03.30 WIT.

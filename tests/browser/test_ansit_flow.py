@@ -21,8 +21,8 @@ from konvergensi.aksi import services as aksi_services
 from konvergensi.aksi.models import Aksi
 from konvergensi.ansit.models import AnsitDocument, LokusList
 from konvergensi.wilayah.models import Puskesmas, Region
+from tests.ansit.test_ansit import PERIODE, seed
 from tests.conftest import ensure_catalogue
-from tests.test_ansit import PERIODE, seed
 
 from .conftest import KAB
 from .test_aksi_flow import TIMEOUT, expect_success, login

@@ -94,7 +94,7 @@ def test_demo_load_builds_the_demo_and_is_idempotent(settings, tmp_path):
 
 @pytest.fixture
 def eppgbm(tmp_path):
-    from tests.test_measurements import as_csv, export
+    from tests.measurements.test_measurements import as_csv, export
 
     path = tmp_path / "eppgbm.csv"
     path.write_bytes(as_csv(export(n=60, seed=13, errors=False)))

@@ -585,7 +585,7 @@ def test_the_generated_pdf_becomes_aksi_1_evidence_through_the_aksi_service(worl
         client_for(world, "opd").post(reverse("ansit:document-attach", kwargs={"pk": doc.pk})).status_code
         == 403
     )
-    # The province verifies Aksi 1 once the team decided and confirmed its lokus (tests/test_aksi_work.py).
+    # The province verifies Aksi 1 once the team decided and confirmed its lokus (tests/aksi/test_aksi_work.py).
     services.analysis_decide(
         scope=world.scopes["operator"], analysis=analysis, decision=analysis.summary["recommendation"],
         reason="", expected_version=analysis.version, by=world.user("operator"),
@@ -788,7 +788,7 @@ def test_an_imported_measurement_round_feeds_the_distribution_with_its_own_count
     from konvergensi.measurements import imports
     from konvergensi.measurements import services as round_services
     from konvergensi.measurements.models import Measurement
-    from tests.test_measurements import as_csv, export
+    from tests.measurements.test_measurements import as_csv, export
 
     operator, scope = world.user("operator"), world.scopes["operator"]
     rnd = round_services.round_create(scope=scope, kabkota=Region.objects.get(kode=KAB), nama="Agustus 2026",

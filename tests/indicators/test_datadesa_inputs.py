@@ -18,7 +18,7 @@ from konvergensi.indicators.models import DataValue, DataValueHistory, Indicator
 from konvergensi.wilayah.models import Region
 from konvergensi_core import datadesa
 from tests.conftest import DESA, KAB
-from tests.test_indicators import check, filled_template
+from tests.indicators.test_indicators import check, filled_template
 
 pytestmark = pytest.mark.django_db
 

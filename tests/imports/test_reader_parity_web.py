@@ -19,7 +19,7 @@ from konvergensi.measurements.models import Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import KAB
 from tests.core.io import test_reader_parity as parity
-from tests.test_measurements_web import make_round, run_worker
+from tests.measurements.test_measurements_web import make_round, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker runs the enqueued tasks
 

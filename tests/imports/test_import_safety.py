@@ -1,7 +1,7 @@
 """Issue 12 §1: the two importers (village data, e-PPGBM measurements) commit once, never go back
 after a commit, keep no personal data longer than needed and refuse what they cannot read without
 leaving anything behind. The PostgreSQL tests send real concurrent requests (threads, each with its
-own connection; skipped on SQLite's in-memory test database, see tests/test_aksi_race.py)."""
+own connection; skipped on SQLite's in-memory test database, see tests/aksi/test_aksi_race.py)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from konvergensi.measurements import imports, services
 from konvergensi.wilayah.models import Region
 from tests.concurrency import concurrently
 from tests.conftest import DESA, KAB, ensure_catalogue
-from tests.test_indicators import filled_template
-from tests.test_measurements import as_csv, export
+from tests.indicators.test_indicators import filled_template
+from tests.measurements.test_measurements import as_csv, export
 
 NIK16 = re.compile(r"(?<!\d)\d{16}(?!\d)")
 

@@ -51,7 +51,7 @@ def test_a_large_upload_is_committed_by_the_worker_with_progress(world, monkeypa
     from konvergensi.indicators import imports
     from konvergensi.indicators.models import DataValue
     from tests.conftest import DESA, KAB
-    from tests.test_indicators import filled_template
+    from tests.indicators.test_indicators import filled_template
 
     monkeypatch.setattr(imports, "BACKGROUND_CELLS", 0)  # every commit goes to the worker
     c = Client()

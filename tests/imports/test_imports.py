@@ -25,8 +25,8 @@ from konvergensi.measurements import services as round_services
 from konvergensi.wilayah.models import Region
 from konvergensi_core.problems import COLUMNS
 from tests.conftest import DESA, KAB, ensure_catalogue
-from tests.test_indicators import filled_template
-from tests.test_measurements import as_csv, export
+from tests.indicators.test_indicators import filled_template
+from tests.measurements.test_measurements import as_csv, export
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 
 from konvergensi.cli.ansit import ansit_app
 from konvergensi_core.io.ansit_xlsx import SHEET
-
-from .core.ansit.test_hotspots import CASES_1_3, KECAMATAN, PREVALENCE_1_2, PREVALENCE_1_4
+from tests.core.ansit.test_hotspots import CASES_1_3, KECAMATAN, PREVALENCE_1_2, PREVALENCE_1_4
 
 runner = CliRunner()
 

@@ -25,7 +25,7 @@ from konvergensi.measurements import imports, services
 from konvergensi.measurements.models import DesaAlias, Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import DESA, KAB, NEIGHBOUR
-from tests.test_measurements import as_csv, export
+from tests.measurements.test_measurements import as_csv, export
 
 pytestmark = pytest.mark.django_db
 

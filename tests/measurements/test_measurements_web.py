@@ -17,7 +17,7 @@ from konvergensi.measurements import imports, services
 from konvergensi.measurements.models import Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import DESA, KAB
-from tests.test_measurements import as_csv, export
+from tests.measurements.test_measurements import as_csv, export
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

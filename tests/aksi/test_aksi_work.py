@@ -18,9 +18,9 @@ from konvergensi.aksi.models import Aksi, Transition
 from konvergensi.ansit import services as ansit_services
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aksi import Move
+from tests.ansit.test_ansit import client_for, confirm_lokus, finished_document, make_analysis, seed
 from tests.conftest import KAB, KEC
-from tests.test_ansit import client_for, confirm_lokus, finished_document, make_analysis, seed
-from tests.test_publication import children, desa_of, import_into, make_round, published
+from tests.publication.test_publication import children, desa_of, import_into, make_round, published
 
 pytestmark = pytest.mark.django_db
 

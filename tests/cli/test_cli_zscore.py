@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook, load_workbook
 
-GOLDEN = Path(__file__).parent / "core" / "growth" / "golden"
+GOLDEN = Path(__file__).parent.parent / "core" / "growth" / "golden"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import DESA
-from tests.test_publication import children, import_into, make_round
+from tests.publication.test_publication import children, import_into, make_round
 
 pytestmark = pytest.mark.django_db
 
