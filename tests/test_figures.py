@@ -33,3 +33,21 @@ def test_coordinates_keep_one_decimal_and_nothing_else_changes():
     tags = re.findall(r"<[^>]+>", svg)
     assert not any(re.search(r"\d\.\d\d", tag) for tag in tags)  # no coordinate with two decimals
     assert "rata-rata 10,1 %" in " ".join(_texts(svg))
+
+
+def test_chart_legends_speak_the_page_language():
+    from django.utils import translation
+
+    from konvergensi.ansit.charts import map_figure
+
+    bars = [Bar(f"Desa {i}", 10.0 + i, significant=i > 6, above=i > 4) for i in range(9)]
+    texts = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            fig = bar_chart(bars, mean=13.0, threshold=15.0, margin=0.15, title="t", ylabel="%", percent=True)
+            texts[language] = " ".join(_texts(figures.svg_inline(fig, label="t", prefix="t")))
+            legend = map_figure([], polygon_status=None, points=[], title="t").axes[0].get_legend()
+            texts[language] += " " + " ".join(t.get_text() for t in legend.get_texts())
+    assert "di atas rata-rata" in texts["id"] and "tanpa data" in texts["id"]
+    assert "above the mean" in texts["en"] and "di atas rata-rata" not in texts["en"]
+    assert "no data" in texts["en"]

@@ -225,3 +225,31 @@ def test_the_panel_reports_a_district_wide_problem_once_and_its_charts_agree_wit
             m for m, level in measure_levels(r).items() if level in ("perhatian", "pelatihan")
         }:
             assert (m in r["shared"]) is not own_cause(m, r, area), (r["desa_kode"], m)
+
+
+def test_after_an_import_the_first_visits_are_served_from_what_the_worker_computed(world, rnd, monkeypatch):
+    from django.core.cache import cache
+
+    from konvergensi.measurements.tasks import warm
+
+    cache.clear()
+    warm(rnd)  # what the worker does after each commit
+
+    def never(*args, **kwargs):
+        raise AssertionError("computed again on a first visit")
+
+    # Everyone who sees the whole district shares the figures warmed once, whatever their role.
+    monkeypatch.setattr(quality, "_figures", never)
+    monkeypatch.setattr(selectors, "_round_analysis", never)
+    for persona in ("operator", "opd", "provinsi", "pusat"):
+        assert "Penilaian per posyandu" in page(world, rnd, persona)
+        c = Client()
+        c.force_login(world.user(persona))
+        assert (
+            c.get(reverse("measurements:round", kwargs={"pk": rnd.pk}) + "?tingkat=desa").status_code == 200
+        )
+    # A kecamatan's figures are its own, cut from the district's rows read once by the worker.
+    monkeypatch.undo()
+    monkeypatch.setattr(selectors, "_frame_rows", never)
+    html = page(world, rnd, "kecamatan")
+    assert "400 balita diukur" in html and Region.objects.get(kode=desa_of(OTHER_KEC)[0]).nama not in html

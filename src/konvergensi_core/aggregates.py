@@ -37,6 +37,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import TypeGuard
 
 import numpy as np
 import polars as pl
@@ -188,7 +189,7 @@ DEFAULT_THRESHOLDS = QualityThresholds()
 INDEX_LABELS = {"len": "TB/U", "wei": "BB/U", "wfl": "BB/TB"}
 
 
-def _finite(x) -> bool:
+def _finite(x: float | None) -> TypeGuard[float]:
     return x is not None and math.isfinite(x)
 
 
@@ -488,7 +489,11 @@ def _verdict(
         level = levels[measure]
         if level not in (RETRAIN, ATTENTION):
             return None
-        if area_levels.get(measure) in (RETRAIN, ATTENTION) and not own_cause(measure, unit, area, t):
+        if (
+            area is not None
+            and area_levels.get(measure) in (RETRAIN, ATTENTION)
+            and not own_cause(measure, unit, area, t)
+        ):
             shared.append(measure)
             return None
         return level

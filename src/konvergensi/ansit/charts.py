@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
@@ -70,15 +72,22 @@ def bar_chart(
         unit = " %" if percent else ""
         handles = [
             Patch(
-                color=BAR["significant"], label=f"signifikan (> {round(margin * 100)} % di atas rata-rata)"
+                color=BAR["significant"],
+                label=_("signifikan (> %(n)s %% di atas rata-rata)") % {"n": round(margin * 100)},
             ),
-            Patch(color=BAR["above"], label="di atas rata-rata"),
-            Patch(color=BAR["below"], label="tidak di atas rata-rata"),
+            Patch(color=BAR["above"], label=_("di atas rata-rata")),
+            Patch(color=BAR["below"], label=_("tidak di atas rata-rata")),
         ]
         if mean is not None:
             ax.axhline(mean, color="#333333", linestyle="--", linewidth=1.2)
             handles.append(
-                Line2D([], [], color="#333333", linestyle="--", label=f"rata-rata {id_number(mean)}{unit}")
+                Line2D(
+                    [],
+                    [],
+                    color="#333333",
+                    linestyle="--",
+                    label=_("rata-rata %(v)s") % {"v": f"{id_number(mean)}{unit}"},
+                )
             )
         if threshold is not None:
             ax.axhline(threshold, color="#b2182b", linestyle=":", linewidth=1.5)
@@ -88,7 +97,7 @@ def bar_chart(
                     [],
                     color="#b2182b",
                     linestyle=":",
-                    label=f"ambang signifikan {id_number(threshold)}{unit}",
+                    label=_("ambang signifikan %(v)s") % {"v": f"{id_number(threshold)}{unit}"},
                 )
             )
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
@@ -98,7 +107,7 @@ def bar_chart(
             ax.set_xticks(range(n), [_text(b.label) for b in items], rotation=60, ha="right", fontsize=7.5)
         else:
             ax.set_xticks([])
-            ax.set_xlabel(f"{n} wilayah, diurutkan dari tertinggi (nama di tabel)")
+            ax.set_xlabel(_("%(n)s wilayah, diurutkan dari tertinggi (nama di tabel)") % {"n": n})
         ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper right", ncols=2 if n > 12 else 1)
         top = max([b.value for b in items] + [threshold or 0, mean or 0, 1])
         ax.set_ylim(0, top * 1.25)
@@ -121,11 +130,11 @@ class Point:
 
 
 STATUS_LABEL = {
-    "both": "signifikan pada prevalensi dan kasus",
-    "either": "signifikan pada prevalensi atau kasus",
-    "above": "di atas rata-rata",
-    "below": "tidak di atas rata-rata",
-    "none": "tanpa data",
+    "both": gettext_lazy("signifikan pada prevalensi dan kasus"),
+    "either": gettext_lazy("signifikan pada prevalensi atau kasus"),
+    "above": gettext_lazy("di atas rata-rata"),
+    "below": gettext_lazy("tidak di atas rata-rata"),
+    "none": gettext_lazy("tanpa data"),
 }
 
 
@@ -158,7 +167,7 @@ def map_figure(
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
         ax.legend(
             handles=[
-                Patch(facecolor=STATUS_COLOUR[k], edgecolor="#555555", label=v)
+                Patch(facecolor=STATUS_COLOUR[k], edgecolor="#555555", label=str(v))
                 for k, v in STATUS_LABEL.items()
             ],
             fontsize=7,
