@@ -248,7 +248,7 @@ def test_a_stale_ansit_decision_raises_the_apps_conflict_with_the_row_as_it_is(w
     from konvergensi.ansit.models import Analysis
 
     from .conftest import ensure_catalogue
-    from .test_ansit import make_analysis, seed
+    from tests.ansit.test_ansit import make_analysis, seed
 
     ensure_catalogue()
     seed(coverage=False)
@@ -309,7 +309,7 @@ def test_the_analysis_reads_the_data_sasaran_of_its_district_and_year(world):
 
 def test_the_ansit_menu_asks_the_database_nothing(rf, world, django_assert_num_queries):
     from .conftest import ensure_catalogue
-    from .test_ansit import make_analysis, seed
+    from tests.ansit.test_ansit import make_analysis, seed
 
     request = rf.get("/")
     request.scope = world.scopes["operator"]
@@ -332,7 +332,7 @@ def test_the_ansit_menu_asks_the_database_nothing(rf, world, django_assert_num_q
 
 def test_the_pages_without_an_analysis_link_to_the_years_current_one(client, world):
     from .conftest import ensure_catalogue
-    from .test_ansit import make_analysis, seed
+    from tests.ansit.test_ansit import make_analysis, seed
 
     ensure_catalogue()
     seed(coverage=False)
