@@ -246,9 +246,9 @@ def test_the_data_desa_menu_is_decided_by_the_view(client, world):
 def test_a_stale_ansit_decision_raises_the_apps_conflict_with_the_row_as_it_is(world):
     from konvergensi.ansit import services as ansit_services
     from konvergensi.ansit.models import Analysis
+    from tests.ansit.test_ansit import make_analysis, seed
 
     from .conftest import ensure_catalogue
-    from tests.ansit.test_ansit import make_analysis, seed
 
     ensure_catalogue()
     seed(coverage=False)
@@ -308,8 +308,9 @@ def test_the_analysis_reads_the_data_sasaran_of_its_district_and_year(world):
 
 
 def test_the_ansit_menu_asks_the_database_nothing(rf, world, django_assert_num_queries):
-    from .conftest import ensure_catalogue
     from tests.ansit.test_ansit import make_analysis, seed
+
+    from .conftest import ensure_catalogue
 
     request = rf.get("/")
     request.scope = world.scopes["operator"]
@@ -331,8 +332,9 @@ def test_the_ansit_menu_asks_the_database_nothing(rf, world, django_assert_num_q
 
 
 def test_the_pages_without_an_analysis_link_to_the_years_current_one(client, world):
-    from .conftest import ensure_catalogue
     from tests.ansit.test_ansit import make_analysis, seed
+
+    from .conftest import ensure_catalogue
 
     ensure_catalogue()
     seed(coverage=False)
