@@ -24,7 +24,7 @@ from tests.fingerprint import assert_unchanged, fingerprint
 
 pytestmark = pytest.mark.django_db
 
-DISTRICT = ("operator", "opd", "kecamatan", "desa", "puskesmas")
+KABKOTA_PERSONAS = ("operator", "opd", "kecamatan", "desa", "puskesmas")
 OUTSIDERS = ("neighbour", "other_province")
 ALL = PERSONAS
 
@@ -70,7 +70,7 @@ def upload_by_operator(w):
 
 
 KAB_KW = {"kode": "32.11"}
-VIEWERS = (*DISTRICT, "provinsi", "pusat")
+VIEWERS = (*KABKOTA_PERSONAS, "provinsi", "pusat")
 
 
 def ansit_analysis(w):
@@ -180,7 +180,9 @@ MATRIX: dict[str, Case] = {
     "accounts:two-factor-verify": Case(allowed=ALL, ok=302),  # no authenticator: nothing to verify
     "accounts:two-factor-disable": Case(method="post", allowed=ALL, ok=302),
     "accounts:recovery-codes": Case(method="post", allowed=ALL, ok=302),
-    "wilayah:detail": Case(kwargs=lambda w: {"kode": "32.11"}, allowed=(*DISTRICT, "provinsi", "pusat")),
+    "wilayah:detail": Case(
+        kwargs=lambda w: {"kode": "32.11"}, allowed=(*KABKOTA_PERSONAS, "provinsi", "pusat")
+    ),
     "wilayah:opd-create": Case(
         kwargs=lambda w: {"kode": "32.11"},
         method="post",
@@ -205,7 +207,9 @@ MATRIX: dict[str, Case] = {
     "aksi:pantau": Case(allowed=ALL, ok=302),
     "aksi:pantau-national": Case(allowed=("pusat",)),
     "aksi:pantau-province": Case(kwargs=lambda w: {"kode": "32"}, allowed=("provinsi", "pusat")),
-    "aksi:pantau-kabkota": Case(kwargs=lambda w: {"kode": "32.11"}, allowed=(*DISTRICT, "provinsi", "pusat")),
+    "aksi:pantau-kabkota": Case(
+        kwargs=lambda w: {"kode": "32.11"}, allowed=(*KABKOTA_PERSONAS, "provinsi", "pusat")
+    ),
     "aksi:siklus-start": Case(
         kwargs=lambda w: {"kode": "32.11"},
         method="post",
@@ -213,7 +217,7 @@ MATRIX: dict[str, Case] = {
         allowed=("operator",),
         ok=302,
     ),
-    "aksi:detail": Case(kwargs=aksi1, allowed=(*DISTRICT, "provinsi", "pusat"), not_found=OUTSIDERS),
+    "aksi:detail": Case(kwargs=aksi1, allowed=(*KABKOTA_PERSONAS, "provinsi", "pusat"), not_found=OUTSIDERS),
     "aksi:update": Case(
         kwargs=aksi1,
         method="post",
@@ -247,7 +251,9 @@ MATRIX: dict[str, Case] = {
         not_found=OUTSIDERS,
     ),
     "aksi:evidence-download": Case(
-        kwargs=lambda w: {"pk": w.evidence.pk}, allowed=(*DISTRICT, "provinsi", "pusat"), not_found=OUTSIDERS
+        kwargs=lambda w: {"pk": w.evidence.pk},
+        allowed=(*KABKOTA_PERSONAS, "provinsi", "pusat"),
+        not_found=OUTSIDERS,
     ),
     "aksi:evidence-delete": Case(
         kwargs=lambda w: {"pk": w.evidence.pk},
@@ -729,7 +735,7 @@ def test_sumedang_is_refused_the_neighbours_pages_and_learns_nothing(world, name
         pytest.skip("a page of the province or the nation, not of a district")
     url = reverse(name, kwargs=kwargs)
     post = POSTS.get(name, Post())
-    for persona in DISTRICT:
+    for persona in KABKOTA_PERSONAS:
         client = Client()
         client.force_login(world.user(persona))
         for method in accepted_methods(VIEWS[name]):

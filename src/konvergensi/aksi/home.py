@@ -32,11 +32,13 @@ def home_context(asked: HomeRequest) -> dict:
         context["awaiting"] = selectors.aksi_awaiting_review(scope=scope, tahun=tahun)
     if scope.is_national:
         rows = selectors.national_rows(scope=scope, tahun=tahun, today=today)
-        districts = sum(r.children for r in rows)
+        kabkota_children = sum(r.children for r in rows)
         context["national"] = {
             "provinces": len(rows),
-            "districts": districts,
-            "percent": round(sum(r.progress.percent * r.children for r in rows) / max(1, districts), 1),
+            "districts": kabkota_children,
+            "percent": round(
+                sum(r.progress.percent * r.children for r in rows) / max(1, kabkota_children), 1
+            ),
             "awaiting": sum(r.progress.submitted for r in rows),
         }
     return context

@@ -105,10 +105,10 @@ def kabkota_row(*, scope: Scope, kabkota: Region, tahun: int, today: dt.date) ->
 
 def province_rows(*, scope: Scope, provinsi: Region, tahun: int, today: dt.date) -> list[Row]:
     grouped = _aksi_by_kabkota(scope, tahun, provinsi.kode)
-    districts = scope_filter(
+    kabkota_list = scope_filter(
         Region.objects.filter(parent_id=provinsi.kode, level=Level.KABKOTA), scope, "kode"
     )
-    return [_kabkota_row(d, grouped.get(d.kode, []), today) for d in districts]
+    return [_kabkota_row(d, grouped.get(d.kode, []), today) for d in kabkota_list]
 
 
 def national_rows(*, scope: Scope, tahun: int, today: dt.date) -> list[Row]:

@@ -295,7 +295,7 @@ def kecamatan_totals(
     return out
 
 
-def opd_of_district(kabkota: str):
+def opd_of_kabkota(kabkota: str):
     return OPD.objects.filter(kabkota_id=kabkota)
 
 

@@ -148,7 +148,7 @@ class Ranked:
     high: float | None = None
 
 
-def ranked_chart(units: Sequence[Ranked], *, title: str, district: float | None, xlabel: str) -> Figure:
+def ranked_chart(units: Sequence[Ranked], *, title: str, kabkota_rate: float | None, xlabel: str) -> Figure:
     """Units ranked by prevalence, with their 95 % CI, the district rate, and the suppressed ones
     marked at the end ("—"). Up to :data:`MAX_LABELS` units: horizontal bars with names; more:
     vertical bars without names (the table has them)."""
@@ -168,7 +168,7 @@ def ranked_chart(units: Sequence[Ranked], *, title: str, district: float | None,
             for i, u in enumerate(shown):
                 if u.low is not None and u.high is not None:
                     ax.plot([u.low, u.high], [i, i], color=INK, linewidth=0.7)
-            top = max([u.high or u.value for u in shown] + [district or 0, 5])
+            top = max([u.high or u.value for u in shown] + [kabkota_rate or 0, 5])
             for j in range(len(hidden)):
                 ax.barh(len(shown) + j, top, color=HIDDEN_FILL, height=0.72, hatch="////", edgecolor="#c4c9cf",
                         linewidth=0)  # fmt: skip
@@ -196,7 +196,7 @@ def ranked_chart(units: Sequence[Ranked], *, title: str, district: float | None,
                     xs += [i, i, float("nan")]
                     ys += [u.low, u.high, float("nan")]
             ax.plot(xs, ys, color=INK, linewidth=0.35, alpha=0.6)
-            top = max([u.high or u.value for u in shown] + [district or 0, 5])
+            top = max([u.high or u.value for u in shown] + [kabkota_rate or 0, 5])
             width = 0.0
             if hidden:
                 # One hatched block, not one bar per hidden unit: it says how many, not where.
@@ -216,11 +216,11 @@ def ranked_chart(units: Sequence[Ranked], *, title: str, district: float | None,
         handles = [Patch(facecolor=c, edgecolor="#7a7a7a", linewidth=0.3, label=label)
                    for c, label in zip(BAND_COLOURS, BAND_LABELS, strict=True)]  # fmt: skip
         handles.append(Patch(facecolor=HIDDEN_FILL, hatch="////", edgecolor="#c4c9cf", label="disembunyikan"))
-        if district is not None:
+        if kabkota_rate is not None:
             line = ax.axvline if labelled else ax.axhline
-            line(district, color=BRAND, linestyle="--", linewidth=1.2)
+            line(kabkota_rate, color=BRAND, linestyle="--", linewidth=1.2)
             handles.append(
-                Line2D([], [], color=BRAND, linestyle="--", label=f"kab/kota {number(district)} %")
+                Line2D([], [], color=BRAND, linestyle="--", label=f"kab/kota {number(kabkota_rate)} %")
             )
         handles.append(Line2D([], [], color=INK, linewidth=0.7, label="selang kepercayaan 95 %"))
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")

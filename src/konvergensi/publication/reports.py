@@ -25,7 +25,7 @@ def publication_figures(data: dict) -> dict:
     """The matplotlib figures of a snapshot: ranked kecamatan and desa, choropleth, trend."""
     from konvergensi.wilayah.selectors import kecamatan_features
 
-    district = _pct(data["district"].get("stunted_prevalence"))
+    kabkota_rate = _pct(data["district"].get("stunted_prevalence"))
     kab = data["kabkota"]["nama"]
     rnd = data["round"]["nama"]
 
@@ -50,11 +50,11 @@ def publication_figures(data: dict) -> dict:
     return {
         "kecamatan": charts.ranked_chart(
             ranked(data["kecamatan"]), title=f"Prevalensi stunting per kecamatan, {kab}, {rnd}",
-            district=district, xlabel="% stunting",
+            kabkota_rate=kabkota_rate, xlabel="% stunting",
         ),
         "desa": charts.ranked_chart(
             ranked(data["desa"]), title=f"Prevalensi stunting per desa/kelurahan, {kab}, {rnd}",
-            district=district, xlabel="% stunting",
+            kabkota_rate=kabkota_rate, xlabel="% stunting",
         ),
         "map": charts.choropleth(
             kecamatan_features(kabkota=data["kabkota"]["kode"]), values,
@@ -85,15 +85,15 @@ def _date(value: str | None, kode: str) -> str:
 
 def display_context(data: dict) -> dict:
     """What the public page and the PDF show, beside the snapshot itself."""
-    district = data["district"]
+    kabkota_row = data["district"]
     kab = data["kabkota"]["kode"]
     rates = [
         {
             "key": m,
             "label": RATE_LABELS[m],
-            "cases": district[f"{m}_display"],
-            "prevalence": district[f"{m}_prevalence_display"],
-            "ci": district[f"{m}_ci_display"],
+            "cases": kabkota_row[f"{m}_display"],
+            "prevalence": kabkota_row[f"{m}_prevalence_display"],
+            "ci": kabkota_row[f"{m}_ci_display"],
         }
         for m in RATES
     ]
@@ -104,7 +104,7 @@ def display_context(data: dict) -> dict:
     hidden_desa = sum(1 for r in data["desa"] if r["stunted_prevalence"] is None)
     return {
         "d": data,
-        "district": district,
+        "district": kabkota_row,
         "rates": rates,
         "groups": groups,
         "hidden_desa": hidden_desa,

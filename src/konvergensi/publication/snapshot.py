@@ -199,7 +199,7 @@ def _quality(frame: pl.DataFrame, min_cell: int) -> dict:
     }
 
 
-def _trend(rnd: MeasurementRound, district: dict) -> list[dict]:
+def _trend(rnd: MeasurementRound, kabkota_row: dict) -> list[dict]:
     """District rates of the district's earlier published rounds, oldest first, then this one."""
     earlier = (
         Publication.objects.filter(
@@ -218,7 +218,7 @@ def _trend(rnd: MeasurementRound, district: dict) -> list[dict]:
         seen.add(pub.round_id)
         d = (pub.data or {}).get("district") or {}
         points.append(_trend_point(pub.round, d))
-    points.append(_trend_point(rnd, district))
+    points.append(_trend_point(rnd, kabkota_row))
     return points
 
 
@@ -250,26 +250,28 @@ def publication_build(rnd: MeasurementRound) -> dict:
     if table.height:
         published = suppress(table, min_n=rnd.min_cell)
         rows = [_row(r, names) for r in published.iter_rows(named=True)]
-    district = next((r for r in rows if r["level"] == "kabkota"), None) or _empty_kabkota(kab, kabkota.nama)
+    kabkota_row = next((r for r in rows if r["level"] == "kabkota"), None) or _empty_kabkota(
+        kab, kabkota.nama
+    )
     kecamatan = sorted((r for r in rows if r["level"] == "kecamatan"), key=lambda r: r["kode"])
     desa = sorted((r for r in rows if r["level"] == "desa"), key=lambda r: r["kode"])
 
     year, balita = balita_latest(kab, up_to=rnd.tahun)
-    _coverage([district, *kecamatan, *desa], balita, desa_of)
+    _coverage([kabkota_row, *kecamatan, *desa], balita, desa_of)
     measured_desa = [r["kode"] for r in desa]
     coverage = {
         "tahun": year,
-        "balita": district["balita"]
-        if district.get("balita") is not None
+        "balita": kabkota_row["balita"]
+        if kabkota_row.get("balita") is not None
         else (sum(balita.values()) or None),
-        "percent": district.get("coverage"),
+        "percent": kabkota_row.get("coverage"),
         "desa_with_sasaran": len(balita),
         "desa_total": len(desa_of[kab]),
         "measured_desa_without_sasaran": sum(1 for d in measured_desa if d not in balita),
     }
-    if coverage["percent"] is None and district["measured"] is not None and coverage["balita"]:
+    if coverage["percent"] is None and kabkota_row["measured"] is not None and coverage["balita"]:
         # Not every desa has its under-fives: the share over those that have them, marked partial.
-        coverage["percent"] = _f(100 * district["measured"] / coverage["balita"], 1)
+        coverage["percent"] = _f(100 * kabkota_row["measured"] / coverage["balita"], 1)
         coverage["partial"] = True
     return {
         "version": SNAPSHOT_VERSION,
@@ -284,10 +286,10 @@ def publication_build(rnd: MeasurementRound) -> dict:
             "min_cell": rnd.min_cell,
         },
         "built_at": timezone.now().isoformat(timespec="seconds"),
-        "district": district,
+        "district": kabkota_row,
         "kecamatan": kecamatan,
         "desa": desa,
-        "trend": _trend(rnd, district),
+        "trend": _trend(rnd, kabkota_row),
         "quality": _quality(frame, rnd.min_cell),
         "coverage": coverage,
         "method": _method(rnd, coverage),
