@@ -202,3 +202,20 @@ def test_language_switch_turns_the_login_page_into_english(client, settings, com
     assert english in html
     assert LOGIN_HEADING not in html
     assert '<html lang="en">' in html
+
+
+def test_translatable_text_is_marked_with_names_makemessages_knows():
+    """``gettext_lazy as _lazy`` hid the indicator labels from makemessages: English pages showed
+    Indonesian. Only ``_`` may be an alias (makemessages knows it); every other name is the real one."""
+    import re
+    from pathlib import Path
+
+    import konvergensi
+
+    alias = re.compile(r"import\s+(?:\w+\s+as\s+\w+\s*,\s*)*(n?p?gettext\w*)\s+as\s+(\w+)")
+    offenders = []
+    for path in Path(konvergensi.__file__).parent.rglob("*.py"):
+        for func, name in alias.findall(path.read_text(encoding="utf-8")):
+            if name != "_":
+                offenders.append(f"{path.name}: {func} as {name}")
+    assert offenders == []

@@ -348,3 +348,21 @@ def test_no_page_points_a_user_at_a_repository_file_or_a_shell_command():
         if pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_indonesian_pages_name_the_nutrition_indicators_in_indonesian():
+    """Permenkes 2/2020's terms on Indonesian pages ("BB kurang", "Gizi lebih"), English only in the
+    English catalogue (issue 13: English column headers in Indonesian pages)."""
+    import re
+    from pathlib import Path
+
+    import konvergensi
+
+    root = Path(konvergensi.__file__).parent
+    english_msgid = re.compile(r"""(?:translate|_lazy|gettext)\W+["'](Underweight|Overweight)""")
+    offenders = [
+        str(p.relative_to(root))
+        for p in [*root.rglob("*.html"), *root.rglob("*.py")]
+        if "locale" not in p.parts and english_msgid.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aggregates import (
@@ -32,10 +32,10 @@ from .models import MeasurementRound
 
 LEVEL_ORDER = {"pelatihan": 0, "perhatian": 1, "baik": 2, "sedikit": 3}
 LEVEL_LABEL = {
-    "pelatihan": _lazy("Perlu pelatihan ulang"),
-    "perhatian": _lazy("Perlu perhatian"),
-    "baik": _lazy("Baik"),
-    "sedikit": _lazy("Terlalu sedikit"),
+    "pelatihan": gettext_lazy("Perlu pelatihan ulang"),
+    "perhatian": gettext_lazy("Perlu perhatian"),
+    "baik": gettext_lazy("Baik"),
+    "sedikit": gettext_lazy("Terlalu sedikit"),
 }
 LEVEL_BADGE = {
     "pelatihan": "late",

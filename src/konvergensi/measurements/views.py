@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -26,16 +26,16 @@ from .models import MeasurementRound
 PREVIEW_PROBLEMS = 500
 CHILD_LISTS = ("stunting", "gizi", "risiko")  # the follow-up lists of selectors.children_for_followup
 INDICATOR_LABELS = (
-    ("stunted", _lazy("Stunting (TB/U < −2 SD)")),
-    ("severely_stunted", _lazy("Sangat pendek (< −3 SD)")),
-    ("wasted", _lazy("Wasting (BB/TB < −2 SD)")),
-    ("underweight", _lazy("Underweight (BB/U < −2 SD)")),
-    ("overweight", _lazy("Overweight (BB/TB > +2 SD)")),
+    ("stunted", gettext_lazy("Stunting (TB/U < −2 SD)")),
+    ("severely_stunted", gettext_lazy("Sangat pendek (< −3 SD)")),
+    ("wasted", gettext_lazy("Wasting (BB/TB < −2 SD)")),
+    ("underweight", gettext_lazy("BB kurang (BB/U < −2 SD)")),
+    ("overweight", gettext_lazy("Gizi lebih (BB/TB > +2 SD)")),
 )
 LEVELS = (
-    ("kecamatan", _lazy("Kecamatan")),
-    ("desa", _lazy("Desa/Kelurahan")),
-    ("puskesmas", _lazy("Puskesmas")),
+    ("kecamatan", gettext_lazy("Kecamatan")),
+    ("desa", gettext_lazy("Desa/Kelurahan")),
+    ("puskesmas", gettext_lazy("Puskesmas")),
 )
 
 

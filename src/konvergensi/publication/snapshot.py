@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from konvergensi.indicators.selectors import balita_latest
 from konvergensi.measurements import selectors
@@ -45,11 +45,11 @@ SNAPSHOT_VERSION = 1
 COUNTS = ("measured", "stunted", "severely_stunted", "wasted", "underweight", "overweight")
 RATES = ("stunted", "severely_stunted", "wasted", "underweight", "overweight")
 RATE_LABELS = {
-    "stunted": _lazy("Stunting (TB/U < −2 SD)"),
-    "severely_stunted": _lazy("Sangat pendek (TB/U < −3 SD)"),
-    "wasted": _lazy("Gizi kurang/wasting (BB/TB < −2 SD)"),
-    "underweight": _lazy("Berat badan kurang (BB/U < −2 SD)"),
-    "overweight": _lazy("Gizi lebih (BB/TB > +2 SD)"),
+    "stunted": gettext_lazy("Stunting (TB/U < −2 SD)"),
+    "severely_stunted": gettext_lazy("Sangat pendek (TB/U < −3 SD)"),
+    "wasted": gettext_lazy("Gizi kurang/wasting (BB/TB < −2 SD)"),
+    "underweight": gettext_lazy("Berat badan kurang (BB/U < −2 SD)"),
+    "overweight": gettext_lazy("Gizi lebih (BB/TB > +2 SD)"),
 }
 INDEX_LABELS = {"len": "TB/U", "wei": "BB/U", "wfl": "BB/TB"}
 LEVELS = ("pelatihan", "perhatian", "baik", "sedikit")
