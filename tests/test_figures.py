@@ -51,3 +51,23 @@ def test_chart_legends_speak_the_page_language():
     assert "di atas rata-rata" in texts["id"] and "tanpa data" in texts["id"]
     assert "above the mean" in texts["en"] and "di atas rata-rata" not in texts["en"]
     assert "no data" in texts["en"]
+
+
+def test_measurement_chart_legends_speak_the_page_language():
+    from django.utils import translation
+
+    from konvergensi.measurements import charts
+
+    texts = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            age = charts.age_chart([100] * 60, level="baik")
+            digits = charts.digit_chart([10] * 10, title="t", level="baik")
+            texts[language] = " ".join(
+                t.get_text()
+                for fig in (age, digits)
+                for ax in fig.axes
+                for t in [*ax.get_legend().get_texts(), ax.xaxis.label, ax.yaxis.label]
+            )
+    assert "rata-rata per bulan" in texts["id"] and "tanpa preferensi" in texts["id"]
+    assert "mean per month" in texts["en"] and "no preference" in texts["en"] and "bulan" not in texts["en"]

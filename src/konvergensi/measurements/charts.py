@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
@@ -31,8 +33,9 @@ HIDDEN_FILL = "#e3e6ea"
 # WHO/UNICEF thresholds of stunting prevalence (%), and their colours (light → dark).
 STUNTING_BANDS = (2.5, 10.0, 20.0, 30.0)
 BAND_COLOURS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
-BAND_LABELS = ("sangat rendah (< 2,5 %)", "rendah (2,5–< 10 %)", "sedang (10–< 20 %)",
-               "tinggi (20–< 30 %)", "sangat tinggi (≥ 30 %)")  # fmt: skip
+BAND_LABELS = (gettext_lazy("sangat rendah (< 2,5 %)"), gettext_lazy("rendah (2,5–< 10 %)"),
+               gettext_lazy("sedang (10–< 20 %)"), gettext_lazy("tinggi (20–< 30 %)"),
+               gettext_lazy("sangat tinggi (≥ 30 %)"))  # fmt: skip
 MAX_LABELS = 40  # beyond this many units the bars have no names (the table has them)
 
 
@@ -82,10 +85,10 @@ def digit_chart(
         ax.bar(range(10), shares, color=colours, width=0.75, linewidth=0)
         ax.axhline(10, color=INK, linestyle="--", linewidth=1)
         ax.set_xticks(range(10), [f",{d}" for d in range(10)])
-        ax.set_ylabel("% nilai")
+        ax.set_ylabel(_("% nilai"))
         ax.set_ylim(0, max([*shares, 12]) * 1.15)
         ax.set_title(_text(title), loc="left", fontsize=9.5, fontweight="bold")
-        ax.legend(handles=[Line2D([], [], color=INK, linestyle="--", label="tanpa preferensi (10 %)")],
+        ax.legend(handles=[Line2D([], [], color=INK, linestyle="--", label=_("tanpa preferensi (10 %)"))],
                   fontsize=7, frameon=False, loc="upper right")  # fmt: skip
     return fig
 
@@ -102,19 +105,20 @@ def age_chart(counts: Sequence[int], *, level: str | None) -> Figure:
         ax.axhline(mean, color=INK, linestyle="--", linewidth=1)
         ax.set_xticks(range(0, 60, 6))
         ax.set_ylim(0, max([*counts, 1]) * 1.3)
-        ax.set_xlabel("usia (bulan penuh)")
-        ax.set_ylabel("anak")
-        ax.set_title("Sebaran usia", loc="left", fontsize=9.5, fontweight="bold")
+        ax.set_xlabel(_("usia (bulan penuh)"))
+        ax.set_ylabel(_("anak"))
+        ax.set_title(_("Sebaran usia"), loc="left", fontsize=9.5, fontweight="bold")
         ax.legend(
-            handles=[Patch(color=level_colour(level), label="usia 12, 24, 36, 48 bulan"),
-                     Line2D([], [], color=INK, linestyle="--", label="rata-rata per bulan")],
+            handles=[Patch(color=level_colour(level), label=_("usia 12, 24, 36, 48 bulan")),
+                     Line2D([], [], color=INK, linestyle="--", label=_("rata-rata per bulan"))],
             fontsize=7, frameon=False, loc="upper right", ncols=2,
         )  # fmt: skip
     return fig
 
 
 POSITION_COLOURS = {"lying": "#4393c3", "standing": "#f4a582", "unknown": "#d0d0d0"}
-POSITION_LABELS = {"lying": "terlentang", "standing": "berdiri", "unknown": "tidak dicatat"}
+POSITION_LABELS = {"lying": gettext_lazy("terlentang"), "standing": gettext_lazy("berdiri"),
+                   "unknown": gettext_lazy("tidak dicatat")}  # fmt: skip
 
 
 def position_chart(bands: Sequence[dict]) -> Figure:
@@ -126,13 +130,13 @@ def position_chart(bands: Sequence[dict]) -> Figure:
         left = [0.0] * len(bands)
         for key in ("lying", "standing", "unknown"):
             shares = [100 * b[key] / b["total"] if b["total"] else 0 for b in bands]
-            ax.barh(labels, shares, left=left, color=POSITION_COLOURS[key], label=POSITION_LABELS[key],
+            ax.barh(labels, shares, left=left, color=POSITION_COLOURS[key], label=str(POSITION_LABELS[key]),
                     height=0.6, linewidth=0)  # fmt: skip
             left = [a + s for a, s in zip(left, shares, strict=True)]
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
-        ax.set_xlabel("% anak")
-        ax.set_title("Cara ukur menurut usia", loc="left", fontsize=9.5, fontweight="bold")
+        ax.set_xlabel(_("% anak"))
+        ax.set_title(_("Cara ukur menurut usia"), loc="left", fontsize=9.5, fontweight="bold")
         ax.legend(fontsize=7, frameon=False, loc="lower center", ncols=3, bbox_to_anchor=(0.5, -0.62))
     return fig
 
@@ -172,7 +176,7 @@ def ranked_chart(units: Sequence[Ranked], *, title: str, kabkota_rate: float | N
             for j in range(len(hidden)):
                 ax.barh(len(shown) + j, top, color=HIDDEN_FILL, height=0.72, hatch="////", edgecolor="#c4c9cf",
                         linewidth=0)  # fmt: skip
-                ax.text(top * 0.01, len(shown) + j, "— disembunyikan (sel kecil)", va="center", fontsize=7,
+                ax.text(top * 0.01, len(shown) + j, _("— disembunyikan (sel kecil)"), va="center", fontsize=7,
                         color="#5b6876")  # fmt: skip
             ax.set_yticks(y, [_text(n) for n in names], fontsize=7.5)
             ax.invert_yaxis()
@@ -204,25 +208,34 @@ def ranked_chart(units: Sequence[Ranked], *, title: str, kabkota_rate: float | N
                 start = len(shown) + 0.5
                 ax.bar(start + width / 2, top, width=width, color=HIDDEN_FILL, hatch="////", edgecolor="#c4c9cf",
                        linewidth=0)  # fmt: skip
-                ax.text(start + width / 2, top * 0.5, f"{len(hidden)} disembunyikan", rotation=90,
+                ax.text(start + width / 2, top * 0.5, _("%(n)s disembunyikan") % {"n": len(hidden)}, rotation=90,
                         ha="center", va="center", fontsize=7, color="#5b6876")  # fmt: skip
             ax.set_xticks([])
             ax.set_xlim(-1, len(shown) + width + 1)
             ax.set_ylim(0, top * 1.1)
             ax.set_xlabel(
-                f"{len(shown)} wilayah diurutkan dari prevalensi tertinggi; {len(hidden)} disembunyikan"
+                _("%(n)s wilayah diurutkan dari prevalensi tertinggi; %(h)s disembunyikan")
+                % {"n": len(shown), "h": len(hidden)}
             )
             ax.set_ylabel(_text(xlabel))
-        handles = [Patch(facecolor=c, edgecolor="#7a7a7a", linewidth=0.3, label=label)
+        handles = [Patch(facecolor=c, edgecolor="#7a7a7a", linewidth=0.3, label=str(label))
                    for c, label in zip(BAND_COLOURS, BAND_LABELS, strict=True)]  # fmt: skip
-        handles.append(Patch(facecolor=HIDDEN_FILL, hatch="////", edgecolor="#c4c9cf", label="disembunyikan"))
+        handles.append(
+            Patch(facecolor=HIDDEN_FILL, hatch="////", edgecolor="#c4c9cf", label=_("disembunyikan"))
+        )
         if kabkota_rate is not None:
             line = ax.axvline if labelled else ax.axhline
             line(kabkota_rate, color=BRAND, linestyle="--", linewidth=1.2)
             handles.append(
-                Line2D([], [], color=BRAND, linestyle="--", label=f"kab/kota {number(kabkota_rate)} %")
+                Line2D(
+                    [],
+                    [],
+                    color=BRAND,
+                    linestyle="--",
+                    label=_("kab/kota %(v)s") % {"v": f"{number(kabkota_rate)} %"},
+                )
             )
-        handles.append(Line2D([], [], color=INK, linewidth=0.7, label="selang kepercayaan 95 %"))
+        handles.append(Line2D([], [], color=INK, linewidth=0.7, label=_("selang kepercayaan 95 %")))
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
         fig.legend(handles=handles, fontsize=6.5, frameon=False, loc="outside lower center", ncols=4)
     return fig
@@ -261,13 +274,13 @@ def choropleth(features: Sequence[dict], values: dict[str, float | None], *, tit
         ax.set_aspect("equal")
         ax.set_axis_off()
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
-        handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.5, label=label)
+        handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.5, label=str(label))
                    for c, label in zip(BAND_COLOURS, BAND_LABELS, strict=True)]  # fmt: skip
         handles += [
             Patch(
-                facecolor=HIDDEN_FILL, edgecolor="#666666", hatch="////", label="disembunyikan (sel kecil)"
+                facecolor=HIDDEN_FILL, edgecolor="#666666", hatch="////", label=_("disembunyikan (sel kecil)")
             ),
-            Patch(facecolor="#ffffff", edgecolor="#666666", label="tidak ada data"),
+            Patch(facecolor="#ffffff", edgecolor="#666666", label=_("tidak ada data")),
         ]
         fig.legend(handles=handles, fontsize=7, frameon=False, loc="outside right upper")
     return fig
@@ -299,6 +312,6 @@ def trend_chart(points: Sequence[TrendPoint], *, title: str) -> Figure:
         top = max([p.high or p.value for _, p in known] + [5])
         ax.set_ylim(0, top * 1.2)
         ax.set_xlim(-0.5, len(points) - 0.5)
-        ax.set_ylabel("% stunting")
+        ax.set_ylabel(_("% stunting"))
         ax.set_title(_text(title), loc="left", fontsize=10, fontweight="bold")
     return fig
