@@ -415,3 +415,23 @@ def test_public_pages_may_be_kept_a_few_minutes_but_a_signed_in_page_stays_priva
         assert "public" in anonymous["Cache-Control"] and "max-age=300" in anonymous["Cache-Control"], url
         mine = signed_in.get(url)
         assert "private" in mine["Cache-Control"] and "public" not in mine["Cache-Control"], url
+
+
+def test_the_public_page_draws_its_charts_in_the_readers_language_and_states_the_shared_limit(world):
+    from konvergensi_core.aggregates import DEFAULT_THRESHOLDS
+
+    rnd = make_round(world)
+    import_into(world, rnd, generate(kabkota_desa(KAB), n=3000, visit_from=dt.date(2026, 2, 1),
+                                     visit_to=dt.date(2026, 2, 20), seed=9))  # fmt: skip
+    published(world, rnd)
+    url = reverse("publication:public-round", kwargs={"kode": KAB, "pk": rnd.pk})
+    pages = {}
+    for language in ("id", "en"):  # Indonesian first: the English page must not reuse its charts
+        client = Client()
+        client.cookies["django_language"] = language
+        pages[language] = client.get(url).content.decode()
+    assert "selang kepercayaan 95" in pages["id"] and "95 % confidence interval" in pages["en"]
+    assert "selang kepercayaan" not in pages["en"]
+    # The digit-preference limit comes from the one threshold table, in both languages.
+    assert f"baik ≤ {DEFAULT_THRESHOLDS.dps:.0f}" in pages["id"]
+    assert f"good ≤ {DEFAULT_THRESHOLDS.dps:.0f}" in pages["en"]

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from konvergensi.formats import date_text
 from konvergensi.measurements import charts
-from konvergensi_core.numbers import id_count
+from konvergensi_core.aggregates import DEFAULT_THRESHOLDS
+from konvergensi_core.numbers import id_count, id_number
 
 from .snapshot import RATE_LABELS, RATES, _f
 
@@ -122,6 +123,8 @@ def display_context(data: dict) -> dict:
         },  # fmt: skip
         "bands": list(zip(charts.BAND_COLOURS, charts.BAND_LABELS, strict=True)),
         "balita_display": id_count(data["coverage"]["balita"]) if data["coverage"].get("balita") else "—",
+        # The one threshold table's digit-preference limit (the panel's "baik ≤ …" reads the same).
+        "dps_good": id_number(DEFAULT_THRESHOLDS.dps, 0),
     }
 
 

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -97,8 +98,9 @@ def _publication(kode: str, pk: int) -> Publication:
 
 
 def _figures(pub: Publication) -> dict[str, str]:
-    """The publication's charts and map as inline SVG, drawn once per publication and cached."""
-    key = f"konvergensi:publikasi:{pub.pk}:svg:v3"
+    """The publication's charts and map as inline SVG, drawn once per publication and language
+    (their legends speak the page's language) and cached."""
+    key = f"konvergensi:publikasi:{pub.pk}:svg:v4:{translation.get_language()}"
     svgs = cache.get(key)
     if svgs is None:
         svgs = reports.figure_svgs(pub.data, prefix=f"p{pub.pk}")
