@@ -75,8 +75,11 @@ serve:
 worker:
 	$(KD) worker
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database). JOBS=0 runs it
+# in one process, e.g. with a debugger: `make test JOBS=0 PYTEST_ARGS="-x --pdb tests/aksi"`.
+JOBS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # The pure core's tests alone, without Django: pytest-django off, the app's conftest (tests/conftest.py)
 # not loaded, and tests/core/conftest.py makes django and the app unimportable, so a test or a core
@@ -86,7 +89,7 @@ test-core: venv
 	$(BIN)/pytest $(CORE_PYTEST) tests/core $(PYTEST_ARGS)
 
 test-pg: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi} $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi} $(BIN)/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff format --check src tests bench scripts
