@@ -155,6 +155,74 @@ def worker_running(w):
     return {}
 
 
+def plan_draft(w):
+    """The district's 2026 plan (a draft) with one Dinkes row reaching Cimungkal."""
+    from konvergensi.plans.models import Plan, PlanRow
+
+    plan, _ = Plan.objects.get_or_create(kabkota_id=KAB, tahun=2026, number=1)
+    if not plan.rows.exists():
+        PlanRow.objects.create(plan=plan, group=1, activity="PMT lokal", opd=w.opd["Dinkes"], locations=[DESA],
+                               budget=1_000_000, target="90", unit="%")  # fmt: skip
+    return {"pk": plan.pk}
+
+
+def plan_row(w):
+    from konvergensi.plans.models import PlanRow
+
+    return {"pk": PlanRow.objects.get(plan_id=plan_draft(w)["pk"]).pk}
+
+
+def plan_final(w):
+    from konvergensi.plans.models import Plan
+
+    pk = plan_draft(w)["pk"]
+    Plan.objects.filter(pk=pk).update(stage="final")
+    return {"pk": pk}
+
+
+def plan_second_version(w):
+    """Version 2 of the plan, made from the final version 1 (for the difference page)."""
+    from konvergensi.plans.models import Plan
+
+    first = Plan.objects.get(pk=plan_final(w)["pk"])
+    second, _ = Plan.objects.get_or_create(kabkota_id=KAB, tahun=2026, number=2, defaults={"based_on": first})
+    return {"pk": second.pk}
+
+
+def plan_stage_file(w):
+    from django.core.files.base import ContentFile
+
+    from konvergensi.plans.models import Plan, StageRecord
+
+    plan = Plan.objects.get(pk=plan_draft(w)["pk"])
+    record = StageRecord(plan=plan, stage="draf", date="2026-02-01", original_name="notulen.pdf")
+    record.file.save("notulen.pdf", ContentFile(PDF_BYTES))
+    return {"pk": record.pk}
+
+
+def plan_doc_upload(w):
+    """A one-line Renja of Dinkes (xlsx), as the documents page takes it."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Kode Sub Kegiatan", "Nama Sub Kegiatan", "Perangkat Daerah", "Indikator", "Target", "Satuan",
+               "Lokasi", "Pagu"])  # fmt: skip
+    ws.append(
+        ["1.02.02.2.02.0016", "PMT lokal", "Dinas Kesehatan", "Balita gizi kurang", "90", "%", "", 1_000_000]
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    return {"tahun": "2026", "kind": "renja", "opd": str(w.opd["Dinkes"].pk),
+            "file": SimpleUploadedFile("renja.xlsx", out.getvalue())}  # fmt: skip
+
+
+PLAN_READERS = ("operator", "opd", "provinsi", "pusat")  # the whole plan, its money and documents
+PLAN_ROW = {"group": "1", "activity": "Kelas ibu hamil", "target": "100", "unit": "%"}
+
+
 MEASUREMENT_IMPORTERS = ("operator", "opd", "puskesmas")  # the test OPD is the district health office
 CHILD_VIEWERS = ("opd", "puskesmas", "desa")
 
@@ -314,6 +382,9 @@ MATRIX: dict[str, Case] = {
     ),
     # Data quality, publishing (the operator) and the public pages (anyone, no login).
     "measurements:quality": Case(kwargs=measurement_round, allowed=VIEWERS, not_found=OUTSIDERS),
+    "measurements:quality-chart": Case(
+        kwargs=lambda w: quality_chart(w), allowed=VIEWERS, not_found=OUTSIDERS
+    ),
     "publication:publish": Case(kwargs=measurement_round, allowed=("operator",), not_found=OUTSIDERS),
     "publication:withdraw": Case(
         kwargs=lambda w: {"pk": published_round(w)["pk"]},
@@ -398,6 +469,53 @@ MATRIX: dict[str, Case] = {
         kwargs=ansit_document, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
     ),
     "ansit:notes": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "plans:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "plans:seed": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {"tahun": "2026"},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "plans:documents": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "plans:integration": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "plans:integration-xlsx": Case(kwargs=lambda w: (plan_draft(w), KAB_KW)[1], allowed=PLAN_READERS),
+    "plans:detail": Case(kwargs=plan_draft, allowed=VIEWERS, not_found=OUTSIDERS),
+    "plans:row-add": Case(kwargs=plan_draft, allowed=("operator", "opd"), not_found=OUTSIDERS),
+    "plans:stage": Case(
+        kwargs=plan_draft,
+        method="post",
+        data=lambda w: {"stage": "dprd", "date": "2026-03-01"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "plans:attach": Case(
+        kwargs=plan_final, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),
+    "plans:new-version": Case(
+        kwargs=plan_final,
+        method="post",
+        data=lambda w: {"note": "Hasil Rembuk"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "plans:diff": Case(kwargs=plan_second_version, allowed=PLAN_READERS, not_found=OUTSIDERS),
+    "plans:upload": Case(
+        kwargs=plan_draft, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),
+    "plans:download": Case(
+        kwargs=lambda w: {**plan_draft(w), "fmt": "xlsx"}, allowed=PLAN_READERS, not_found=OUTSIDERS
+    ),
+    "plans:stage-file": Case(kwargs=plan_stage_file, allowed=PLAN_READERS, not_found=OUTSIDERS),
+    "plans:row-edit": Case(kwargs=plan_row, allowed=("operator", "opd"), not_found=OUTSIDERS),
+    "plans:row-delete": Case(
+        kwargs=plan_row, method="post", allowed=("operator", "opd"), ok=302, not_found=OUTSIDERS
+    ),
+    "plans:row-split": Case(
+        kwargs=plan_row, method="post", allowed=("operator", "opd"), ok=302, not_found=OUTSIDERS
+    ),
 }
 
 
@@ -460,6 +578,13 @@ def measured_round(w):
     return {}
 
 
+def quality_chart(w):
+    """A chart of the quality panel of the matrix's round, measured (a round without data has none)."""
+    kwargs = measurement_round(w)
+    measured_round(w)
+    return {**kwargs, "name": "age"}
+
+
 def remembered_desa_name(w):
     from konvergensi.measurements.models import DesaAlias
 
@@ -474,6 +599,9 @@ def remembered_desa_name(w):
 # every view that declares both have one). Who may make it gets ``ok`` and changes the database; everyone
 # else sending the same payload changes nothing.
 POSTS: dict[str, Post] = {
+    "plans:row-add": Post(data=lambda w: PLAN_ROW, allowed=("operator", "opd")),
+    "plans:row-edit": Post(data=lambda w: {**PLAN_ROW, "version": "1"}, allowed=("operator", "opd")),
+    "plans:documents": Post(data=plan_doc_upload, allowed=("operator", "opd")),
     "accounts:login": Post(data=lambda w: {"username": "operator", "password": PASSWORD}, allowed=(None,)),
     "accounts:user-create": Post(
         data=lambda w: {

@@ -247,3 +247,115 @@ def test_the_situation_analysis_document_is_dated_in_its_district_zone(settings)
         ansit_reports.build(doc, lambda done, message: None)
     assert seen == {"zone": "Asia/Makassar", "generated": "1 Mar 2026"}  # 00.30 WITA; 28 Feb in UTC and WIB
     assert timezone.get_current_timezone_name() == "UTC"  # and the worker's zone is back afterwards
+
+
+# --- pages about one district whose URL has no region code (aksi/<pk>/, analisis/<pk>/, …) ------
+# Each shows the times of its district in the district's zone, whoever reads it: the national
+# (Bangda) reader, whose own zone is the server's (here UTC), sees 02.30 WITA / 03.30 WIT.
+
+DENPASAR = "51.71"  # Kota Denpasar, Bali: WITA
+JAYAPURA = "91.71"  # Kota Jayapura, Papua: WIT
+WITA = "1 Mar 2026 02.30 WITA"
+WIT = "1 Mar 2026 03.30 WIT"
+
+
+def _district(kode: str):
+    """Load a district of another zone (the fixtures load two of Java) and its operator."""
+    from konvergensi.accounts.scope import scope_for_user
+    from konvergensi.wilayah import services as wilayah_services
+    from konvergensi.wilayah.models import Region
+    from tests.conftest import make_user
+
+    wilayah_services.region_load(only_prefixes=(kode,))
+    operator = make_user(f"operator-{kode}", Role.OPERATOR, kode)
+    return Region.objects.get(kode=kode), operator, scope_for_user(operator)
+
+
+def _page(user, url: str, zone_text: str) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.content.decode()
+    assert zone_text in page, url
+    assert "28 Feb 2026 18" not in page and "01.30 WIB" not in page, url  # neither UTC nor WIB
+    return page
+
+
+def test_the_situation_analysis_pages_are_in_the_district_zone(world, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from konvergensi.ansit import selectors as ansit_selectors
+    from konvergensi.ansit import services as ansit_services
+    from konvergensi.ansit.models import Analysis, LokusList, Review, ReviewComment
+    from konvergensi.wilayah.models import Region
+
+    settings.TIME_ZONE = "UTC"
+    kab, operator, scope = _district(DENPASAR)
+    desa = list(Region.objects.filter(level="desa", kode__startswith=DENPASAR + ".").order_by("kode")[:6])
+    rows = "".join(f"{d.kode};{d.nama};{5 + 7 * i};100\n" for i, d in enumerate(desa))
+    upload = SimpleUploadedFile(
+        "sebaran.csv", ("Kode Desa;Nama Desa;Jumlah Kasus;Jumlah Diukur\n" + rows).encode()
+    )
+    analysis = ansit_services.analysis_create(
+        scope=scope, kabkota=kab, tahun=2026, periode="2025", level="desa", input_source="unggahan",
+        data_source="balita_1_tahun", upload=upload, by=operator,
+    )  # fmt: skip
+    lokus = ansit_services.lokus_confirm(
+        scope=scope,
+        analysis=analysis,
+        settings=ansit_selectors.LokusSettings("any", "count", 2.0),
+        by=operator,
+    )
+    Analysis.objects.filter(pk=analysis.pk).update(created_at=MOMENT)
+    LokusList.objects.filter(pk=lokus.pk).update(confirmed_at=MOMENT)
+    review = Review.objects.create(kabkota=kab, tahun=2026, kind="fgd_opd", judul="FGD gizi", created_by=operator,
+                                   updated_by=operator)  # fmt: skip
+    comment = ReviewComment.objects.create(review=review, author=operator, body="Catatan")
+    Review.objects.filter(pk=review.pk).update(updated_at=MOMENT)
+    ReviewComment.objects.filter(pk=comment.pk).update(created_at=MOMENT)
+
+    pusat = world.user("pusat")
+    _page(pusat, reverse("ansit:analysis-detail", kwargs={"pk": analysis.pk}), "Dibuat " + WITA)
+    _page(pusat, reverse("ansit:lokus", kwargs={"pk": analysis.pk}), "dikonfirmasi " + WITA)
+    page = _page(pusat, reverse("ansit:review-detail", kwargs={"pk": review.pk}), WITA)
+    assert page.count(WITA) == 2  # last change and the comment
+
+
+def test_the_publish_page_is_in_the_district_zone(world, settings):
+    from konvergensi.measurements.models import MeasurementRound
+
+    settings.TIME_ZONE = "UTC"
+    kab, operator, _scope = _district(DENPASAR)
+    rnd = MeasurementRound.objects.create(kabkota=kab, nama="Februari 2026", tanggal_mulai=dt.date(2026, 2, 1),
+                                          tanggal_selesai=dt.date(2026, 2, 28), created_by=operator)  # fmt: skip
+    pub = Publication.objects.create(round=rnd, data={}, published_by=operator)
+    Publication.objects.filter(pk=pub.pk).update(published_at=MOMENT)
+    # Only the district's operator may publish: the page is in its zone, not the server's.
+    _page(operator, reverse("publication:publish", kwargs={"pk": rnd.pk}), f"<td>{WITA}</td>")  # its history
+
+
+def test_the_job_page_is_in_the_zone_of_the_jobs_region(world, settings):
+    settings.TIME_ZONE = "UTC"
+    _district(JAYAPURA)
+    pusat = world.user("pusat")
+    job = Job.objects.create(kind="export", title="Rekap Papua", created_by=pusat, region_kode="91")
+    Job.objects.filter(pk=job.pk).update(created_at=MOMENT)
+    _page(pusat, reverse("jobs:detail", kwargs={"pk": job.pk}), f"Dimulai {WIT}.")
+    national = Job.objects.create(kind="export", title="Rekap nasional", created_by=pusat, region_kode="")
+    Job.objects.filter(pk=national.pk).update(created_at=MOMENT)
+    client = Client()
+    client.force_login(pusat)
+    page = client.get(reverse("jobs:detail", kwargs={"pk": national.pk})).content.decode()
+    assert "Dimulai 28 Feb 2026 18.30 UTC." in page  # about no region: the reader's zone (here UTC)
+
+
+def test_the_import_preview_is_in_the_district_zone(world, settings):
+    from konvergensi.imports.models import Import, ImportStatus
+
+    settings.TIME_ZONE = "UTC"
+    kab, operator, _scope = _district(DENPASAR)
+    imp = Import.objects.create(kind="data-desa", kabkota=kab, original_name="data.xlsx", created_by=operator,
+                                status=ImportStatus.COMMITTED, committed_at=MOMENT)  # fmt: skip
+    # Only its uploader sees an import: the page is in the district's zone, not the server's.
+    _page(operator, reverse("imports:detail", kwargs={"pk": imp.pk}), "disimpan pada " + WITA)

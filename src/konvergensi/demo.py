@@ -145,9 +145,7 @@ def _story(users: dict, tahun: int) -> None:
 
     # Aksi 1 is submitted and verified once its analysis exists (``_story_after_work``).
     upload(aksi[1], "laporan-analisis-situasi.pdf")
-    upload(aksi[2], "rencana-kegiatan.pdf")
-    move(aksi[2], rules.Move.SUBMIT, operator, op_scope)
-    move(aksi[2], rules.Move.VERIFY, province, prov_scope)
+    # Aksi 2 starts when its plan is final (plans.demo), then goes to the province (``_story_after_work``).
     upload(aksi[3], "berita-acara-rembuk.pdf")
     move(aksi[3], rules.Move.SUBMIT, operator, op_scope)
     move(
@@ -166,9 +164,10 @@ def _story(users: dict, tahun: int) -> None:
 
 
 def _story_after_work(users: dict, tahun: int) -> None:
-    """The rest of the story, once the demo's work exists (the analysis, the published rounds): the
-    province verifies Aksi 1 from its analysis; Aksi 7, started by the publication of the year's
-    round, is submitted to the province. Idempotent: an aksi already further along is left alone."""
+    """The rest of the story, once the demo's work exists (the analysis, the plan, the published
+    rounds): the province verifies Aksi 1 from its analysis and Aksi 2 from its final plan; Aksi 7,
+    started by the publication of the year's round, is submitted to the province. Idempotent: an
+    aksi already further along is left alone."""
     operator, province = users["bappeda-sumedang"], users["prov-jabar"]
     op_scope, prov_scope = scope_for_user(operator), scope_for_user(province)
     aksi = {a.nomor: a for a in Aksi.objects.filter(siklus__kabkota_id=DEMO_KABKOTA, siklus__tahun=tahun)}
@@ -184,6 +183,17 @@ def _story_after_work(users: dict, tahun: int) -> None:
     ):
         move(aksi[1], rules.Move.SUBMIT, operator, op_scope)
         move(aksi[1], rules.Move.VERIFY, province, prov_scope, "Lengkap. Desa lokus sesuai kriteria.")
+    if aksi[2].status == rules.Status.DRAF and not aksi_work.missing_work(
+        nomor=2, kabkota=DEMO_KABKOTA, tahun=tahun
+    ):
+        move(aksi[2], rules.Move.SUBMIT, operator, op_scope)
+        move(
+            aksi[2],
+            rules.Move.VERIFY,
+            province,
+            prov_scope,
+            "Rencana kegiatan final, sesuai rekomendasi Aksi 1.",
+        )
     if aksi[7].status == rules.Status.DRAF and aksi_work.has_work(nomor=7, kabkota=DEMO_KABKOTA, tahun=tahun):
         move(aksi[7], rules.Move.SUBMIT, operator, op_scope, "Angka stunting putaran tahun ini sudah terbit.")
 
@@ -245,8 +255,13 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
     # Outside the transaction above: the import writes in chunks, then makes them measurements at once.
     rounds = demo_rounds(DEMO_KABKOTA, operator=users["bappeda-sumedang"])
     rounds |= demo_publish(DEMO_KABKOTA, operator=users["bappeda-sumedang"])
+    from konvergensi.plans.demo import plan_demo
+
     with transaction.atomic():
         ansit = ansit_demo(DEMO_KABKOTA, tahun=tahun)
+    # The plan's documents go through the import pipeline (its own transactions).
+    plan = plan_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
+    with transaction.atomic():
         _story_after_work(users, tahun)
     return {
         "puskesmas": len(pkm),
@@ -255,4 +270,5 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
         **data,
         **rounds,
         **ansit,
+        **plan,
     }

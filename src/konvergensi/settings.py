@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "konvergensi.measurements",
     "konvergensi.publication",
     "konvergensi.ansit",
+    "konvergensi.plans",
 ]
 
 MIDDLEWARE = [

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("konvergensi.measurements.urls")),
     path("", include("konvergensi.publication.urls")),
     path("", include("konvergensi.ansit.urls")),
+    path("", include("konvergensi.plans.urls")),
 ]

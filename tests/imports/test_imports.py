@@ -92,6 +92,21 @@ def test_the_preview_and_the_report_show_the_one_problem_shape_for_each_importer
         assert rows[1][4] == first.message
 
 
+def test_the_preview_shows_the_cores_catalogued_sentences_in_the_readers_language(world):
+    """The core writes Indonesian; the page runs each stored message through the catalogue."""
+    imp = _measurements(world, errors=True)
+    sentence = "Berkas tidak berisi baris data."  # a sentence the catalogue has (measurements/imports.py)
+    ImportProblem.objects.filter(imp=imp, position=0).update(message=sentence)
+    Import.objects.filter(pk=imp.pk).update(summary={**imp.summary, "file_problems": [sentence]})
+    client = _client(world)
+    url = reverse("imports:detail", kwargs={"pk": imp.pk})
+    assert client.get(url).content.decode().count(sentence) == 2
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert page.count("The file contains no data rows.") == 2 and sentence not in page
+    assert ImportProblem.objects.get(imp=imp, position=0).message == sentence  # stored as it was
+
+
 def test_an_import_is_seen_only_by_its_uploader_and_only_while_their_role_allows_it(world):
     imp = _village(world, GOOD)
     for persona in ("opd", "kecamatan", "provinsi", "pusat", "neighbour", "other_province"):
@@ -171,3 +186,26 @@ def test_the_cli_answers_with_the_one_problem_shape_for_both_importers(world, tm
     # Nothing of either file lingers after the command line's check.
     assert not any(imp.file for imp in Import.objects.all())
     assert not ImportProblem.objects.exists()
+
+
+def test_a_cli_dry_run_leaves_no_import_row_and_no_file(world, tmp_path, settings):
+    runner = CliRunner()
+    good, bad = tmp_path / "baik.xlsx", tmp_path / "salah.xlsx"
+    good.write_bytes(filled_template(edits=GOOD))
+    bad.write_bytes(filled_template(edits=BAD))
+    export_file = tmp_path / "e.csv"
+    export_file.write_bytes(as_csv(export(n=40, errors=True)))
+    for args in (
+        ["data", "import", str(good), "--kabkota", KAB, "--dry-run"],
+        ["data", "import", str(bad), "--kabkota", KAB, "--dry-run", "--format", "json"],
+        ["measurements", "import", str(export_file), "--kabkota", KAB, "--round", "Maret 2026", "--dry-run"],
+    ):
+        result = runner.invoke(app, args)
+        assert "diperiksa" in result.output or json.loads(result.output)["problems"], result.output
+        assert not Import.objects.exists(), (args, list(Import.objects.values_list("status", flat=True)))
+    assert not [p for p in (settings.MEDIA_ROOT / "impor").rglob("*") if p.is_file()]
+    assert not DataValue.objects.exists()
+    # Without --dry-run a file found wanting stays as a failed import (its counts), its file gone.
+    runner.invoke(app, ["data", "import", str(bad), "--kabkota", KAB])
+    (imp,) = Import.objects.all()
+    assert imp.status == ImportStatus.FAILED and not imp.file

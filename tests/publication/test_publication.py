@@ -25,7 +25,7 @@ from konvergensi.jobs.models import Job
 from konvergensi.measurements import imports, services
 from konvergensi.measurements.demo import generate, kabkota_desa
 from konvergensi.measurements.models import Measurement, MeasurementRound
-from konvergensi.publication import reports, snapshot, tasks
+from konvergensi.publication import reports, snapshot, tasks, wording
 from konvergensi.publication import selectors as publication_selectors
 from konvergensi.publication import services as publication_services
 from konvergensi.publication.models import Publication
@@ -170,7 +170,7 @@ def test_the_snapshot_suppresses_small_cells_and_holds_no_personal_field(world, 
     assert set(data) >= {"district", "kecamatan", "desa", "trend", "quality", "coverage", "method"}
     assert {r["level"] for r in rows_of(data)} == {"kabkota", "kecamatan", "desa"}
     assert not [k for k in keys_in(data) if "puskesmas" in k]
-    method = " ".join(data["method"])
+    method = " ".join(wording.method_paragraphs(data))  # stored as keys, worded when shown
     assert "%%" not in method and "%(" not in method
     assert all(
         w in method for w in ("data rutin", "Wilson", "WHO 2006", "Permenkes Nomor 2 Tahun 2020", "< 5")
@@ -190,7 +190,8 @@ def test_the_quality_summary_and_coverage_are_district_level(world, crafted):
     assert data["coverage"]["balita"] == 100 * len(all_desa)
     assert data["coverage"]["percent"] == pytest.approx(100 * measured / (100 * len(all_desa)), abs=0.05)
     assert not data["coverage"].get("partial")
-    assert "cakupan pengukuran: " in data["method"][0] and "balita sasaran" in data["method"][0]
+    routine = wording.method_paragraphs(data)[0]
+    assert "cakupan pengukuran: " in routine and "balita sasaran" in routine
     wado_desa = next(r for r in data["desa"] if r["measured"] == 40)
     assert wado_desa["coverage"] == 40.0
     assert next(r for r in data["desa"] if r["kode"] == DESA)["coverage"] is None  # its count is hidden

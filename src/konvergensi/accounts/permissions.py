@@ -35,6 +35,9 @@ class Permission(StrEnum):
     ANSIT_EDIT = "ansit_edit"  # situation analysis (Aksi 1): run, decide, lokus, recommendations (operator)
     ANSIT_REVIEW = "ansit_review"  # answer and comment on the Aksi 1 reviews (operator, OPD)
     ANSIT_KABKOTA = "ansit_district"  # Aksi 1 tables of every desa of a district (operator, OPD, up)
+    PLAN_MANAGE = "plan_manage"  # Aksi 2 plan: seed, stages, versions, the district's documents (operator)
+    PLAN_EDIT = "plan_edit"  # plan rows and a Renja: operator all, OPD its own (opd_id)
+    PLAN_KABKOTA = "plan_district"  # the whole plan, documents, matrices (operator, OPD, province, nation)
 
 
 def has_permission(
@@ -101,8 +104,14 @@ def has_permission(
             return in_kabkota and role == Role.OPERATOR
         case Permission.ANSIT_REVIEW:
             return in_kabkota and role in (Role.OPERATOR, Role.OPD)
-        case Permission.ANSIT_KABKOTA:
+        case Permission.ANSIT_KABKOTA | Permission.PLAN_KABKOTA:
             return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
+        case Permission.PLAN_MANAGE:
+            return in_kabkota and role == Role.OPERATOR
+        case Permission.PLAN_EDIT:
+            return in_kabkota and (
+                role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
+            )
     return False
 
 

@@ -117,16 +117,28 @@ def password_change(*, user, old_password: str, new_password: str) -> None:
         errors["old_password"] = [_("Kata sandi saat ini salah.")]
     elif old_password == new_password:
         errors["new_password1"] = [_("Kata sandi baru harus berbeda dari kata sandi saat ini.")]
+    if invalid := _invalid_password(new_password, user):
+        errors.setdefault("new_password1", []).extend(invalid)
+    if errors:
+        raise ValidationError(errors)
+    _set_password(user, new_password, by=user, action="password.change")
+
+
+def _invalid_password(new_password: str, user) -> list[str]:
+    """What Django's password validators say against ``new_password`` for ``user`` (empty: none)."""
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        errors.setdefault("new_password1", []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
+        return exc.messages
+    return []
+
+
+def _set_password(user, new_password: str, *, by, action: str, data: dict | None = None) -> None:
+    """Store the new password and its audit event (never the password) in one transaction."""
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        audit(by=user, action="password.change", target=user, region_kode=_membership_region(user))
+        audit(by=by, action=action, target=user, region_kode=_membership_region(user), data=data)
 
 
 def may_reset_password(scope: Scope, user) -> bool:
@@ -158,22 +170,11 @@ def password_reset(*, scope: Scope, user, new_password: str, by) -> None:
 
     if not may_reset_password(scope, user):
         raise PermissionDenied
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise ValidationError({"new_password1": exc.messages}) from exc
+    if invalid := _invalid_password(new_password, user):
+        raise ValidationError({"new_password1": invalid})
     from axes.utils import reset as axes_reset
 
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        audit(
-            by=by,
-            action="password.reset",
-            target=user,
-            region_kode=_membership_region(user),
-            data={"username": user.get_username()},
-        )
+    _set_password(user, new_password, by=by, action="password.reset", data={"username": user.get_username()})
     axes_reset(username=user.get_username())
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
+from konvergensi.formats import activate_region
 from konvergensi.indicators.selectors import default_periode
 from konvergensi.web import (
     XLSX,
@@ -76,6 +77,7 @@ def _analysis(request, pk: int):
     if analysis is None:
         raise Http404
     require(request.scope, Permission.VIEW_KABKOTA, analysis.kabkota_id)
+    activate_region(analysis.kabkota_id)  # times in the district's zone (WIB/WITA/WIT), for every reader
     return analysis
 
 
@@ -419,6 +421,7 @@ def review_detail(request, pk: int):
     if review is None:
         raise Http404
     require(request.scope, Permission.VIEW_KABKOTA, review.kabkota_id)
+    activate_region(review.kabkota_id)  # times in the district's zone (WIB/WITA/WIT), for every reader
     may_edit = services.may_edit_review(request.scope, review)
     if request.method == "POST":
         if not may_edit:

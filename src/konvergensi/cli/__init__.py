@@ -18,6 +18,7 @@ from konvergensi.cli.demo import demo_app
 from konvergensi.cli.indicators import indicators_app
 from konvergensi.cli.kode import kode
 from konvergensi.cli.measurements import measurements_app
+from konvergensi.cli.plan import plan_app
 from konvergensi.cli.serve import manage, serve, worker
 from konvergensi.cli.wilayah import wilayah_app
 from konvergensi.cli.zscore import zscore
@@ -49,6 +50,7 @@ app.add_typer(indicators_app, name="indicators")
 app.add_typer(data_app, name="data")
 app.add_typer(ansit_app, name="ansit")
 app.add_typer(measurements_app, name="measurements")
+app.add_typer(plan_app, name="plan")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NoReturn
 
 import typer
@@ -173,3 +174,38 @@ def kabkota_or_refuse(kabkota: str, refuse: Callable[[str], object]) -> str:
     if rules.level_of(kab) != "kabkota":
         refuse(f"{kab} bukan kode kabupaten/kota.")
     return kab
+
+
+@dataclass(frozen=True)
+class ImportPrinter:
+    """How an import command (``data import``, ``measurements import``) ends: the whole payload as
+    JSON with ``--format json``, else a line a problem (the first ``limit``), then ``summary(payload)``.
+
+    ``line(problem)`` writes one problem (a :meth:`~konvergensi_core.problems.Problem.as_dict`);
+    ``counts`` are the payload's counters, all zero when the command refuses before the pipeline."""
+
+    format: str
+    line: Callable[[dict], str]
+    summary: Callable[[dict], str]
+    counts: tuple[str, ...]
+    limit: int | None = None
+
+    def finish(self, payload: dict, code: int) -> NoReturn:
+        if self.format == "json":
+            typer.echo(json.dumps(payload, ensure_ascii=False, default=str))
+        else:
+            problems = payload["problems"]
+            for problem in problems[: self.limit]:
+                typer.echo(self.line(problem))
+            if self.limit is not None and len(problems) > self.limit:
+                typer.echo(f"… dan {len(problems) - self.limit} masalah lain (pakai --format json)")
+            typer.echo(self.summary(payload))
+        raise typer.Exit(code)
+
+    def refuse(self, message: str) -> NoReturn:
+        """Refuse before (or instead of) the pipeline: one file-level problem, nothing counted, exit 1."""
+        from konvergensi_core.problems import file_problem
+
+        self.finish(
+            {"ok": False, "problems": [file_problem(message).as_dict()], **dict.fromkeys(self.counts, 0)}, 1
+        )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from konvergensi.cli.common import setup_django
+from konvergensi.cli.common import ImportPrinter, kabkota_or_refuse, setup_django
 
 data_app = typer.Typer(help="Data cakupan per desa: impor templat Excel.", no_args_is_help=True)
 
@@ -21,37 +20,26 @@ def data_import(
     format: Annotated[str, typer.Option("--format", help="text atau json")] = "text",
 ) -> None:
     """Check and import coverage figures per desa (the web upload's checks), all or nothing."""
-    from konvergensi_core import kode as rules
-    from konvergensi_core.problems import file_problem
 
-    def finish(payload: dict, code: int) -> None:
-        if format == "json":
-            typer.echo(json.dumps(payload, ensure_ascii=False))
-        else:
-            for p in payload["problems"]:
-                where = f"{p['sheet']}!{p['column'] or ''}{p['row'] or ''}"
-                typer.echo(f"{where:<12} {p['message']}" + (f"  [{p['value']}]" if p["value"] else ""))
-            state = (
-                "disimpan"
-                if payload.get("committed")
-                else ("diperiksa, tidak disimpan" if payload["ok"] else "DITOLAK")
-            )
-            typer.echo(
-                f"{state}: {payload['added']} baru, {payload['changed']} berubah, {payload['unchanged']} tetap; "
-                f"{len(payload['problems'])} masalah"
-            )
-        raise typer.Exit(code)
+    def line(p: dict) -> str:
+        where = f"{p['sheet']}!{p['column'] or ''}{p['row'] or ''}"
+        return f"{where:<12} {p['message']}" + (f"  [{p['value']}]" if p["value"] else "")
 
-    def refuse(message: str) -> None:
-        problem = file_problem(message).as_dict()
-        finish({"ok": False, "problems": [problem], "added": 0, "changed": 0, "unchanged": 0}, 1)
+    def summary(payload: dict) -> str:
+        state = (
+            "disimpan"
+            if payload.get("committed")
+            else ("diperiksa, tidak disimpan" if payload["ok"] else "DITOLAK")
+        )
+        return (
+            f"{state}: {payload['added']} baru, {payload['changed']} berubah, {payload['unchanged']} tetap; "
+            f"{len(payload['problems'])} masalah"
+        )
 
-    try:
-        kab = rules.normalise(kabkota)
-    except rules.InvalidKode:
-        refuse(f"Kode kabupaten/kota tidak dikenal: {kabkota}")
-    if rules.level_of(kab) != "kabkota":
-        refuse(f"{kab} bukan kode kabupaten/kota.")
+    printer = ImportPrinter(format, line, summary, counts=("added", "changed", "unchanged"))
+    finish, refuse = printer.finish, printer.refuse
+
+    kab = kabkota_or_refuse(kabkota, refuse)
     if not file.is_file():
         refuse(f"Berkas tidak ditemukan: {file}")
     setup_django()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from konvergensi.cli.common import fail, kabkota_or_refuse, setup_django
+from konvergensi.cli.common import ImportPrinter, fail, kabkota_or_refuse, setup_django
 
 measurements_app = typer.Typer(
     help="Pengukuran anak (Aksi 7): impor ekspor e-PPGBM, ringkasan per wilayah.", no_args_is_help=True
@@ -37,28 +37,20 @@ def measurements_import(
 ) -> None:
     """Check and import child measurements into a round (the web import's checks), all or nothing."""
 
-    from konvergensi_core.problems import file_problem
+    def line(p: dict) -> str:
+        where = f"baris {p['row']}" if p["row"] else "berkas"
+        column = f" [{p['column']}]" if p["column"] else ""
+        return f"{where}{column}: {p['message']} ({p['severity']})"
 
-    def finish(payload: dict, code: int) -> None:
-        if format == "json":
-            typer.echo(json.dumps(payload, ensure_ascii=False, default=str))
-        else:
-            for p in payload["problems"][:200]:
-                where = f"baris {p['row']}" if p["row"] else "berkas"
-                column = f" [{p['column']}]" if p["column"] else ""
-                typer.echo(f"{where}{column}: {p['message']} ({p['severity']})")
-            if len(payload["problems"]) > 200:
-                typer.echo(f"… dan {len(payload['problems']) - 200} masalah lain (pakai --format json)")
-            state = "diperiksa, tidak disimpan" if dry_run else ("disimpan" if payload["ok"] else "DITOLAK")
-            typer.echo(
-                f"{state}: {payload['added']} baru, {payload['replaced']} diganti, "
-                f"{payload.get('unchanged', 0)} tetap, {payload['rejected']} ditolak"
-            )
-        raise typer.Exit(code)
+    def summary(payload: dict) -> str:
+        state = "diperiksa, tidak disimpan" if dry_run else ("disimpan" if payload["ok"] else "DITOLAK")
+        return (
+            f"{state}: {payload['added']} baru, {payload['replaced']} diganti, "
+            f"{payload.get('unchanged', 0)} tetap, {payload['rejected']} ditolak"
+        )
 
-    def refuse(message: str) -> None:
-        problem = file_problem(message).as_dict()
-        finish({"ok": False, "problems": [problem], "added": 0, "replaced": 0, "rejected": 0}, 1)
+    printer = ImportPrinter(format, line, summary, counts=("added", "replaced", "rejected"), limit=200)
+    finish, refuse = printer.finish, printer.refuse
 
     kab = kabkota_or_refuse(kabkota, refuse)
     if not file.is_file():

@@ -48,11 +48,21 @@ class ImportKind:
     key: str = ""
     label: str = ""  # what the file is, for titles ("ekspor e-PPGBM")
     suffixes: tuple[str, ...] = (".xlsx",)
-    max_bytes: int = 25 * 1024 * 1024
     check_in_background: bool = False
     job_kinds: tuple[str, str] = ("import_check", "import_commit")  # job kinds of check, commit
     preview_template: str = ""  # the importer's part of the preview page
-    upload_hint: str = ""  # what to upload, said when the suffix is wrong
+
+    # Read-only properties, so that an importer may override them with a class attribute or with a
+    # property of its own (a limit read when asked, a sentence translated in the user's language).
+    @property
+    def max_bytes(self) -> int:
+        """The largest upload accepted."""
+        return 25 * 1024 * 1024
+
+    @property
+    def upload_hint(self) -> str:
+        """What to upload, said when the suffix is wrong ("" for the pipeline's general sentence)."""
+        return ""
 
     # --- who and what ---------------------------------------------------------------------------
     def may_use(self, scope: Scope, imp: Import) -> bool:

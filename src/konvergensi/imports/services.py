@@ -274,7 +274,8 @@ def run(*, kind: ImportKind, kabkota: str, params: dict[str, Any], path: Path, s
     """The command line's import: stage, check, and commit unless ``dry_run`` or the check found
     the file wanting; the answer is :func:`as_json` (with ``committed`` and, after a commit, the
     importer's counts in ``result``). Nothing of the file lingers: its files and problems go at the
-    end whatever happened. A file that cannot be read raises ``ValidationError`` (nothing kept)."""
+    end whatever happened, and a dry run leaves not even its row. A file that cannot be read raises
+    ``ValidationError`` (nothing kept)."""
     from django.core.files import File
 
     with path.open("rb") as fh:
@@ -290,6 +291,8 @@ def run(*, kind: ImportKind, kabkota: str, params: dict[str, Any], path: Path, s
         if imp.status != ImportStatus.COMMITTED:
             Import.objects.filter(pk=imp.pk).exclude(status__in=LOCKED).update(status=ImportStatus.FAILED)
         cleanup(imp)
+        if dry_run:  # a trial, not an import: no row stays behind (a committed one cannot be one)
+            Import.objects.filter(pk=imp.pk).exclude(status__in=LOCKED).delete()
     return payload
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import login_required_scope
+from konvergensi.formats import activate_region
 from konvergensi.jobs import services as job_services
 from konvergensi.web import flash_errors, xlsx_response
 
@@ -35,7 +36,14 @@ def mine(request, pk) -> Import:
         raise Http404 from None
     if not kind.may_use(request.scope, imp):
         raise Http404
+    activate_region(imp.kabkota_id)  # times in the district's zone (WIB/WITA/WIT), for every reader
     return imp
+
+
+def _translated(message: str) -> str:
+    """A stored problem message in the reader's language when the catalogue has it, else as it is
+    (never ``gettext("")``, which is the catalogue's header)."""
+    return _(message) if message else message
 
 
 def start_check(request, imp: Import):
@@ -86,6 +94,12 @@ def detail(request, pk):
     summary = imp.summary or {}
     counts = summary.get("counts", {})
     shown = services.problems(imp, limit=PREVIEW_PROBLEMS) if imp.status not in LOCKED else []
+    # The core writes its problems in Indonesian; its fixed sentences are in the catalogue
+    # (e.g. measurements/problem_messages.py), so they are shown in the reader's language.
+    for p in shown:
+        p.message = _translated(p.message)
+    if summary.get("file_problems"):
+        summary = {**summary, "file_problems": [_translated(m) for m in summary["file_problems"]]}
     return render(
         request,
         "imports/detail.html",

@@ -348,7 +348,7 @@ class VillageDataImportKind(ImportKind):
     preview_template = "indicators/upload_preview_part.html"
 
     @property
-    def upload_hint(self) -> str:  # type: ignore[override]
+    def upload_hint(self) -> str:
         return _("Unggah templat Excel (.xlsx) yang diunduh dari halaman ini.")
 
     def may_use(self, scope: Scope, imp: Import) -> bool:

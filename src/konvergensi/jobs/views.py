@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from konvergensi.accounts.permissions import login_required_scope
+from konvergensi.formats import activate_region
 from konvergensi.web import attachment
 
 from .models import Job
@@ -14,6 +15,8 @@ def _job_or_404(request, pk) -> Job:
     job = Job.objects.filter(pk=pk, created_by=request.user).first()
     if job is None or not (request.scope.is_national or request.scope.covers(job.region_kode or None)):
         raise Http404
+    if job.region_kode:  # the work of one region: its zone (WIB/WITA/WIT), whoever started it
+        activate_region(job.region_kode)
     return job
 
 

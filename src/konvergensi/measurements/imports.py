@@ -16,6 +16,7 @@ the files after it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from konvergensi.wilayah.models import Puskesmas, Region
 from konvergensi_core import desa_match, duplicates, eppgbm
 from konvergensi_core import nik as nik_rules
 from konvergensi_core import problems as problem_rules
-from konvergensi_core.io.measurements import UTF16_BOMS, UnreadableFile, open_export
+from konvergensi_core.io.measurements import UnreadableFile, open_export, refuse_binary
 from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, sheet_names
 from konvergensi_core.numbers import id_count
 
@@ -425,7 +426,7 @@ class MeasurementImportKind(ImportKind):
     suffixes = (".csv", ".xlsx", ".txt")
 
     @property
-    def max_bytes(self) -> int:  # type: ignore[override]
+    def max_bytes(self) -> int:
         return MAX_BYTES
 
     check_in_background = True
@@ -433,7 +434,7 @@ class MeasurementImportKind(ImportKind):
     preview_template = "measurements/import_preview.html"
 
     @property
-    def upload_hint(self) -> str:  # type: ignore[override]
+    def upload_hint(self) -> str:
         return _("Unggah berkas ekspor e-PPGBM dalam format Excel (.xlsx) atau CSV.")
 
     def may_use(self, scope: Scope, imp: Import) -> bool:
@@ -448,18 +449,17 @@ class MeasurementImportKind(ImportKind):
             except XlsxRejected as exc:
                 raise ValidationError(str(exc)) from None
         else:
-            upload.seek(0)
-            head = upload.read(4096)
-            upload.seek(0)
-            if b"\x00" in head and not head.startswith(UTF16_BOMS):
-                raise ValidationError(_("Berkas ini bukan teks CSV (berisi data biner)."))
+            try:
+                refuse_binary(upload)  # the one reader's own check
+            except UnreadableFile as exc:
+                raise ValidationError(_(exc.template)) from None
 
     def check(self, imp: Import, scope: Scope, progress, today: dt.date | None = None) -> CheckOutcome:
         result = import_check(imp=imp, scope=scope, progress=progress, today=today)
-        problems: Iterable[problem_rules.Problem] = [
-            *(problem_rules.file_problem(m) for m in result.file_problems),
-            *_problems_of_check(imp),
-        ]
+        # Read lazily, a batch at a time, as the pipeline keeps (the first 20,000) and counts (all) them.
+        problems: Iterable[problem_rules.Problem] = itertools.chain(
+            (problem_rules.file_problem(m) for m in result.file_problems), _problems_of_check(imp)
+        )
         return CheckOutcome(
             ok=result.ok,
             counts=result.counts,

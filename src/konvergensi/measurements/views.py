@@ -44,6 +44,7 @@ def round_or_404(request, pk: int) -> MeasurementRound:
     rnd = MeasurementRound.objects.select_related("kabkota").filter(pk=pk).first()
     if rnd is None or not has_permission(request.scope, Permission.VIEW_KABKOTA, rnd.kabkota_id):
         raise Http404
+    activate_region(rnd.kabkota_id)  # times in the district's zone (WIB/WITA/WIT), for every reader
     return rnd
 
 
@@ -97,7 +98,6 @@ def rounds(request, kode: str):
 @login_required_scope
 def round_detail(request, pk: int):
     rnd = round_or_404(request, pk)
-    activate_region(rnd.kabkota_id)  # times in the district's zone (WIB/WITA/WIT), for every reader
     level = request.GET.get("tingkat", "kecamatan")
     if level not in ("kecamatan", "desa", "puskesmas"):
         level = "kecamatan"

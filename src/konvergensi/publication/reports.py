@@ -15,6 +15,7 @@ from konvergensi.measurements import charts
 from konvergensi_core.aggregates import DEFAULT_THRESHOLDS
 from konvergensi_core.numbers import id_count, id_number
 
+from . import wording
 from .snapshot import RATE_LABELS, RATES, _f
 
 
@@ -103,6 +104,7 @@ def display_context(data: dict) -> dict:
         desa_by_kec.setdefault(r["parent"], []).append(r)
     groups = [{"kecamatan": k, "desa": desa_by_kec.get(k["kode"], [])} for k in data["kecamatan"]]
     hidden_desa = sum(1 for r in data["desa"] if r["stunted_prevalence"] is None)
+    quality = data.get("quality") or {}
     return {
         "d": data,
         "district": kabkota_row,
@@ -125,14 +127,30 @@ def display_context(data: dict) -> dict:
         "balita_display": id_count(data["coverage"]["balita"]) if data["coverage"].get("balita") else "—",
         # The one threshold table's digit-preference limit (the panel's "baik ≤ …" reads the same).
         "dps_good": id_number(DEFAULT_THRESHOLDS.dps, 0),
+        # The snapshot's sentences in the reader's language (stored as keys, or as Indonesian
+        # sentences in snapshots of version 1): see .wording.
+        "method": wording.method_paragraphs(data),
+        "verdict": wording.verdict_text(quality) if quality.get("assessed") else "",
+        "quality_indices": [
+            {**i, "label": wording.index_label(i["label"])} for i in quality.get("indices") or []
+        ],
     }
+
+
+def publication_pdf_html(data: dict, svgs: dict[str, str]) -> str:
+    """The HTML of the PDF. In Indonesian, whatever language is active: the template is written in
+    Indonesian, so the snapshot's sentences are worded in Indonesian too."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        return render_to_string("publication/publish_pdf.html", {**display_context(data), "svg": svgs})
 
 
 def publication_pdf(data: dict, svgs: dict[str, str]) -> bytes:
     """The publication as PDF (WeasyPrint, from our own template; no network)."""
     from weasyprint import HTML
 
-    html = render_to_string("publication/publish_pdf.html", {**display_context(data), "svg": svgs})
+    html = publication_pdf_html(data, svgs)
     return HTML(string=html).write_pdf()
 
 

@@ -11,10 +11,13 @@
   children measured are shown) and the coverage (where the children measured are shown) are kept.
   There is no puskesmas table: a second hierarchy over the same children would undo the suppression.
 * ``trend``: the district's rates in its earlier published rounds (from their own snapshots).
-* ``quality``: the district-level data-quality verdict and key measures, and how many desa and
-  posyandu fall in each verdict level; nothing of a unit below ``min_cell``.
+* ``quality``: the district-level data-quality verdict (``verdict_parts``: its key and parameters)
+  and key measures, and how many desa and posyandu fall in each verdict level; nothing of a unit
+  below ``min_cell``.
 * ``coverage``: children measured ÷ under-fives of the data sasaran.
-* ``method``: the method note (routine data, Wilson CI, WHO 2006, Permenkes 2/2020, suppression).
+* ``method``: the keys of the paragraphs of the method note (routine data, WHO 2006 and Permenkes
+  2/2020, flags, Wilson CI, suppression), worded in the reader's language by :mod:`.wording`;
+  no sentence is stored (version 2; version 1 stored the Indonesian sentences, still read).
 
 There is never a personal field in it: it is built from the measurements app's :func:`~konvergensi.measurements.selectors.round_frame` (no personal
 column) and only aggregates leave this module.
@@ -27,7 +30,6 @@ import math
 import numpy as np
 import polars as pl
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from konvergensi.indicators.selectors import balita_latest
@@ -35,13 +37,13 @@ from konvergensi.measurements import selectors
 from konvergensi.measurements.models import MeasurementRound
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aggregates import hierarchy_table, quality_by
-from konvergensi_core.numbers import id_count, id_number
 from konvergensi_core.stats import zscore_summary
 from konvergensi_core.suppression import suppress
 
+from . import wording
 from .models import Publication
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: no sentences, keys and parameters worded at render time (.wording)
 COUNTS = ("measured", "stunted", "severely_stunted", "wasted", "underweight", "overweight")
 RATES = ("stunted", "severely_stunted", "wasted", "underweight", "overweight")
 RATE_LABELS = {
@@ -107,48 +109,6 @@ def _coverage(rows: list[dict], balita: dict[str, int], desa_of: dict[str, list[
         )
 
 
-def _method(rnd: MeasurementRound, coverage: dict) -> list[str]:
-    cakupan = (
-        _("%(pct)s %% dari %(balita)s balita sasaran (data sasaran %(tahun)s)")
-        % {"pct": id_number(coverage["percent"]), "balita": id_count(coverage["balita"]),
-           "tahun": coverage["tahun"]}
-        if coverage.get("percent") is not None
-        else _("tidak diketahui (data sasaran balita belum diisi)")
-    )  # fmt: skip
-    return [
-        _(
-            "Angka ini berasal dari data rutin pengukuran di posyandu dan puskesmas (ekspor e-PPGBM) "
-            "putaran %(nama)s, bukan dari survei. Hanya anak yang datang dan diukur yang terhitung; "
-            "cakupan pengukuran: %(cakupan)s. Angka data rutin tidak sama dengan angka survei (SSGI/SKI) "
-            "dan tidak dapat langsung dibandingkan dengannya."
-        )
-        % {"nama": rnd.nama, "cakupan": cakupan},
-        _(
-            "Status gizi dihitung dengan Standar Pertumbuhan Anak WHO 2006 (z-score panjang/tinggi badan "
-            "menurut umur, berat badan menurut umur, berat badan menurut panjang/tinggi badan) dan "
-            "kategori Permenkes Nomor 2 Tahun 2020: stunting TB/U < −2 SD, sangat pendek TB/U < −3 SD, "
-            "gizi kurang (wasting) BB/TB < −2 SD, berat badan kurang BB/U < −2 SD, gizi lebih BB/TB > +2 SD."
-        ),
-        _(
-            "Nilai z di luar batas biologis WHO (mis. TB/U < −6 atau > +6) dianggap salah ukur atau salah "
-            "catat dan tidak masuk penyebut indikator tersebut. Bila seorang anak diukur lebih dari sekali "
-            "dalam satu putaran, pengukuran terakhir yang dipakai."
-        ),
-        _(
-            "Selang kepercayaan 95 % memakai metode skor Wilson. Selang ini hanya menggambarkan "
-            "ketidakpastian karena jumlah anak yang sedikit, bukan kesalahan pengukuran atau anak yang "
-            "tidak datang."
-        ),
-        _(
-            "Perlindungan sel kecil: wilayah dengan kurang dari %(n)s anak diukur ditampilkan “—”, jumlah "
-            "kasus 1 sampai 4 ditampilkan “< 5”, dan beberapa sel lain ikut disembunyikan agar angka yang "
-            "disembunyikan tidak dapat dihitung dari total atau wilayah sekitarnya. Publikasi ini tidak "
-            "memuat data pribadi (nama, NIK, tanggal lahir, alamat)."
-        )
-        % {"n": rnd.min_cell},
-    ]
-
-
 def _quality(frame: pl.DataFrame, min_cell: int) -> dict:
     """District-level quality verdict and key measures; per desa and posyandu only how many fall in
     each verdict level (never a unit's own figures)."""
@@ -186,8 +146,7 @@ def _quality(frame: pl.DataFrame, min_cell: int) -> dict:
     return {
         "assessed": True,
         "level": q["level"],
-        "verdict": q["verdict"],
-        "issues": list(q["issues"] or []),
+        **_verdict(q["verdict"]),
         "indices": indices,
         "dps_weight": _f(q["dps_weight"], 1),
         "dps_lenhei": _f(q["dps_lenhei"], 1),
@@ -197,6 +156,13 @@ def _quality(frame: pl.DataFrame, min_cell: int) -> dict:
         "desa_levels": levels("desa_kode"),
         "posyandu_levels": levels(["desa_kode", "posyandu"]),
     }
+
+
+def _verdict(verdict: str) -> dict:
+    """The verdict as its key and parameters (worded in the reader's language by
+    :func:`.wording.verdict_text`); the sentence itself only if its wording is not known."""
+    parts = wording.parse_verdict(verdict)
+    return {"verdict_parts": parts} if parts is not None else {"verdict": verdict}
 
 
 def _trend(rnd: MeasurementRound, kabkota_row: dict) -> list[dict]:
@@ -292,7 +258,7 @@ def publication_build(rnd: MeasurementRound) -> dict:
         "trend": _trend(rnd, kabkota_row),
         "quality": _quality(frame, rnd.min_cell),
         "coverage": coverage,
-        "method": _method(rnd, coverage),
+        "method": list(wording.METHOD_KEYS),
     }
 
 

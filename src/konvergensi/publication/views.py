@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
+from konvergensi.formats import activate_region
 from konvergensi.measurements import selectors as measurement_selectors
 from konvergensi.web import attachment, flash_errors, region_or_404
 
@@ -35,6 +36,7 @@ def _round_or_404(request, pk: int):
     rnd = measurement_selectors.round_get(scope=request.scope, pk=pk)
     if rnd is None:
         raise Http404
+    activate_region(rnd.kabkota_id)  # times in the district's zone (WIB/WITA/WIT), for every reader
     return rnd
 
 

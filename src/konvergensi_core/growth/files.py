@@ -26,22 +26,10 @@ from ..io.measurements import (
     recognise_headers,
 )
 from ..io.writers import TableWriter, UnwritableFile, same_file
-from .who2006 import rounded, zscores
+from .who2006 import OUTPUTS, rounded, zscores
 
-ZSCORE_OUTPUTS = (
-    "clenhei",
-    "cmeasure",
-    "c9mo_flag",
-    "cbmi",
-    "zlen",
-    "zwei",
-    "zwfl",
-    "zbmi",
-    "flen",
-    "fwei",
-    "fwfl",
-    "fbmi",
-)
+# The engine's outputs except ``csex``: the input's own sex column already says it.
+ZSCORE_OUTPUTS = tuple(name for name in OUTPUTS if name != "csex")
 INPUT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
 

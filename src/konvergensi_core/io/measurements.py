@@ -680,6 +680,22 @@ def detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
+BINARY_TEXT = "Berkas ini bukan teks CSV (berisi data biner)."
+
+
+def refuse_binary(fh: IO[bytes]) -> None:
+    """Refuse (:class:`UnreadableFile`) a CSV/TXT whose first 4 KiB hold a NUL byte once decoded: a
+    binary file, not text. UTF-16 (with its byte-order mark) has NULs of its own and is decoded first.
+    ``fh`` is read from its start and left at its start (an upload is checked before it is kept)."""
+    fh.seek(0)
+    head = fh.read(4096)
+    fh.seek(0)
+    if head.startswith(UTF16_BOMS):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
+    if b"\x00" in head:
+        raise _refuse(BINARY_TEXT)
+
+
 @contextlib.contextmanager
 def open_utf8(path: Path, encoding: str = "utf-8") -> Iterator[IO[bytes]]:
     """The file's bytes as UTF-8, whatever ``encoding`` it is stored in, decoded as it is read
@@ -980,11 +996,9 @@ def open_export(
             sheet_names(fh, **limit)
             formula_without_value(fh, **limit)
     elif suffix in TEXT_SUFFIXES:
+        with path.open("rb") as fh:
+            refuse_binary(fh)
         encoding = detect_encoding(path)  # UTF-16 ("Unicode text") and Latin-1 CSVs are read as what they are
-        with open_utf8(path, encoding) as fh:
-            head = fh.read(4096)
-        if b"\x00" in head:
-            raise _refuse("Berkas ini bukan teks CSV (berisi data biner).")
     real = path
     if path.suffix.lower() != suffix:
         real = path.rename(path.with_suffix(suffix))

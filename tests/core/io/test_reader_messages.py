@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from konvergensi_core.io.measurements import UnreadableFile, read_chunks, to_utf8
+from konvergensi_core.io.measurements import UnreadableFile, open_export, read_chunks, refuse_binary, to_utf8
 from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, iter_sheet_rows, sheet_names, short_name
 
 CLASS_NAME = re.compile(r"\w+(Error|Exception|Forbidden)\b|\((\w+)\)")
@@ -163,3 +163,19 @@ def test_the_byte_scan_finds_a_formula_without_its_value(cell, refused):
         assert "sel B2" in str(caught.value) and "rumus tanpa nilai tersimpan" in str(caught.value)
     else:
         formula_without_value(io.BytesIO(content))
+
+
+def test_binary_is_refused_but_utf16_with_its_nuls_is_text(tmp_path):
+    """One check for the upload (before it is kept) and the reader: NUL bytes mean binary, except in
+    UTF-16, whose NULs are decoded away first; the stream is left at its start."""
+    utf16 = io.BytesIO(b"\xff\xfe" + CSV_TEXT.encode("utf-16-le"))
+    utf16.read(7)
+    refuse_binary(utf16)
+    assert utf16.tell() == 0
+    with pytest.raises(UnreadableFile) as caught:
+        refuse_binary(io.BytesIO(b"Nama;Desa\n\x00\x01\x02"))
+    assert caught.value.template == "Berkas ini bukan teks CSV (berisi data biner)."
+    path = tmp_path / "ekspor.csv"
+    path.write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(UnreadableFile, match="berisi data biner"):
+        open_export(path)
