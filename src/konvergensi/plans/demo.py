@@ -106,8 +106,7 @@ def plan_demo(kabkota: str, *, tahun: int, operator) -> dict[str, int]:
         services.stage_record(scope=scope, plan=plan, stage=stage, date=day,
                               notes="Data demo", by=operator)  # fmt: skip
     # The RKPD holds everything but the SPAM line; the APBD cut the PMT budget and added an unplanned line.
-    names = selectors.place_names(kabkota)
-    places = "; ".join(names[k] for k in lokus)
+    places = "; ".join(lokus)  # SIPD writes the desa code (names repeat between kecamatan)
     planned = [lines for group in LINES.values() for lines in group]
     rkpd = [
         [c, n, opd[o].nama, ind, t, u, places, b] for o, c, n, ind, t, u, b, *_ in planned if o != "DPUPR"

@@ -538,6 +538,7 @@ def integration(request, kode: str):
         status_filter = request.GET.get("status", "")
         kinds = list(result.summary.keys())
         names = selectors.place_names(kab.kode)
+        lokus = set(plan.lokus_list.desa_codes()) if plan.lokus_list else set()
         table_rows = []
         for line in result.rows:
             matches = line.documents
@@ -548,8 +549,8 @@ def integration(request, kode: str):
             table_rows.append(
                 {
                     "row": line.row,
-                    "places": [names.get(k, k) for k in line.row.locations],
-                    "cells": [(k, matches.get(k)) for k in kinds],
+                    "places": selectors.places_of(line.row, names, lokus),
+                    "cells": [(k, matches.get(k), _why(matches.get(k), line.row, names)) for k in kinds],
                 }
             )
         context.update(
@@ -565,6 +566,28 @@ def integration(request, kode: str):
         )
     activate_region(kab.kode)
     return render(request, "plans/integration.html", context)
+
+
+def _why(match, row, names: dict[str, str]) -> str:
+    """Why a row is only partly or not in a document, in the reader's language, places by name."""
+    from konvergensi_core.plan import format_rupiah
+
+    if match is None or match.status == Status.MASUK:
+        return ""
+    if match.status == Status.TIDAK_MASUK:
+        return _("tidak ditemukan")
+    parts = []
+    if row.budget and match.pagu is None:
+        parts.append(_("pagu tidak tercantum"))
+    elif row.budget and match.pagu < row.budget:
+        parts.append(
+            _("pagu %(pagu)s di bawah anggaran rencana %(budget)s")
+            % {"pagu": format_rupiah(match.pagu), "budget": format_rupiah(row.budget)}
+        )
+    if match.missing_locations:
+        shown = [names.get(k, k) for k in match.missing_locations]
+        parts.append(_("lokasi tidak ada: %(places)s") % {"places": ", ".join(shown)})
+    return "; ".join(parts)
 
 
 def _status_label(value: str) -> str:
