@@ -43,6 +43,8 @@ def main() -> int:
             lines = [ln for ln in block.splitlines() if not ln.startswith("#|")]
             lines = [ln.replace("#, fuzzy, ", "#, ") for ln in lines if ln != "#, fuzzy"]
             head = "\n".join(ln for ln in lines if ln.startswith("#"))
+            ctxt = re.search(r"^msgctxt .*$", block, re.M)  # kept: without it two entries would collide
+            head = "\n".join(x for x in (head, ctxt.group(0) if ctxt else "") if x)
             block = (head + "\n" if head else "") + f"msgid {_quote(key)}\nmsgstr {_quote(translations[key])}"
         out.append(block)
     PO.write_text("\n\n".join(out), encoding="utf-8")

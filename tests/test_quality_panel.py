@@ -38,6 +38,25 @@ def page(world, rnd, persona: str, query: str = "") -> str:
     return r.content.decode()
 
 
+def chart_urls(html: str) -> dict[str, str]:
+    """{chart name: URL} of the charts the panel's page shows (each its own image)."""
+    return {
+        name: url.replace("&amp;", "&")
+        for url, name in re.findall(
+            r'<img class="chart-img" src="([^"]*/kualitas/grafik/([a-z]+)\.svg[^"]*)"', html
+        )
+    }
+
+
+def chart(world, persona: str, url: str) -> str:
+    c = Client()
+    c.force_login(world.user(persona))
+    r = c.get(url)
+    assert r.status_code == 200 and r["Content-Type"].startswith("image/svg+xml")
+    assert 'xmlns="http://www.w3.org/2000/svg"' in r.content.decode()  # a document of its own
+    return r.content.decode()
+
+
 def verdict_rows(html: str, section: str) -> dict[str, str]:
     """{first cell: verdict cell text} of one verdict table."""
     body = html.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
@@ -81,7 +100,14 @@ def test_the_panel_gives_a_verdict_per_posyandu_and_labels_routine_data(world, r
         "Kurtosis",
     ):
         assert heading in html
-    assert html.count("<svg") >= 4 and ' style="' not in html.split("<main>", 1)[1]
+    assert ' style="' not in html.split("<main>", 1)[1]
+    urls = chart_urls(html)
+    assert set(urls) == set(quality.CHARTS)
+    for name, url in urls.items():
+        svg = chart(world, "operator", url)
+        assert (
+            svg.startswith("<svg") and ' style="' not in svg and f'aria-label="{quality.CHARTS[name]}"' in svg
+        )
 
 
 def publication_label(level: str) -> str:
@@ -164,8 +190,11 @@ def area_frame(n: int = 1000, *, first_digit: int | None = None, whole: float | 
 
 
 def marks_and_verdict(frame: pl.DataFrame) -> tuple[dict, str]:
+    """The marks of the panel, with each chart drawn as the chart's URL draws it."""
     area = quality_area(selectors.quality_frame(frame))
-    return quality.quality_marks(frame, area), area["verdict"]
+    marks = quality.quality_marks(frame, area)
+    marks["svg"] = {name: quality.draw_chart(name, data) for name, data in marks["charts"].items()}
+    return marks, area["verdict"]
 
 
 @pytest.mark.parametrize(("first_digit", "flagged"), [(271, False), (280, False), (289, True)])
@@ -173,9 +202,9 @@ def test_the_digit_chart_and_card_mark_red_exactly_what_the_verdict_sends_to_ret
     marks, verdict = marks_and_verdict(area_frame(first_digit=first_digit))
     assert ("preferensi angka desimal berat" in verdict) is flagged
     assert marks["dps"]["weight_bad"] is flagged
-    chart = marks["svg"]["weight"]
-    assert (RED in chart) is flagged  # the over-used ,0 (28 %) is drawn in the verdict's colour
-    assert (charts.LEVEL_COLOURS["baik"] in chart) is not flagged
+    drawn = marks["svg"]["weight"]
+    assert (RED in drawn) is flagged  # the over-used ,0 (28 %) is drawn in the verdict's colour
+    assert (charts.LEVEL_COLOURS["baik"] in drawn) is not flagged
     assert RED not in marks["svg"]["lenhei"] and not marks["dps"]["lenhei_bad"]  # honest lengths
 
 
@@ -210,7 +239,7 @@ def test_the_panel_reports_a_district_wide_problem_once_and_its_charts_agree_wit
     if area["level"] != "baik":
         assert area["verdict"] in card
     weight_card = html.split('id="stat-dps-weight"', 1)[0].rsplit("<div", 1)[1]
-    weight_chart = html.split('aria-label="Sebaran angka desimal berat badan"', 1)[1].split("</svg>", 1)[0]
+    weight_chart = chart(world, "operator", chart_urls(html)["weight"])
     assert (
         ("warn" in weight_card)
         is (RED in weight_chart)
@@ -230,26 +259,134 @@ def test_the_panel_reports_a_district_wide_problem_once_and_its_charts_agree_wit
 def test_after_an_import_the_first_visits_are_served_from_what_the_worker_computed(world, rnd, monkeypatch):
     from django.core.cache import cache
 
-    from konvergensi.measurements.tasks import warm
+    from konvergensi.measurements.tasks import warm, warm_areas
 
     cache.clear()
-    warm(rnd)  # what the worker does after each commit
+    warm(rnd)  # what the worker does after each commit: the district, then the task it queues
+    assert warm_areas(rnd) == [KEC, OTHER_KEC]
 
     def never(*args, **kwargs):
         raise AssertionError("computed again on a first visit")
 
-    # Everyone who sees the whole district shares the figures warmed once, whatever their role.
+    # Everyone who sees the whole district shares the figures and charts warmed once, whatever
+    # their role; a kecamatan finds its own panel and charts ready.
     monkeypatch.setattr(quality, "_figures", never)
+    monkeypatch.setattr(quality, "draw_chart", never)
     monkeypatch.setattr(selectors, "_round_analysis", never)
-    for persona in ("operator", "opd", "provinsi", "pusat"):
-        assert "Penilaian per posyandu" in page(world, rnd, persona)
+    for persona in ("operator", "opd", "provinsi", "pusat", "kecamatan"):
+        html = page(world, rnd, persona)
+        assert "Penilaian per posyandu" in html
+        assert all(chart(world, persona, url).startswith("<svg") for url in chart_urls(html).values())
         c = Client()
         c.force_login(world.user(persona))
         assert (
             c.get(reverse("measurements:round", kwargs={"pk": rnd.pk}) + "?tingkat=desa").status_code == 200
         )
-    # A kecamatan's figures are its own, cut from the district's rows read once by the worker.
+    assert "400 balita diukur" in page(world, rnd, "kecamatan")
+    # A puskesmas' figures are its own, cut from the district's rows read once by the worker.
     monkeypatch.undo()
     monkeypatch.setattr(selectors, "_frame_rows", never)
-    html = page(world, rnd, "kecamatan")
-    assert "400 balita diukur" in html and Region.objects.get(kode=desa_of(OTHER_KEC)[0]).nama not in html
+    html = page(world, rnd, "puskesmas")
+    assert "balita diukur" in html and Region.objects.get(kode=desa_of(OTHER_KEC)[0]).nama not in html
+
+
+def panel_key_of(rnd, scope) -> str:
+    return quality.panel_key(rnd, scope, "id")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_through_the_worker_leaves_the_panel_ready_for_the_district_and_each_kecamatan(world):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from konvergensi.accounts.scope import Scope
+
+    cache.clear()
+    rnd = make_round(world)
+    import_into(world, rnd, children(desa_of(KEC)[:2] + desa_of(OTHER_KEC)[:1], 60, seed=4))
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)  # the queued task
+
+    district = world.scopes["operator"]
+    for scope in (district, *(Scope(role="kecamatan", kode=k) for k in (KEC, OTHER_KEC))):
+        key = panel_key_of(rnd, scope)
+        figures = cache.get(key)
+        assert figures is not None and figures["n"] == (
+            180 if scope is district else 120 if scope.kode == KEC else 60
+        )
+        for name in quality.CHARTS:
+            assert cache.get(f"{key}:chart:{name}", "").startswith("<svg"), (scope.kode, name)
+    # The kecamatan's own verdicts: its desa only, judged against its own area.
+    wado = cache.get(panel_key_of(rnd, Scope(role="kecamatan", kode=KEC)))
+    assert {r["kec_kode"] for r in wado["desa"]} == {KEC}
+    # A kecamatan without children in the round has nothing warmed (and nothing to show).
+    empty = Scope(role="kecamatan", kode="32.11.03")
+    assert cache.get(panel_key_of(rnd, empty)) is None
+
+
+def test_a_changed_round_never_shows_the_figures_cached_before(world, rnd):
+    from django.core.cache import cache
+
+    cache.clear()
+    before = page(world, rnd, "operator")
+    assert "600 balita diukur" in before
+    key = panel_key_of(rnd, world.scopes["operator"])
+    assert cache.get(key)["n"] == 600
+    # A second file committed into the round: new children in another kecamatan.
+    import_into(world, rnd, children(desa_of("32.11.03")[:1], 50, seed=8))
+    after = page(world, rnd, "operator")
+    assert "650 balita diukur" in after and "600 balita diukur" not in after
+    assert panel_key_of(rnd, world.scopes["operator"]) != key
+    assert chart_urls(after)["age"] != chart_urls(before)["age"]  # browsers fetch the new charts
+    age = chart(world, "operator", chart_urls(after)["age"])
+    expected = quality.panel_figures(rnd, world.scopes["operator"], "id")["charts"]["age"]["counts"]
+    assert sum(expected) == 650 and age == quality.draw_chart(
+        "age",
+        {
+            "counts": expected,
+            "level": quality.panel_figures(rnd, world.scopes["operator"], "id")["charts"]["age"]["level"],
+        },
+    )
+
+
+def test_the_coverage_follows_the_data_sasaran_while_the_figures_stay_cached(world, rnd):
+    from konvergensi.indicators.models import DataSasaran
+
+    assert "cakupan tidak diketahui" in page(world, rnd, "operator")
+    for kode in [*desa_of(KEC)[:2], *desa_of(OTHER_KEC)[:1]]:
+        DataSasaran.objects.create(desa_id=kode, tahun=2026, balita=400)
+    html = page(world, rnd, "operator")
+    assert "Data rutin (cakupan 50 %): 600 balita diukur" in html  # 600 of 1,200 under-fives
+
+
+def test_the_panel_figures_are_those_of_the_computation_before_the_charts_moved_out(world, rnd):
+    """The reference is the panel's computation as it was (charts drawn inline from the area's
+    counts): the cached figures, and the charts drawn from them, are the same."""
+    from konvergensi_core.stats import age_heaping
+
+    scope = world.scopes["operator"]
+    figures = quality.panel_figures(rnd, scope, "id")
+    frame = selectors.round_frame(round_id=rnd.pk)
+    area = quality_area(selectors.quality_frame(frame))
+    levels = measure_levels(area)
+    assert figures["n"] == frame.height == 600
+    reference = {
+        "weight": charts.digit_chart(area["counts_weight"], title="Angka desimal berat badan",
+                                     level=levels["dps_weight"]),
+        "lenhei": charts.digit_chart(area["counts_lenhei"], title="Angka desimal panjang/tinggi badan",
+                                     level=levels["dps_lenhei"]),
+        "age": charts.age_chart(age_heaping(frame.get_column("age_months").to_numpy()).counts.tolist(),
+                                level=levels["heaping"]),
+        "position": charts.position_chart(quality._positions(frame)),
+    }  # fmt: skip
+    for name, fig in reference.items():
+        expected = charts.svg_inline(fig, label=str(quality.CHARTS[name]), prefix=name[:2])
+        assert quality.panel_chart(rnd, scope, "id", name) == expected, name
+    marks = quality.quality_marks(frame, area)
+    assert {k: figures[k] for k in ("indices", "dps", "heaping", "sex")} == {
+        k: marks[k] for k in ("indices", "dps", "heaping", "sex")
+    }
+    assert figures["area"]["verdict"] == area["verdict"]
+    desa = quality_by(selectors.quality_frame(frame), "desa_kode", area=area)
+    assert sorted((r["level"], r["children"]) for r in figures["desa"]) == sorted(
+        (r["level"], r["children"]) for r in desa.iter_rows(named=True)
+    )

@@ -155,41 +155,81 @@ def _level_counts(rows: list[dict]) -> list[tuple[str, str, int, str]]:
     return [(k, LEVEL_LABEL[k], counts[k], LEVEL_BADGE[k]) for k in LEVEL_ORDER]
 
 
+def panel_key(rnd: MeasurementRound, scope, language: str) -> str:
+    """The cache key of the panel of what ``scope`` sees of the round: it changes with the round's
+    data (every committed import, :func:`~.selectors.data_version`), so cached figures are never
+    those of before; every reader who sees the whole district shares one."""
+    version = selectors.data_version([rnd.pk])
+    return f"quality:{rnd.pk}:{version}:{selectors.scope_key(scope, rnd.kabkota_id)}:{language}"
+
+
 def panel_figures(rnd: MeasurementRound, scope, language: str) -> dict:
     """The panel's figures for what ``scope`` sees of the district, computed once per round and
-    import (a new commit changes the key) and kept in the cache: the measures read every child.
-    Every reader who sees the whole district shares one entry, warmed after each commit
-    (:func:`konvergensi.measurements.tasks.warm`)."""
-    version = selectors.data_version([rnd.pk])
-    key = f"quality:{rnd.pk}:{version}:{selectors.scope_key(scope, rnd.kabkota_id)}:{language}"
+    import (:func:`panel_key`) and kept in the cache: the measures read every child. The charts
+    are drawn apart (:func:`panel_chart`, their own URL), the coverage is read on each visit
+    (:func:`coverage`: the data sasaran change without the round). Warmed for the district and
+    each of its kecamatan after each commit (:func:`konvergensi.measurements.tasks.warm`)."""
 
     def compute() -> dict:
         frame = selectors.round_frame(round_id=rnd.pk, scope=scope, from_cache=True)
         data: dict = {"n": frame.height}
         if frame.height:
-            data |= _figures(scope, rnd, frame)
+            data |= _figures(rnd, frame)
         return data
 
-    return selectors.cached(key, compute)
+    return selectors.cached(panel_key(rnd, scope, language), compute)
+
+
+CHARTS = {
+    "weight": gettext_lazy("Sebaran angka desimal berat badan"),
+    "lenhei": gettext_lazy("Sebaran angka desimal panjang/tinggi badan"),
+    "age": gettext_lazy("Sebaran usia per bulan"),
+    "position": gettext_lazy("Cara ukur menurut usia"),
+}
+
+
+def draw_chart(name: str, chart: dict) -> str:
+    """One chart of the panel (``chart``: its entry in the figures' ``charts``) as SVG."""
+    t = DEFAULT_THRESHOLDS
+    if name == "weight":
+        fig = charts.digit_chart(chart["counts"], title=_("Angka desimal berat badan"), level=chart["level"],
+                                 thresholds=t)  # fmt: skip
+    elif name == "lenhei":
+        fig = charts.digit_chart(chart["counts"], title=_("Angka desimal panjang/tinggi badan"),
+                                 level=chart["level"], thresholds=t)  # fmt: skip
+    elif name == "age":
+        fig = charts.age_chart(chart["counts"], level=chart["level"])
+    else:
+        fig = charts.position_chart(chart["bands"])
+    return charts.svg_inline(fig, label=str(CHARTS[name]), prefix=name[:2])
+
+
+def panel_chart(rnd: MeasurementRound, scope, language: str, name: str) -> str | None:
+    """The SVG of one chart of the panel (:data:`CHARTS`), drawn once per panel and kept with
+    it (same key); None when the round has no data for ``scope`` or ``name`` is no chart."""
+    if name not in CHARTS:
+        return None
+
+    def compute() -> str:
+        figures = panel_figures(rnd, scope, language)
+        return draw_chart(name, figures["charts"][name]) if figures["n"] else ""
+
+    return selectors.cached(f"{panel_key(rnd, scope, language)}:chart:{name}", compute) or None
 
 
 def quality_marks(frame: pl.DataFrame, area: dict, t=DEFAULT_THRESHOLDS) -> dict:
     """What the panel marks for the reader's whole area — the z-score table's warnings, the stat
-    cards and the colours of the digit and age charts — from the levels of the one set of
+    cards and what the digit and age charts colour (``charts``: their data, drawn by
+    :func:`draw_chart`) — from the levels of the one set of
     thresholds (:func:`konvergensi_core.aggregates.measure_levels`) that also words the area's
     verdict (``area``: its :func:`~konvergensi_core.aggregates.quality_area` row)."""
     levels = measure_levels(area, t)
     heaping = age_heaping(frame.get_column("age_months").to_numpy())
-    svg = {
-        "weight": charts.svg_inline(charts.digit_chart(area["counts_weight"], title=_("Angka desimal berat badan"),
-                                                       level=levels["dps_weight"], thresholds=t),
-                                    label=_("Sebaran angka desimal berat badan"), prefix="dw"),
-        "lenhei": charts.svg_inline(charts.digit_chart(area["counts_lenhei"], title=_("Angka desimal panjang/tinggi badan"),
-                                                       level=levels["dps_lenhei"], thresholds=t),
-                                    label=_("Sebaran angka desimal panjang/tinggi badan"), prefix="dl"),
-        "age": charts.svg_inline(charts.age_chart(heaping.counts.tolist(), level=levels["heaping"]),
-                                 label=_("Sebaran usia per bulan"), prefix="ag"),
-    }  # fmt: skip
+    chart_data = {
+        "weight": {"counts": list(area["counts_weight"]), "level": levels["dps_weight"]},
+        "lenhei": {"counts": list(area["counts_lenhei"]), "level": levels["dps_lenhei"]},
+        "age": {"counts": heaping.counts.tolist(), "level": levels["heaping"]},
+    }
     return {
         "indices": _indices(frame, t),
         "dps": {
@@ -209,14 +249,20 @@ def quality_marks(frame: pl.DataFrame, area: dict, t=DEFAULT_THRESHOLDS) -> dict
             "ratio": _num(area["sex_ratio"], 2),
             "bad": _bad(levels["sex_ratio"]),
         },
-        "svg": svg,
+        "charts": chart_data,
     }
 
 
-def _figures(scope, rnd: MeasurementRound, frame: pl.DataFrame) -> dict:
+def coverage(rnd: MeasurementRound, scope, measured: int) -> dict:
+    """Children measured ÷ under-fives of the reader's desa in the data sasaran, read on each
+    visit (two small queries): the data sasaran may change while the round's figures stay cached."""
+    value, year = _coverage(scope, rnd, measured)
+    return {"coverage": value, "sasaran_year": year}
+
+
+def _figures(rnd: MeasurementRound, frame: pl.DataFrame) -> dict:
     t = DEFAULT_THRESHOLDS
     kab = rnd.kabkota
-    coverage, year = _coverage(scope, rnd, frame.height)
     names = dict(Region.objects.filter(kode__startswith=kab.kode + ".").values_list("kode", "nama"))
     rows = selectors.quality_frame(frame)
     # One verdict per cause: the reader's whole area first, then the units judged against it.
@@ -225,12 +271,8 @@ def _figures(scope, rnd: MeasurementRound, frame: pl.DataFrame) -> dict:
     desa = _verdicts(quality_by(rows, ["desa_kode"], t, area=area), names)
     positions = _positions(frame)
     marks = quality_marks(frame, area, t)
-    marks["svg"]["position"] = charts.svg_inline(
-        charts.position_chart(positions), label=_("Cara ukur menurut usia"), prefix="ps"
-    )
+    marks["charts"]["position"] = {"bands": positions}
     return marks | {
-        "coverage": coverage,
-        "sasaran_year": year,
         "missing": {
             "weight": _num(_share(frame.get_column("weight").is_null())),
             "lenhei": _num(_share(frame.get_column("lenhei").is_null())),

@@ -13,5 +13,10 @@ urlpatterns = [
     path("pengukuran/putaran/<int:pk>/anak.xlsx", views.children_export, name="children-export"),
     path("pengukuran/impor/<uuid:pk>/", views.import_moved, name="import-moved"),
     path("pengukuran/putaran/<int:pk>/kualitas/", views_quality.quality, name="quality"),
+    path(
+        "pengukuran/putaran/<int:pk>/kualitas/grafik/<slug:name>.svg",
+        views_quality.quality_chart,
+        name="quality-chart",
+    ),  # fmt: skip
     # Publishing and the public pages are the publication app's (konvergensi.publication.urls).
 ]

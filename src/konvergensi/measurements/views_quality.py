@@ -5,13 +5,15 @@ found at import. Routine data: labelled with their coverage, never as a survey."
 
 from __future__ import annotations
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope
 
 from . import selectors
 from .models import MeasurementRound
-from .quality import panel_figures
+from .quality import CHARTS, coverage, panel_chart, panel_figures, panel_key
 from .views import round_or_404
 
 DUPLICATE_KEYS = ("duplicates", "duplicate", "duplikat")
@@ -43,7 +45,10 @@ def quality(request, pk: int):
     rnd = round_or_404(request, pk)
     kab = rnd.kabkota
     data = panel_figures(rnd, request.scope, request.LANGUAGE_CODE)
+    # The charts' URLs change with the figures and the language, so a browser may keep them.
+    version = panel_key(rnd, request.scope, request.LANGUAGE_CODE).split(":")[2]
     context = {"rnd": rnd, "kab": kab, "n": data["n"], "active": "quality",
+               "chart_version": f"{version}-{request.LANGUAGE_CODE}",
                "can_import": has_permission(request.scope, Permission.MEASUREMENT_IMPORT, kab.kode),
                "can_children": has_permission(request.scope, Permission.CHILD_VIEW, kab.kode)}  # fmt: skip
     if not data["n"]:
@@ -54,8 +59,8 @@ def quality(request, pk: int):
     posyandu = [r for r in data["posyandu"] if not kec or r.get("kec_kode") == kec]
     flagged = [r for r in posyandu if r["level"] in ("pelatihan", "perhatian")]
     context |= {
-        k: v for k, v in data.items() if k not in ("posyandu", "desa")
-    } | {
+        k: v for k, v in data.items() if k not in ("posyandu", "desa", "charts")
+    } | coverage(rnd, request.scope, data["n"]) | {
         "kec": kec,
         "kecamatan_choices": [(k, data["kecamatan_names"].get(k, k)) for k in kecamatan],
         "posyandu_flagged": flagged if kec else flagged[:POSYANDU_SHOWN],
@@ -67,3 +72,18 @@ def quality(request, pk: int):
         "duplicates": _duplicates(rnd) if request.scope.covers(kab.kode, "region") else None,
     }  # fmt: skip
     return render(request, "measurements/quality.html", context)
+
+
+@login_required_scope
+def quality_chart(request, pk: int, name: str):
+    """One chart of the panel (SVG, for the page's ``<img>``), of what the reader sees; drawn once
+    per panel and cached with its figures (:func:`.quality.panel_chart`)."""
+    if name not in CHARTS:
+        raise Http404
+    rnd = round_or_404(request, pk)
+    svg = panel_chart(rnd, request.scope, request.LANGUAGE_CODE, name)
+    if svg is None:
+        raise Http404
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    patch_cache_control(response, private=True, max_age=24 * 3600)  # its URL names the data version
+    return response
