@@ -219,6 +219,30 @@ def plan_doc_upload(w):
             "file": SimpleUploadedFile("renja.xlsx", out.getvalue())}  # fmt: skip
 
 
+def budget_line(w):
+    """A 2026 budget line of Dinkes in Sumedang."""
+    from konvergensi.budget.models import BudgetLine
+
+    line, _ = BudgetLine.objects.get_or_create(
+        kabkota_id=KAB, tahun=2026, stage="murni", code="1.02.02.2.02.0016", opd=w.opd["Dinkes"], source="DAU",
+        defaults={"name": "Gizi masyarakat", "pagu": 1_000_000, "category": "spesifik"},
+    )  # fmt: skip
+    return {"pk": line.pk}
+
+
+BUDGET_LINE = {"tahun": "2026", "tahap": "murni", "code": "1.02.02.2.02.0004", "name": "Pelayanan balita",
+               "opd": "", "source": "PAD", "category": "spesifik", "pagu": "Rp 2.000.000"}  # fmt: skip
+
+
+def budget_line_post(w):
+    return {**BUDGET_LINE, "opd": str(w.opd["Dinkes"].pk), "version": "1"}
+
+
+def catalogue_upload(w):
+    content = "Kode Sub Kegiatan;Nama Sub Kegiatan;Kategori\n1.02.02.2.02.0016;Gizi masyarakat;spesifik\n"
+    return {"file": SimpleUploadedFile("katalog.csv", content.encode())}
+
+
 PLAN_READERS = ("operator", "opd", "provinsi", "pusat")  # the whole plan, its money and documents
 PLAN_ROW = {"group": "1", "activity": "Kelas ibu hamil", "target": "100", "unit": "%"}
 
@@ -469,6 +493,25 @@ MATRIX: dict[str, Case] = {
         kwargs=ansit_document, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
     ),
     "ansit:notes": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "budget:home": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "budget:lines": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "budget:line-add": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {**BUDGET_LINE, "opd": str(w.opd["Dinkes"].pk)},
+        allowed=("operator", "opd"),
+        ok=302,
+    ),
+    "budget:template": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "budget:upload": Case(kwargs=lambda w: KAB_KW, method="post", allowed=("operator",), ok=302),
+    "budget:export": Case(kwargs=lambda w: {**KAB_KW, "fmt": "csv"}, allowed=PLAN_READERS),
+    "budget:line-edit": Case(kwargs=budget_line, allowed=("operator", "opd"), not_found=OUTSIDERS),
+    "budget:line-delete": Case(
+        kwargs=budget_line, method="post", allowed=("operator", "opd"), ok=302, not_found=OUTSIDERS
+    ),
+    "budget:province": Case(kwargs=lambda w: {"kode": "32"}, allowed=("provinsi", "pusat")),
+    "budget:national": Case(allowed=("pusat",)),
+    "budget:catalogue": Case(allowed=ALL),
     "plans:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "plans:seed": Case(
         kwargs=lambda w: KAB_KW,
@@ -599,6 +642,8 @@ def remembered_desa_name(w):
 # every view that declares both have one). Who may make it gets ``ok`` and changes the database; everyone
 # else sending the same payload changes nothing.
 POSTS: dict[str, Post] = {
+    "budget:line-edit": Post(data=budget_line_post, allowed=("operator", "opd")),
+    "budget:catalogue": Post(data=catalogue_upload, allowed=("pusat",)),
     "plans:row-add": Post(data=lambda w: PLAN_ROW, allowed=("operator", "opd")),
     "plans:row-edit": Post(data=lambda w: {**PLAN_ROW, "version": "1"}, allowed=("operator", "opd")),
     "plans:documents": Post(data=plan_doc_upload, allowed=("operator", "opd")),

@@ -261,6 +261,9 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
         ansit = ansit_demo(DEMO_KABKOTA, tahun=tahun)
     # The plan's documents go through the import pipeline (its own transactions).
     plan = plan_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
+    from konvergensi.budget.demo import budget_demo
+
+    plan |= budget_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
     with transaction.atomic():
         _story_after_work(users, tahun)
     return {

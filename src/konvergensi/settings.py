@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "konvergensi.publication",
     "konvergensi.ansit",
     "konvergensi.plans",
+    "konvergensi.budget",
 ]
 
 MIDDLEWARE = [

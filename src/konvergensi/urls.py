@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("konvergensi.publication.urls")),
     path("", include("konvergensi.ansit.urls")),
     path("", include("konvergensi.plans.urls")),
+    path("", include("konvergensi.budget.urls")),
 ]

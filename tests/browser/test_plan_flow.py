@@ -9,8 +9,6 @@ errors and 5xx.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook

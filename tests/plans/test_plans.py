@@ -351,7 +351,9 @@ def test_documents_are_matched_against_the_plan_in_the_matrices(world):
     )
     text = page.content.decode()
     assert "Sanitasi total" in text and rows[2].activity in text and "PMT lokal" not in text
-    whole = client_for(world, "opd").get(reverse("plans:integration", kwargs={"kode": KAB}) + f"?tahun={TAHUN}")
+    whole = client_for(world, "opd").get(
+        reverse("plans:integration", kwargs={"kode": KAB}) + f"?tahun={TAHUN}"
+    )
     assert f"lokasi tidak ada: {names[lokus[1]]}" in whole.content.decode()  # by name, not by code
     assert "pagu Rp 400.000 di bawah anggaran rencana Rp 500.000" in whole.content.decode()
     xlsx = client_for(world, "operator").get(

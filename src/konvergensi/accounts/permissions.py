@@ -38,6 +38,9 @@ class Permission(StrEnum):
     PLAN_MANAGE = "plan_manage"  # Aksi 2 plan: seed, stages, versions, the district's documents (operator)
     PLAN_EDIT = "plan_edit"  # plan rows and a Renja: operator all, OPD its own (opd_id)
     PLAN_KABKOTA = "plan_district"  # the whole plan, documents, matrices (operator, OPD, province, nation)
+    BUDGET_MANAGE = "budget_manage"  # the district's budget lines: import, every line (operator)
+    BUDGET_EDIT = "budget_edit"  # a budget line: operator all, OPD its own agency's (opd_id)
+    BUDGET_KABKOTA = "budget_district"  # the district's budget figures (operator, OPD, province, nation)
 
 
 def has_permission(
@@ -104,11 +107,11 @@ def has_permission(
             return in_kabkota and role == Role.OPERATOR
         case Permission.ANSIT_REVIEW:
             return in_kabkota and role in (Role.OPERATOR, Role.OPD)
-        case Permission.ANSIT_KABKOTA | Permission.PLAN_KABKOTA:
+        case Permission.ANSIT_KABKOTA | Permission.PLAN_KABKOTA | Permission.BUDGET_KABKOTA:
             return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
-        case Permission.PLAN_MANAGE:
+        case Permission.PLAN_MANAGE | Permission.BUDGET_MANAGE:
             return in_kabkota and role == Role.OPERATOR
-        case Permission.PLAN_EDIT:
+        case Permission.PLAN_EDIT | Permission.BUDGET_EDIT:
             return in_kabkota and (
                 role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
             )

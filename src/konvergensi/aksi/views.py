@@ -123,6 +123,7 @@ def pantau_kabkota(request, kode: str):
             "progress": row.progress,
             "aksi_info": rules.AKSI,
             "can_edit": has_permission(request.scope, Permission.AKSI_EDIT, kabkota.kode),
+            "can_see_money": has_permission(request.scope, Permission.BUDGET_KABKOTA, kabkota.kode),
             "years": selectors.years_available(scope=request.scope),
         },
     )

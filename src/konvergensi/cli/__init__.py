@@ -12,6 +12,7 @@ from __future__ import annotations
 import typer
 
 from konvergensi.cli.ansit import ansit_app
+from konvergensi.cli.budget import budget_app
 from konvergensi.cli.common import RootApp
 from konvergensi.cli.data import data_app
 from konvergensi.cli.demo import demo_app
@@ -51,6 +52,7 @@ app.add_typer(data_app, name="data")
 app.add_typer(ansit_app, name="ansit")
 app.add_typer(measurements_app, name="measurements")
 app.add_typer(plan_app, name="plan")
+app.add_typer(budget_app, name="budget")
 
 
 def main() -> None:

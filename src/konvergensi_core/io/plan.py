@@ -17,10 +17,6 @@ so their pagu is not counted twice.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Callable
 from pathlib import Path
 
 from ..ansit.problems import value_text
@@ -35,10 +31,15 @@ from ..plan.codes import (
 from ..plan.rows import DocRow, PlanRow
 from ..plan.rupiah import parse_rupiah
 from ..problems import WARNING, Problem, file_problem
-from .ansit_input import CSV_EXTENSIONS, XLSX_EXTENSIONS, key, read_rows
-from .xlsx import XlsxRejected, sheet_names
+from .table import HEADER_SCAN_ROWS, LOCATION_SEPARATORS
+from .table import Table as _Table
+from .table import columns_shown as _columns_shown
+from .table import is_total as _is_total
+from .table import split_list as _locations
 
-HEADER_SCAN_ROWS = 20
+# The table machinery moved to ``konvergensi_core.io.table`` (shared with the budget reader); the
+# names above stay importable from here.
+
 
 PLAN_ALIASES: dict[str, tuple[str, ...]] = {
     "no": ("no", "nomor", "nourut", "nomorurut"),
@@ -173,157 +174,6 @@ DOC_LABELS = {
     "locations": "Lokasi",
     "pagu": "Pagu",
 }
-_TOTAL = re.compile(r"(sub)?total\d*|jumlah(total|keseluruhan|\d+)?|grandtotal|totalanggaran")
-LOCATION_SEPARATORS = re.compile(r"[;\n|]")
-
-
-def _roles(
-    headers: list[str], aliases: dict[str, tuple[str, ...]], prefixes: dict[str, tuple[str, ...]]
-) -> dict[str, int]:
-    """role → column index: exact aliases first, then prefixes, each column used once."""
-    found: dict[str, int] = {}
-    keys = [key(h) for h in headers]
-    for role, names in aliases.items():
-        for index, k in enumerate(keys):
-            if k in names and index not in found.values():
-                found[role] = index
-                break
-    for role, starts in prefixes.items():
-        if role in found:
-            continue
-        for index, k in enumerate(keys):
-            if k and k.startswith(starts) and index not in found.values():
-                found[role] = index
-                break
-    return found
-
-
-def _sheet(path: Path) -> str:
-    """The name of the sheet read (the first of an XLSX), '' for CSV or an unreadable file."""
-    if path.suffix.lower().lstrip(".") not in XLSX_EXTENSIONS:
-        return ""
-    try:
-        with path.open("rb") as fh:
-            names = sheet_names(fh)
-    except (XlsxRejected, OSError):
-        return ""
-    return names[0] if names else ""
-
-
-def _csv_rows(path: Path) -> tuple[list[tuple[int, tuple]], list[Problem]] | None:
-    """The rows of a CSV whose separator is the one most used by a line of its first 20 (title lines
-    above the header have none); UTF-8 (with or without BOM), else Windows-1252 as Excel saves it.
-    None when the file cannot be read here (``read_rows`` then says why)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if not data or b"\x00" in data:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    head = [line for line in text.splitlines() if line.strip()][:HEADER_SCAN_ROWS]
-    counts = {sep: max((line.count(sep) for line in head), default=0) for sep in (";", ",", "\t")}
-    delimiter = max(counts, key=lambda s: (counts[s], s == ";"))
-    if counts[delimiter] == 0:
-        delimiter = ","
-    rows: list[tuple[int, tuple]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for values in reader:
-            if any(v.strip() for v in values):
-                rows.append((reader.line_num, tuple(values)))
-    except csv.Error as exc:
-        return [], [file_problem(f"Berkas CSV tidak dapat dibaca (baris {reader.line_num}: {exc}).")]
-    return rows, []
-
-
-def _read(path: Path) -> tuple[list[tuple[int, tuple]], list[Problem]]:
-    if path.suffix.lower().lstrip(".") in CSV_EXTENSIONS and path.is_file():
-        own = _csv_rows(path)
-        if own is not None:
-            return own
-    rows, problems = read_rows(path)
-    return rows, [file_problem(p.message) for p in problems]
-
-
-class _Table:
-    """The data rows of a file below its recognised header, or the file's problems."""
-
-    def __init__(
-        self,
-        path: Path | str,
-        *,
-        aliases: dict[str, tuple[str, ...]],
-        prefixes: dict[str, tuple[str, ...]],
-        ready: Callable[[dict[str, int]], bool],
-        missing: Callable[[list[str]], str],
-    ) -> None:
-        self.path = Path(path)
-        self.problems: list[Problem] = []
-        self.headers: list[str] = []
-        self.roles: dict[str, int] = {}
-        self.rows: list[tuple[int, tuple]] = []
-        self.sheet = ""
-        rows, read_problems = _read(self.path)
-        if read_problems:
-            self.problems = read_problems
-            return
-        self.sheet = _sheet(self.path)
-        if not rows:
-            self.problems = [file_problem("Berkas tidak berisi data.", sheet=self.sheet)]
-            return
-        start = None
-        for position, (_number, values) in enumerate(rows[:HEADER_SCAN_ROWS]):
-            headers = [value_text(v).strip() for v in values]
-            if ready(_roles(headers, aliases, prefixes)):
-                start = position
-                break
-        if start is None:
-            first = [value_text(v).strip() for v in rows[0][1]]
-            self.problems = [file_problem(missing(first), sheet=self.sheet)]
-            return
-        number, values = rows[start]
-        self.header_row = number
-        self.headers = [value_text(v).strip() for v in values]
-        self.roles = _roles(self.headers, aliases, prefixes)
-        self.rows = rows[start + 1 :]
-
-    def cell(self, values: tuple, role: str) -> object:
-        index = self.roles.get(role)
-        return values[index] if index is not None and index < len(values) else None
-
-    def text(self, values: tuple, role: str) -> str:
-        value = self.cell(values, role)
-        return " ".join(value_text(value).split()) if value is not None else ""
-
-    def column(self, role: str) -> str:
-        return self.headers[self.roles[role]] if role in self.roles else ""
-
-    def problem(self, row: int, role: str, value: object, message: str, *, warning: bool = False) -> Problem:
-        return Problem(
-            sheet=self.sheet,
-            row=row,
-            column=self.column(role),
-            value=value_text(value),
-            message=message,
-            severity=WARNING if warning else "error",
-            reject=not warning,
-        )
-
-
-def _is_total(*texts: str) -> bool:
-    return any(_TOTAL.fullmatch(key(t)) for t in texts if t)
-
-
-def _locations(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p.strip() for p in LOCATION_SEPARATORS.split(text) if p.strip()))
-
-
-def _columns_shown(headers: list[str]) -> str:
-    return ", ".join(h for h in headers if h) or "-"
 
 
 def read_plan_sheet(path: Path | str) -> tuple[list[PlanRow], list[Problem]]:
@@ -563,4 +413,4 @@ def _parent_codes(code: str) -> list[str]:
     return [code[:i] for i, ch in enumerate(code) if ch == "." and i > 0]
 
 
-__all__ = ["read_budget_document", "read_plan_sheet"]
+__all__ = ["HEADER_SCAN_ROWS", "LOCATION_SEPARATORS", "read_budget_document", "read_plan_sheet"]
