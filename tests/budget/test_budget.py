@@ -255,3 +255,28 @@ def test_the_catalogue_is_imported_by_the_nation_only_all_or_nothing(world, tmp_
         ).status_code
         == 403
     )
+
+
+def test_the_flags_read_as_the_cores_in_indonesian_and_in_english_for_an_english_reader():
+    from django.utils import translation
+
+    from konvergensi.budget.wording import flag_text
+    from konvergensi_core import budget as rules
+
+    lines = [
+        rules.BudgetLine(code="1.02.02.2.02.0016", name="Gizi", opd="Dinas Kesehatan", source="DAU", pagu=1000,
+                         realisasi=(None, None, None, None), category="spesifik", target_groups=(), indicators=(),
+                         locations=(), direct=False),
+        rules.BudgetLine(code="1.02.02.2.02.0004", name="Balita", opd="Dinas Kesehatan", source="DAU", pagu=1000,
+                         realisasi=(100, 100, 100, None), category="spesifik", target_groups=(), indicators=(),
+                         locations=(), direct=False),
+    ]  # fmt: skip
+    flags = rules.flags(lines, quarter=3)
+    assert [f.code for f in flags] == ["tanpa_realisasi", "serapan_rendah_tw3"]
+    with translation.override("id"):
+        assert [flag_text(f, line, 3) for f, line in zip(flags, lines, strict=True)] == [
+            f.message for f in flags
+        ]
+    with translation.override("en"):
+        english = [flag_text(f, line, 3) for f, line in zip(flags, lines, strict=True)]
+    assert "no realisation" in english[0] and "30%" in english[1] and "below 50%" in english[1]

@@ -410,3 +410,26 @@ def test_a_recommendation_about_an_indicator_seeds_a_row_reaching_the_lokus_wher
     assert expected and all(r.locations == expected for r in u01 if r.recommendation.kind != "lokus")
     checks = selectors.review(plan, selectors.rows_of(plan)).checks
     assert not [c for c in checks if c.code == "cakupan_rendah_tanpa_kegiatan" and "U01 " in c.message]
+
+
+def test_the_checks_read_as_the_cores_in_indonesian_and_in_english_for_an_english_reader(world):
+    from django.utils import translation
+
+    from konvergensi_core import plan as rules
+
+    plan = seeded_plan(world)
+    PlanRow.objects.filter(plan=plan, group=1).update(
+        locations=plan.lokus_list.desa_codes()[:1], row_class="disesuaikan"
+    )
+    rows = selectors.rows_of(plan)
+    low, names = selectors.low_coverage(plan)
+    core = rules.plan_checks(selectors.core_rows(rows), lokus=plan.lokus_list.desa_codes(), low_coverage=low,
+                             indicator_names=names, desa_names=selectors.place_names(KAB))  # fmt: skip
+    with translation.override("id"):
+        indonesian = selectors.review(plan, rows).checks
+    assert [c.message for c in indonesian] == [c.message for c in core]  # the same words as the core
+    assert {c.code for c in core} >= {"lokus_tanpa_kegiatan", "tanpa_opd", "disesuaikan_tanpa_keterangan"}
+    with translation.override("en"):
+        english = [c.message for c in selectors.review(plan, rows).checks]
+    assert any("has no responsible OPD" in m for m in english), english
+    assert any("(lokus) is reached by no activity" in m for m in english), english

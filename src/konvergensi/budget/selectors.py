@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from itertools import groupby
+
 from django.db.models import QuerySet
 
 from konvergensi.accounts.scope import Scope, scope_filter
 from konvergensi.wilayah.models import Region
 from konvergensi_core import budget as rules
+from konvergensi_core.budget import figures
 
 from .models import BudgetLine
 
@@ -90,3 +94,48 @@ def rules_code(code: str) -> str:
     from konvergensi_core.plan import normalize_code
 
     return normalize_code(code)
+
+
+# --- above the district: the map measures of many districts at once ----------------------------------
+
+
+def lokus_by_district(kabkotas: Collection[str] | None, tahun: int) -> dict[str, list[str]]:
+    """The confirmed lokus desa of the year per district (one query; all districts when ``kabkotas``
+    is None) — what :func:`lokus_of` gives one district."""
+    from konvergensi.ansit.models import LokusDesa, LokusStatus
+
+    qs = LokusDesa.objects.filter(lokus_list__tahun=tahun, lokus_list__status=LokusStatus.DIKONFIRMASI)
+    if kabkotas is not None:
+        qs = qs.filter(lokus_list__kabkota_id__in=list(kabkotas))
+    out: dict[str, list[str]] = {}
+    for kabkota, desa in qs.order_by("lokus_list__kabkota_id", "rank").values_list(
+        "lokus_list__kabkota_id", "desa_id"
+    ):
+        out.setdefault(kabkota, []).append(desa)
+    return out
+
+
+def district_figures(*, tahun: int, stage: str, kabkotas: Collection[str] | None = None) -> dict[str, dict]:
+    """Per district with lines of (year, stage) — of ``kabkotas``, or of the whole country when None —
+    the map measures of its :func:`summary` (``figures.region_figures``: pagu, realisasi, absorption,
+    lokus and direct shares and the amounts behind them). Two queries whatever the number of districts."""
+    qs = (
+        BudgetLine.objects.filter(tahun=tahun, stage=stage).select_related("opd").order_by("kabkota_id", "pk")
+    )
+    if kabkotas is not None:
+        qs = qs.filter(kabkota_id__in=list(kabkotas))
+    lokus = lokus_by_district(kabkotas, tahun)
+    return {
+        kabkota: figures.region_figures(rules.summary(core_lines(group), lokus=lokus.get(kabkota, ())))
+        for kabkota, group in groupby(qs.iterator(chunk_size=5000), key=lambda line: line.kabkota_id)
+    }
+
+
+def province_figures(*, tahun: int, stage: str) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The nation: (per province with tagged districts its combined figures, per district its figures)."""
+    districts = district_figures(tahun=tahun, stage=stage)
+    parent = dict(Region.objects.filter(kode__in=list(districts)).values_list("kode", "parent_id"))
+    per_province: dict[str, list[dict]] = {}
+    for kode, f in districts.items():
+        per_province.setdefault(parent[kode], []).append(f)
+    return {kode: figures.combine(fs) for kode, fs in sorted(per_province.items())}, districts

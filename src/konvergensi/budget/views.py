@@ -86,13 +86,21 @@ def home(request, kode: str):
             "by_quarter": data.get("by_quarter", {}),
             "by_desa": by_desa[:30],
             "n_desa": len(by_desa),
-            "flags": rules.flags(core, quarter=quarter),
+            "flags": _flags(core, quarter),
             "quarter": quarter,
             "plan_with": with_line,
             "plan_without": without,
             "can_manage": has_permission(request.scope, Permission.BUDGET_MANAGE, kab.kode),
         },
     )
+
+
+def _flags(core: list, quarter: int) -> list[str]:
+    """The flags of the quarter as sentences in the reader's language."""
+    from .wording import flag_text
+
+    by_key = {line.key: line for line in core}
+    return [flag_text(f, by_key[f.key], quarter) for f in rules.flags(core, quarter=quarter)]
 
 
 def _form_context(kab) -> dict:

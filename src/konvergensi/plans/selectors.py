@@ -9,7 +9,7 @@ locations lie in its area (district-wide rows are not "theirs"). The rules are t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
 
@@ -197,6 +197,13 @@ def review(plan: Plan, rows: list[PlanRow]) -> Review:
     checks = rules.plan_checks(
         core, lokus=lokus, low_coverage=low, indicator_names=names, desa_names=names_of_places
     )
+    from .wording import check_text
+
+    activities = {r.no: r.activity for r in core}
+    checks = [  # each sentence in the reader's language (the core's is Indonesian)
+        replace(c, message=check_text(c, activities=activities, places=names_of_places, indicators=names))
+        for c in checks
+    ]
     return Review(checks=checks, totals=rules.totals(core))
 
 

@@ -51,6 +51,7 @@ class Check:
     row_no: str | None = None
     desa: str | None = None
     desas: tuple[str, ...] = ()  # the lokus desa a coverage check is about
+    indicator: str = ""  # the indicator a coverage check is about
 
 
 MAX_NAMED = 8  # desa named in a coverage check; the rest counted
@@ -119,6 +120,7 @@ def plan_checks(
                 "menjangkau desa tersebut",
                 desa=desas[0] if len(desas) == 1 else None,
                 desas=tuple(desas),
+                indicator=indicator,
             )
         )
     for row in rows:
