@@ -175,3 +175,26 @@ def test_the_docs_steps_run_on_this_machine():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert '/healthz: {"status": "ok"}' in result.stdout
     assert '/healthz: {"status": "fails", "fails": ["media"]}' in result.stdout
+
+
+@pytest.mark.slow
+def test_on_debian_12_the_bootstrap_gets_python_through_uv_and_says_so_in_one_line_when_it_cannot(tmp_path):
+    """Debian 12's own python3 is 3.11: the bootstrap installs uv with it and asks uv for a 3.12. The
+    download is pointed at a closed port here, so the outcome is the same with or without GitHub: one
+    Indonesian line naming the two ways out (PYTHON=, a mirror), exit 1, no traceback."""
+    system = Path("/usr/bin/python3")
+    probe = "import sys, venv, ensurepip; sys.exit(0 if sys.version_info < (3, 12) else 1)"
+    if not system.exists() or subprocess.run([str(system), "-c", probe]).returncode:
+        pytest.skip("needs a system python3 older than 3.12 with venv (Debian 12's 3.11)")
+    checkout = tmp_path / "k"
+    (checkout / "scripts").mkdir(parents=True)
+    for name in ("scripts/bootstrap", "pyproject.toml", "uv.lock"):
+        shutil.copy(ROOT / name, checkout / name)
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "UV_PYTHON_INSTALL_MIRROR": "http://127.0.0.1:9/"}
+    result = subprocess.run(["bash", "scripts/bootstrap", "--production"], cwd=checkout, env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Python 3.12 tidak ada di sistem: uv memasangnya" in result.stdout
+    assert "PYTHON=/path/ke/python3.12" in result.stderr and "UV_PYTHON_INSTALL_MIRROR" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (checkout / ".uv" / "bin" / "uv").exists()  # uv came from PyPI with the system's 3.11
