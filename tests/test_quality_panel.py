@@ -390,3 +390,19 @@ def test_the_panel_figures_are_those_of_the_computation_before_the_charts_moved_
     assert sorted((r["level"], r["children"]) for r in figures["desa"]) == sorted(
         (r["level"], r["children"]) for r in desa.iter_rows(named=True)
     )
+
+
+def test_the_verdicts_read_in_english_for_an_english_reader():
+    """The core words a verdict in Indonesian; the panel shows it in the reader's language (the same
+    templates the public page reads back), and an Indonesian reader gets the core's exact sentence."""
+    from django.utils import translation
+
+    from konvergensi.measurements.templatetags.measurement_tags import verdict
+
+    sentence = "Perlu perhatian: SD z-score BB/TB 1,25 (di luar 0,8–1,2 WHO)"
+    with translation.override("id"):
+        assert verdict(sentence) == sentence
+    with translation.override("en"):
+        english = verdict(sentence)
+    assert english != sentence and "1,25" in english and "WHO" in english
+    assert verdict("Kalimat yang tidak dikenal") == "Kalimat yang tidak dikenal"

@@ -31,3 +31,11 @@ def cases(row, measure: str) -> str:
     if n is None:
         return ""
     return f"{id_count(n)} / {id_count(d)}"
+
+
+@register.filter
+def verdict(sentence) -> str:
+    """A data-quality verdict (the core's Indonesian sentence) in the reader's language."""
+    from konvergensi.measurements.quality_wording import verdict_sentence
+
+    return verdict_sentence(sentence) if isinstance(sentence, str) else ""
