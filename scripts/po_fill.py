@@ -22,7 +22,10 @@ def _unescape(text: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A .po string: backslashes, quotes and line breaks escaped (a multi-line msgid stays one line)."""
+    return (
+        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+    )
 
 
 def main() -> int:

@@ -24,7 +24,7 @@ CONFIG = ROOT / ".importlinter"
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 CORE = "konvergensi_core imports neither Django nor the app"
-BASE = "Base apps (accounts, wilayah, jobs, imports) import no domain app"
+BASE = "Base apps (accounts, wilayah, jobs, imports, reports) import no domain app"
 CYCLES = "No import cycles between the modules of an app or of the core"
 
 

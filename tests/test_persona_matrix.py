@@ -243,7 +243,104 @@ def catalogue_upload(w):
     return {"file": SimpleUploadedFile("katalog.csv", content.encode())}
 
 
+def regulation_draft(w):
+    """A Perbup of Sumedang in draft, with its draft document (Aksi 4)."""
+    import datetime as dt
+
+    from konvergensi.regulations import services
+    from konvergensi.wilayah.models import Region
+
+    reg = services.regulation_create(
+        scope=w.scopes["operator"], kabkota=Region.objects.get(kode=KAB), kind="perbup", number="",
+        title="Peran desa", date=dt.date(2026, 2, 1), by=w.user("operator"),
+        upload=SimpleUploadedFile("rancangan.pdf", PDF_BYTES, "application/pdf"),
+    )  # fmt: skip
+    return {"pk": reg.pk}
+
+
+def village_regulation(w):
+    """A Perdes of Cimungkal with its document."""
+    import datetime as dt
+
+    from konvergensi.regulations import services
+    from konvergensi.wilayah.models import Region
+
+    reg = services.village_regulation_add(
+        scope=w.scopes["operator"], desa=Region.objects.get(kode=DESA), kind="perdes", number="3",
+        date=dt.date(2026, 5, 1), title="Kewenangan desa", by=w.user("operator"),
+        upload=SimpleUploadedFile("perdes.pdf", PDF_BYTES, "application/pdf"),
+    )  # fmt: skip
+    return {"pk": reg.pk}
+
+
+def village_allocation(w):
+    from konvergensi.regulations import services
+    from konvergensi.wilayah.models import Region
+
+    row = services.allocation_add(scope=w.scopes["operator"], desa=Region.objects.get(kode=DESA), tahun=2026,
+                                  amount="25.000.000", purpose="PMT lokal", by=w.user("operator"))  # fmt: skip
+    return {"pk": row.pk}
+
+
+DESA_KW = {"kode": DESA}
+DESA_WRITERS = ("operator", "desa")  # a desa's Perdes and APBDes: the desa itself or the operator
+PERDES = {"kind": "perdes", "number": "4", "date": "2026-05-01", "title": "Kewenangan desa"}
+
+
 PLAN_READERS = ("operator", "opd", "provinsi", "pusat")  # the whole plan, its money and documents
+
+
+# Aksi 3: the district rembuk of 2026 (read by PLAN_READERS, written by the operator).
+REMBUK_EVENT = {"date": "2026-04-15", "place": "Aula", "agenda": ["a", "b", "c", "d"], "commitment": "Komitmen",
+                "count-bupati": "1", "version": "1"}  # fmt: skip
+
+
+def rembuk_district(w, *, held=False, signed=False):
+    from konvergensi.rembuk import services
+    from konvergensi.rembuk.models import Rembuk
+    from konvergensi.wilayah.models import Region
+
+    op, by = w.scopes["operator"], w.user("operator")
+    rembuk = Rembuk.objects.filter(kabkota_id=KAB, tahun=2026, level="kabkota").first()
+    if rembuk is None:
+        rembuk = services.rembuk_create(scope=op, region=Region.objects.get(kode=KAB), tahun=2026, by=by)
+        services.rembuk_update(scope=op, rembuk=rembuk, data=REMBUK_EVENT, expected_version=1, by=by)
+        services.signatory_add(scope=op, rembuk=rembuk, role="bupati", name="Dony", position="Bupati", by=by)
+    if held and not rembuk.held:
+        services.rembuk_hold(scope=op, rembuk=rembuk, by=by)
+    if signed and not rembuk.signed_file:
+        services.signed_upload(scope=op, rembuk=rembuk, by=by,
+                               upload=SimpleUploadedFile("ttd.pdf", PDF_BYTES, "application/pdf"))  # fmt: skip
+    return {"pk": rembuk.pk}
+
+
+def rembuk_published(w):
+    from konvergensi.rembuk import services
+    from konvergensi.rembuk.models import Rembuk
+
+    rembuk = Rembuk.objects.get(pk=rembuk_district(w, held=True, signed=True)["pk"])
+    services.publish(scope=w.scopes["operator"], rembuk=rembuk, on=True, by=w.user("operator"))
+    return {"kode": KAB, "pk": rembuk.pk}
+
+
+def rembuk_signatory(w):
+    from konvergensi.rembuk.models import Signatory
+
+    return {"pk": Signatory.objects.filter(rembuk_id=rembuk_district(w)["pk"]).first().pk}
+
+
+def rembuk_dissemination(w):
+    from konvergensi.rembuk import services
+    from konvergensi.rembuk.models import Rembuk
+
+    rembuk = Rembuk.objects.get(pk=rembuk_district(w, held=True)["pk"])
+    entry = rembuk.disseminations.first() or services.dissemination_add(
+        scope=w.scopes["operator"], rembuk=rembuk, by=w.user("operator"), data={"media": "koran", "date": "2026-04-20"},
+        upload=SimpleUploadedFile("kliping.pdf", PDF_BYTES, "application/pdf"),
+    )  # fmt: skip
+    return {"pk": entry.pk}
+
+
 PLAN_ROW = {"group": "1", "activity": "Kelas ibu hamil", "target": "100", "unit": "%"}
 
 
@@ -505,13 +602,117 @@ MATRIX: dict[str, Case] = {
     "budget:template": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
     "budget:upload": Case(kwargs=lambda w: KAB_KW, method="post", allowed=("operator",), ok=302),
     "budget:export": Case(kwargs=lambda w: {**KAB_KW, "fmt": "csv"}, allowed=PLAN_READERS),
+    "budget:map-desa": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
     "budget:line-edit": Case(kwargs=budget_line, allowed=("operator", "opd"), not_found=OUTSIDERS),
     "budget:line-delete": Case(
         kwargs=budget_line, method="post", allowed=("operator", "opd"), ok=302, not_found=OUTSIDERS
     ),
     "budget:province": Case(kwargs=lambda w: {"kode": "32"}, allowed=("provinsi", "pusat")),
+    "budget:map-province": Case(kwargs=lambda w: {"kode": "32"}, allowed=("provinsi", "pusat")),
     "budget:national": Case(allowed=("pusat",)),
+    "budget:map-national": Case(allowed=("pusat",)),
     "budget:catalogue": Case(allowed=ALL),
+    "regulations:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "regulations:add": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {"kind": "perbup", "title": "Peran desa", "date": "2026-02-01"},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "regulations:step": Case(
+        kwargs=regulation_draft,
+        method="post",
+        data=lambda w: {"status": "harmonisasi", "date": "2026-03-01"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "regulations:document": Case(
+        kwargs=regulation_draft,
+        method="post",
+        data=lambda w: {"file": SimpleUploadedFile("perbup.pdf", PDF_BYTES, "application/pdf")},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "regulations:file": Case(kwargs=regulation_draft, allowed=VIEWERS, not_found=OUTSIDERS),
+    "regulations:desa": Case(kwargs=lambda w: DESA_KW, allowed=VIEWERS),
+    "regulations:village-add": Case(
+        kwargs=lambda w: DESA_KW, method="post", data=lambda w: PERDES, allowed=DESA_WRITERS, ok=302
+    ),
+    "regulations:allocation-add": Case(
+        kwargs=lambda w: DESA_KW,
+        method="post",
+        data=lambda w: {"tahun_anggaran": "2026", "amount": "Rp 25.000.000", "purpose": "PMT lokal"},
+        allowed=DESA_WRITERS,
+        ok=302,
+    ),
+    "regulations:village-file": Case(kwargs=village_regulation, allowed=VIEWERS, not_found=OUTSIDERS),
+    "regulations:village-delete": Case(
+        kwargs=village_regulation, method="post", allowed=DESA_WRITERS, ok=302, not_found=OUTSIDERS
+    ),
+    "regulations:allocation-delete": Case(
+        kwargs=village_allocation, method="post", allowed=DESA_WRITERS, ok=302, not_found=OUTSIDERS
+    ),
+    "rembuk:home": Case(kwargs=lambda w: KAB_KW, allowed=(*PLAN_READERS, "kecamatan")),
+    "rembuk:create": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {"tahun": "2026"},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "rembuk:detail": Case(kwargs=rembuk_district, allowed=PLAN_READERS, not_found=OUTSIDERS),
+    "rembuk:signatory-add": Case(
+        kwargs=rembuk_district,
+        method="post",
+        data=lambda w: {"role": "dprd", "name": "Irma"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "rembuk:signatory-delete": Case(
+        kwargs=rembuk_signatory, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),
+    "rembuk:hold": Case(
+        kwargs=rembuk_district, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),
+    "rembuk:changes": Case(
+        kwargs=rembuk_district, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),
+    "rembuk:berita-acara": Case(
+        kwargs=lambda w: {**rembuk_district(w), "fmt": "docx"}, allowed=PLAN_READERS, not_found=OUTSIDERS
+    ),
+    "rembuk:signed-upload": Case(
+        kwargs=lambda w: rembuk_district(w, held=True),
+        method="post",
+        data=lambda w: {"file": SimpleUploadedFile("ttd.pdf", PDF_BYTES, "application/pdf")},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "rembuk:signed-file": Case(
+        kwargs=lambda w: rembuk_district(w, held=True, signed=True), allowed=PLAN_READERS, not_found=OUTSIDERS
+    ),
+    "rembuk:dissemination-add": Case(
+        kwargs=lambda w: rembuk_district(w, held=True),
+        method="post",
+        data=lambda w: {"media": "radio", "date": "2026-04-20", "link": "https://contoh.go.id/a"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "rembuk:dissemination-file": Case(kwargs=rembuk_dissemination, allowed=PLAN_READERS, not_found=OUTSIDERS),
+    "rembuk:publish": Case(
+        kwargs=lambda w: rembuk_district(w, held=True, signed=True),
+        method="post",
+        data=lambda w: {"on": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "rembuk:public-commitment": Case(kwargs=rembuk_published, allowed=ALL, anonymous=200),
     "plans:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "plans:seed": Case(
         kwargs=lambda w: KAB_KW,
@@ -647,6 +848,9 @@ POSTS: dict[str, Post] = {
     "plans:row-add": Post(data=lambda w: PLAN_ROW, allowed=("operator", "opd")),
     "plans:row-edit": Post(data=lambda w: {**PLAN_ROW, "version": "1"}, allowed=("operator", "opd")),
     "plans:documents": Post(data=plan_doc_upload, allowed=("operator", "opd")),
+    "rembuk:detail": Post(
+        data=lambda w: {**REMBUK_EVENT, "place": "Pendopo", "version": "2"}, allowed=("operator",)
+    ),
     "accounts:login": Post(data=lambda w: {"username": "operator", "password": PASSWORD}, allowed=(None,)),
     "accounts:user-create": Post(
         data=lambda w: {

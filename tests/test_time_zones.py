@@ -48,6 +48,8 @@ MOMENT = dt.datetime(2026, 2, 28, 18, 30, tzinfo=dt.UTC)
 # --- one date format -------------------------------------------------------------------------
 
 NAMED = {"DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT"}
+# A document's written-out date ("Rabu, 15 April 2026"), in one place: konvergensi.formats.long_date / weekday.
+DOCUMENT = {"j F Y", "l"}
 MACHINE = {"Y-m-d", "c"}  # the value of an <input type="date">, ISO attributes: not for reading
 DATE_FILTER = re.compile(r"""\|\s*(?:date|time)\b(?:\s*:\s*(["'])(.*?)\1)?""")
 # date_format(value, "…") / time_format(timezone.localtime(x), "…"): one level of parentheses inside.
@@ -73,7 +75,9 @@ def test_python_code_formats_dates_only_with_the_named_formats():
         text = path.read_text(encoding="utf-8")
         for m in PY_FORMAT.finditer(text):
             seen += 1
-            if m.group(2) not in NAMED:
+            if m.group(2) not in NAMED and not (
+                path == SRC / "formats" / "__init__.py" and m.group(2) in DOCUMENT
+            ):
                 ad_hoc.append(f"{path.relative_to(SRC)}: {m.group(0)}")
     assert seen >= 4, "the scan found no date_format calls: is the pattern still right?"
     assert not ad_hoc, "use konvergensi.formats.date_text / datetime_text:\n" + "\n".join(ad_hoc)

@@ -261,9 +261,18 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
         ansit = ansit_demo(DEMO_KABKOTA, tahun=tahun)
     # The plan's documents go through the import pipeline (its own transactions).
     plan = plan_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
+    from konvergensi.rembuk.demo import rembuk_demo
+
+    with transaction.atomic():
+        plan |= rembuk_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"], camat=users["kec-wado"],
+                            kecamatan=DEMO_KECAMATAN)  # fmt: skip
     from konvergensi.budget.demo import budget_demo
 
     plan |= budget_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
+    from konvergensi.regulations.demo import regulations_demo
+
+    with transaction.atomic():
+        plan |= regulations_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"], pdf=DEMO_PDF)
     with transaction.atomic():
         _story_after_work(users, tahun)
     return {

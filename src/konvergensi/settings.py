@@ -122,12 +122,15 @@ INSTALLED_APPS = [
     "konvergensi.aksi",
     "konvergensi.jobs",
     "konvergensi.imports",
+    "konvergensi.reports",
     "konvergensi.indicators",
     "konvergensi.measurements",
     "konvergensi.publication",
     "konvergensi.ansit",
     "konvergensi.plans",
     "konvergensi.budget",
+    "konvergensi.regulations",
+    "konvergensi.rembuk",
 ]
 
 MIDDLEWARE = [

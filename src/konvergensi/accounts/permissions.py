@@ -41,6 +41,12 @@ class Permission(StrEnum):
     BUDGET_MANAGE = "budget_manage"  # the district's budget lines: import, every line (operator)
     BUDGET_EDIT = "budget_edit"  # a budget line: operator all, OPD its own agency's (opd_id)
     BUDGET_KABKOTA = "budget_district"  # the district's budget figures (operator, OPD, province, nation)
+    REGULATION_MANAGE = "regulation_manage"  # Aksi 4: the district's Perbup/Perwali (operator)
+    REGULATION_DESA = "regulation_desa"  # a desa's Perdes/APBDes (``kode`` the desa): operator, that desa
+    REGULATION_READ = "regulation_read"  # Aksi 4 registers of ``kode``: operator, OPD, up; a desa by its area
+    REMBUK_MANAGE = "rembuk_manage"  # Aksi 3: the district rembuk, its berita acara and evidence (operator)
+    REMBUK_KECAMATAN = "rembuk_kecamatan"  # a kecamatan rembuk (``kode``): operator, that kecamatan
+    REMBUK_READ = "rembuk_read"  # rembuk of ``kode``: operator, OPD, up; a kecamatan its own kecamatan's
 
 
 def has_permission(
@@ -114,6 +120,38 @@ def has_permission(
         case Permission.PLAN_EDIT | Permission.BUDGET_EDIT:
             return in_kabkota and (
                 role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
+            )
+        case Permission.REGULATION_MANAGE:
+            return in_kabkota and role == Role.OPERATOR
+        case Permission.REGULATION_DESA:
+            return in_kabkota and (
+                role == Role.OPERATOR or (role == Role.DESA and scope.covers(kode, "region"))
+            )
+        case Permission.REGULATION_READ:
+            # ``kode`` is the district (its whole register) or a desa (a kecamatan reads its own desa).
+            return (
+                national
+                or in_province
+                or (in_kabkota and (role in (Role.OPERATOR, Role.OPD) or scope.covers(kode, "region")))
+            )
+        case Permission.REMBUK_MANAGE:
+            return in_kabkota and role == Role.OPERATOR
+        case Permission.REMBUK_KECAMATAN:
+            return in_kabkota and (
+                role == Role.OPERATOR or (role == Role.KECAMATAN and scope.covers(kode, "region"))
+            )
+        case Permission.REMBUK_READ:
+            # ``kode`` is the district (its rembuk) or a kecamatan (its rembuk: that kecamatan reads it too).
+            return (
+                national
+                or in_province
+                or (
+                    in_kabkota
+                    and (
+                        role in (Role.OPERATOR, Role.OPD)
+                        or (role == Role.KECAMATAN and scope.covers(kode, "region"))
+                    )
+                )
             )
     return False
 

@@ -2,66 +2,27 @@
 headings, tables, styles) and filled by docxtpl (its Jinja tags: ``{{ }}``, ``{%p %}`` paragraph
 loops, ``{%tr %}`` table-row loops, ``{% cellbg %}`` cell colours).
 
-Built in memory each time (a few milliseconds), so no binary template file is kept in the tree; a
+Built in memory each time (a few milliseconds) with the shared Word helpers of
+:mod:`konvergensi.reports.render`, so no binary template file is kept in the tree; a
 district that wants its own layout can save the generated document and edit it in Word.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import RGBColor
 
-
-def _table(
-    doc, headers: Sequence[str], cells: Sequence[str], loop: str, *, widths: Sequence[int] | None = None
-):
-    """A table with a header row and one templated row repeated by ``{%tr for … %}``."""
-    table = doc.add_table(rows=4, cols=len(headers))
-    table.style = "Table Grid"
-    for i, text in enumerate(headers):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = Pt(8.5)
-    table.rows[1].cells[0].text = "{%tr for " + loop + " %}"
-    for i, text in enumerate(cells):
-        cell = table.rows[2].cells[i]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.font.size = Pt(8.5)
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    if widths:
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths, strict=False):
-                cell.width = Mm(w)
-    return table
+from konvergensi.reports import render
+from konvergensi.reports.render import docx_loop_table as _table
 
 
 def _para(doc, text: str, style: str | None = None, *, size: float | None = None, italic: bool = False):
-    p = doc.add_paragraph(style=style)
-    run = p.add_run(text)
-    if size:
-        run.font.size = Pt(size)
-    run.italic = italic
-    return p
+    return render.docx_para(doc, text, style, size=size, italic=italic)
 
 
 def build() -> io.BytesIO:
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Mm(20))
-    section.top_margin = section.bottom_margin = Mm(18)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10.5)
+    doc = render.docx_document(orientation="portrait", margins=(18, 20, 18, 20), size=10.5)
 
     doc.add_heading("Analisis Situasi Program Penurunan Stunting", level=0)
     _para(doc, "{{ kab }} · Tahun {{ tahun }}", size=14)
@@ -190,7 +151,4 @@ def build() -> io.BytesIO:
     doc.add_heading("Lampiran", level=1)
     _para(doc, "{{ annex_text }}")
 
-    out = io.BytesIO()
-    doc.save(out)
-    out.seek(0)
-    return out
+    return render.template_stream(doc)

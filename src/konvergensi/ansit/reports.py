@@ -12,11 +12,11 @@ import io
 from collections.abc import Callable
 
 from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from konvergensi.accounts.scope import scope_for_user
+from konvergensi.accounts.scope import Scope, scope_for_user
 from konvergensi.formats import date_text, region_time_zone
+from konvergensi.reports import render
 from konvergensi.wilayah.models import Region
 from konvergensi_core.ansit import PrevalenceCategory
 from konvergensi_core.ansit import recommendations as rules
@@ -57,12 +57,13 @@ def _date(value) -> str:
     return date_text(value)
 
 
-def facts(doc: AnsitDocument) -> dict:
-    """Everything the three outputs show, as plain values."""
+def facts(doc: AnsitDocument, *, scope: Scope | None = None) -> dict:
+    """Everything the three outputs show, as plain values, read with ``scope`` (default: the scope
+    of the person who asked for the document)."""
     analysis = doc.analysis
     kab = analysis.kabkota
     provinsi = Region.objects.filter(kode=kab.kode[:2]).first()
-    scope = scope_for_user(doc.created_by)
+    scope = scope if scope is not None else scope_for_user(doc.created_by)
     dist = selectors.distribution(scope=scope, analysis=analysis)
     result = dist.result
     level_label = str(Level(analysis.level).label)
@@ -396,10 +397,9 @@ def figures(data: dict) -> dict:
 
 
 def render_pdf(data: dict, svgs: dict[str, str]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("ansit/document.html", {**data, "svg": svgs})
-    return HTML(string=html).write_pdf()
+    """The PDF on the shared base (A4, the district's header, the footer with the title)."""
+    return render.pdf("ansit/document.html", {**data, "svg": svgs}, kabkota=data["kab_kode"],
+                      title=f"Analisis Situasi {data['kab']} {data['tahun']}")  # fmt: skip
 
 
 def render_docx(data: dict, pngs: dict[str, bytes]) -> bytes:
@@ -459,33 +459,8 @@ def render_docx(data: dict, pngs: dict[str, bytes]) -> bytes:
         ],
     }
     tpl.render(context, autoescape=True)
-    _order_cell_shading(tpl.docx)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
-
-
-BEFORE_SHD = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders")
-
-
-def _order_cell_shading(document) -> None:
-    """docxtpl's ``cellbg`` puts ``w:shd`` first in the cell properties; the schema wants it after
-    the width, spans and borders (Word is strict about the order)."""
-    from docx.oxml.ns import qn
-
-    for tc_pr in document.element.body.iter(qn("w:tcPr")):
-        shd = tc_pr.find(qn("w:shd"))
-        if shd is None:
-            continue
-        tc_pr.remove(shd)
-        anchor = None
-        for child in tc_pr:
-            if child.tag in {qn(f"w:{name}") for name in BEFORE_SHD}:
-                anchor = child
-        if anchor is None:
-            tc_pr.insert(0, shd)
-        else:
-            anchor.addnext(shd)
+    render.docx_order_cell_shading(tpl.docx)
+    return render.save(tpl)
 
 
 def render_xlsx(data: dict) -> bytes:
@@ -573,3 +548,41 @@ def _build(doc: AnsitDocument, progress: Callable[[int, str], None]) -> None:
     doc.status = DocumentStatus.SELESAI
     doc.finished_at = timezone.now()
     doc.save(update_fields=["pdf", "docx", "xlsx", "status", "finished_at"])
+
+
+# --- konvergensi report ansit -------------------------------------------------------------------------------
+
+
+def report_build(kabkota: str, year: int | None, fmt: str) -> tuple[bytes, str]:
+    """The ``ansit`` report kind: the situation-analysis document of the district's analysis of
+    ``year`` (None: of its latest year) — the one its confirmed lokus list came from, else the latest
+    — as PDF or Word, read with the district operator's scope, drawn now (not the stored one)."""
+    from konvergensi.reports.registry import NothingToReport
+
+    from .models import Analysis
+
+    scope = Scope(role="operator", kode=kabkota)  # the command line reads as the district operator
+    if year is None:
+        year = (
+            Analysis.objects.filter(kabkota_id=kabkota)
+            .order_by("-tahun")
+            .values_list("tahun", flat=True)
+            .first()
+        )
+    analysis = selectors.analysis_current(scope=scope, kabkota=kabkota, tahun=year) if year else None
+    if analysis is None:
+        region = Region.objects.filter(kode=kabkota).first()
+        name = region.nama if region else kabkota
+        raise NothingToReport(f"{name} belum mempunyai analisis situasi{f' {year}' if year else ''}.")
+    doc = AnsitDocument(kabkota_id=kabkota, tahun=analysis.tahun, analysis=analysis,
+                        lokus_list=selectors.lokus_confirmed(kabkota, analysis.tahun))  # fmt: skip
+    with region_time_zone(kabkota):
+        data = facts(doc, scope=scope)
+        figs = figures(data)
+        if fmt == "pdf":
+            content = render_pdf(
+                data, {k: charts.svg_inline(f, label=k, prefix=f"doc-{k}") for k, f in figs.items()}
+            )
+        else:
+            content = render_docx(data, {k: charts.png(f) for k, f in figs.items()})
+    return content, f"analisis-situasi-{kabkota.replace('.', '')}-{analysis.tahun}.{fmt}"

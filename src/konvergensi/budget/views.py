@@ -91,6 +91,8 @@ def home(request, kode: str):
             "plan_with": with_line,
             "plan_without": without,
             "can_manage": has_permission(request.scope, Permission.BUDGET_MANAGE, kab.kode),
+            "desa_measures": [("pagu", _("Pagu")), ("absorption", _("Serapan"))],
+            "query": f"?tahun={tahun}&tahap={stage}",
         },
     )
 
@@ -237,44 +239,82 @@ EXPORT_HEADERS = ["Kode Sub Kegiatan", "Nama Sub Kegiatan", "Perangkat Daerah", 
                   "Lokasi", "Langsung ke Sasaran"]  # fmt: skip
 
 
+BREAKDOWN_HEADERS = ["bagian", "kode", "nama", "pagu", "realisasi", "serapan", "porsi_pagu"]
+
+
+def _breakdowns(kab, tahun: int, lines: list) -> list:
+    """Every breakdown of the district's lines, names with the codes (the export of everything)."""
+    from konvergensi_core.budget.figures import breakdowns
+
+    return breakdowns(lines, lokus=selectors.lokus_of(kab.kode, tahun), indicator_names=selectors.indicator_codes(),
+                      desa_names=selectors.desa_of(kab.kode))  # fmt: skip
+
+
 @login_required_scope
 def export(request, kode: str, fmt: str):
+    """The district's budget: Excel = the lines (sheet Anggaran, uploadable again) and one sheet per
+    breakdown; CSV = the lines, or with ``?bagian=ringkasan`` the breakdowns in one table (a ``bagian``
+    column)."""
+    from konvergensi_core.io.cells import safe_row
+
     kab = _district(request, kode)
     tahun, stage = _period(request)
     if fmt not in ("xlsx", "csv"):
         raise Http404
+    part = request.GET.get("bagian") or "baris"
+    if part not in ("baris", "ringkasan") or (fmt == "xlsx" and part != "baris"):
+        return HttpResponse(_("Bagian ekspor tidak dikenal: pakai bagian=baris atau bagian=ringkasan (CSV)."),
+                            status=400, content_type="text/plain; charset=utf-8")  # fmt: skip
     qs = BudgetLine.objects.filter(kabkota=kab, tahun=tahun, stage=stage).select_related("opd")
-    rows = [[x.code, x.name, x.opd.nama, x.source, x.pagu, *x.realisasi, x.category, ";".join(x.target_groups),
-             ";".join(x.indicators), ";".join(x.locations), "ya" if x.direct else "tidak"] for x in qs]  # fmt: skip
     name = f"anggaran-{kab.kode_angka}-{tahun}-{stage}"
     if fmt == "csv":
-        from konvergensi_core.io.cells import safe_row
-
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_HEADERS)
-        for r in rows:
-            writer.writerow(safe_row(r))
+        if part == "ringkasan":
+            total = sum(x.pagu for x in qs)
+            writer.writerow(BREAKDOWN_HEADERS)
+            for b in _breakdowns(kab, tahun, selectors.core_lines(qs)):
+                for r in b.rows:
+                    share = r.pagu / total if r.pagu is not None and total else None
+                    writer.writerow(safe_row([b.key, r.code, r.name, r.pagu, r.realisasi, _decimal(r.absorption),
+                                              _decimal(share)]))  # fmt: skip
+            name += "-ringkasan"
+        else:
+            writer.writerow(EXPORT_HEADERS)
+            for x in qs:
+                writer.writerow(safe_row([x.code, x.name, x.opd.nama, x.source, x.pagu, *x.realisasi, x.category,
+                                          ";".join(x.target_groups), ";".join(x.indicators), ";".join(x.locations),
+                                          "ya" if x.direct else "tidak"]))  # fmt: skip
         return attachment(
             HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv"), f"{name}.csv"
         )
-    from konvergensi_core.io.budget_xlsx import write_template
+    from konvergensi_core.io.budget_xlsx import write_export
 
+    lines = selectors.core_lines(qs)
     out = io.BytesIO()
-    write_template(out, kabkota_name=kab.nama, tahun=tahun, stage=stage, lines=selectors.core_lines(qs))
+    write_export(out, kabkota_name=kab.nama, tahun=tahun, stage=stage, lines=lines,
+                 breakdowns=_breakdowns(kab, tahun, lines))  # fmt: skip
     return xlsx_response(out.getvalue(), f"{name}.xlsx")
+
+
+def _decimal(value: float | None) -> str:
+    """A fraction for the CSV, with the decimal comma of the ``;``-separated Indonesian CSV."""
+    return "" if value is None else f"{value:.4f}".replace(".", ",")
 
 
 # --- above the district --------------------------------------------------------------------------------
 
 
-def _district_rows(kabkotas, tahun: int, stage: str) -> list[dict]:
-    out = []
-    for kab in kabkotas:
-        s = selectors.summary(kab.kode, tahun, stage)
-        out.append({"kab": kab, "pagu": s["pagu"], "realisasi": s["realisasi"], "absorption": s["absorption"],
-                    "lokus": s["lokus"]["share"], "direct": s["direct_to_target"]["share"]})  # fmt: skip
-    return out
+def _district_rows(kabkotas, found: dict[str, dict]) -> list[dict]:
+    return [{"kab": kab, **found[kab.kode]} for kab in kabkotas if kab.kode in found]
+
+
+def _map_context(tahun: int, stage: str) -> dict:
+    from konvergensi_core.budget.figures import MEASURES
+
+    labels = {"pagu": _("Pagu"), "absorption": _("Serapan"), "lokus": _("Pagu ke desa lokus"),
+              "direct": _("Langsung ke sasaran")}  # fmt: skip
+    return {"measures": [(m, labels[m]) for m in MEASURES], "query": f"?tahun={tahun}&tahap={stage}"}
 
 
 @login_required_scope
@@ -282,28 +322,29 @@ def province(request, kode: str):
     prov = region_or_404(kode, "provinsi")
     require(request.scope, Permission.VIEW_PROVINCE, prov.kode)
     tahun, stage = _period(request)
-    kabkotas = Region.objects.filter(parent=prov, level="kabkota").order_by("kode")
-    with_lines = set(BudgetLine.objects.filter(kabkota__in=kabkotas, tahun=tahun, stage=stage)
-                     .values_list("kabkota_id", flat=True).distinct())  # fmt: skip
-    rows = _district_rows([k for k in kabkotas if k.kode in with_lines], tahun, stage)
+    kabkotas = list(Region.objects.filter(parent=prov, level="kabkota").order_by("kode"))
+    found = selectors.district_figures(tahun=tahun, stage=stage, kabkotas=[k.kode for k in kabkotas])
+    rows = _district_rows(kabkotas, found)
     return render(request, "budget/province.html", {"prov": prov, "tahun": tahun, "stage": stage, "stages": Stage.choices,
-                                                    "rows": rows, "n_kabkota": kabkotas.count()})  # fmt: skip
+                                                    "rows": rows, "n_kabkota": len(kabkotas),
+                                                    **_map_context(tahun, stage)})  # fmt: skip
 
 
 @login_required_scope
 def national(request):
     require(request.scope, Permission.VIEW_NATIONAL)
     tahun, stage = _period(request)
-    from django.db.models import Count, Sum
-
-    per_prov = (
-        BudgetLine.objects.filter(tahun=tahun, stage=stage)
-        .values("kabkota__parent_id", "kabkota__parent__nama")
-        .annotate(pagu=Sum("pagu"), districts=Count("kabkota", distinct=True))
-        .order_by("kabkota__parent_id")
+    per_province, per_district = selectors.province_figures(tahun=tahun, stage=stage)
+    regions = Region.objects.select_related("parent").in_bulk(
+        [*per_province, *per_district], field_name="kode"
+    )
+    rows = [{"prov": regions[k], **f} for k, f in per_province.items()]
+    districts = sorted(
+        ({"kab": regions[k], **f} for k, f in per_district.items()), key=lambda r: r["kab"].kode
     )
     return render(request, "budget/national.html", {"tahun": tahun, "stage": stage, "stages": Stage.choices,
-                                                    "rows": list(per_prov)})  # fmt: skip
+                                                    "rows": rows, "districts": districts,
+                                                    **_map_context(tahun, stage)})  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,8 @@
 """`konvergensi`: the command line. Pure commands run without Django; the others start it lazily.
 
 One module per command group: ``kode`` and ``zscore`` (no database), ``ansit`` (no database),
-``wilayah``, ``demo``, ``indicators``, ``data``, ``measurements``, and ``serve`` (worker, serve,
-manage); what they share (the root command, the start of Django, the refusals) in ``common``. No
+``wilayah``, ``demo``, ``indicators``, ``data``, ``measurements``, ``report`` (documents) and
+``serve`` (worker, serve, manage); what they share (the root command, the start of Django, the refusals) in ``common``. No
 module here imports Django at import time: the commands that need it call ``setup_django()``.
 The console script ``konvergensi`` runs ``app``.
 """
@@ -20,6 +20,7 @@ from konvergensi.cli.indicators import indicators_app
 from konvergensi.cli.kode import kode
 from konvergensi.cli.measurements import measurements_app
 from konvergensi.cli.plan import plan_app
+from konvergensi.cli.report import report
 from konvergensi.cli.serve import manage, serve, worker
 from konvergensi.cli.wilayah import wilayah_app
 from konvergensi.cli.zscore import zscore
@@ -53,6 +54,7 @@ app.add_typer(ansit_app, name="ansit")
 app.add_typer(measurements_app, name="measurements")
 app.add_typer(plan_app, name="plan")
 app.add_typer(budget_app, name="budget")
+app.command()(report)
 
 
 def main() -> None:

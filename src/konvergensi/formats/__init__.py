@@ -75,3 +75,21 @@ def datetime_text(value, kode: str | None = None) -> str:
     if value in (None, ""):
         return ""
     return formats.date_format(_local(value, kode), DATETIME_FORMAT)
+
+
+def long_date(value, *, language: str = "id") -> str:
+    """A date written out for a document: "7 Desember 2026" (Indonesian unless asked); "" for none."""
+    from django.utils import translation
+
+    if value in (None, ""):
+        return ""
+    with translation.override(language):
+        return formats.date_format(_local(value, None), "j F Y")
+
+
+def weekday(value, *, language: str = "id") -> str:
+    """The day of the week of a date for a document: "Senin" (Indonesian unless asked)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return formats.date_format(_local(value, None), "l")

@@ -19,10 +19,10 @@ import io
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from konvergensi.formats import date_text, region_time_zone
+from konvergensi.reports import render
 from konvergensi.wilayah.models import Region
 from konvergensi_core import plan as rules
 from konvergensi_core.io.cells import safe_text
@@ -192,6 +192,7 @@ def facts(plan: Plan, rows: Sequence[PlanRow] | None = None) -> dict:
         "total_text": rules.format_rupiah(sums.total),
         "sign_line": f"Tanggal: {_town(kab)}, {signed}",
         "signatory": SIGNATORY,
+        "signatures": [render.Signature(role=SIGNATORY, above=f"Tanggal: {_town(kab)}, {signed}")],
     }
 
 
@@ -364,10 +365,10 @@ def integration_xlsx(plan: Plan) -> bytes:
 
 
 def plan_pdf(plan: Plan) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("plans/plan_pdf.html", facts(plan))
-    return HTML(string=html).write_pdf()
+    """Tabel 2.2 and 2.3 on the shared PDF base (A4 landscape, the district's header, the footer)."""
+    data = facts(plan)
+    return render.pdf("plans/plan_pdf.html", data, kabkota=plan.kabkota, title=data["footer"],
+                      orientation="landscape")  # fmt: skip
 
 
 def plan_docx(plan: Plan) -> bytes:
@@ -377,7 +378,25 @@ def plan_docx(plan: Plan) -> bytes:
 
     data = facts(plan)
     tpl = DocxTemplate(build())
-    tpl.render(data, autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    tpl.render({k: v for k, v in data.items() if k != "signatures"}, autoescape=True)
+    return render.save(tpl)
+
+
+# --- konvergensi report rencana ----------------------------------------------------------------------------
+
+
+def report_build(kabkota: str, year: int | None, fmt: str) -> tuple[bytes, str]:
+    """The ``rencana`` report kind: the latest version of the district's plan of ``year`` (None: of
+    its latest year) as PDF or Word."""
+    from konvergensi.reports.registry import NothingToReport
+
+    plans = Plan.objects.filter(kabkota_id=kabkota).select_related("kabkota")
+    if year is not None:
+        plans = plans.filter(tahun=year)
+    plan = plans.order_by("-tahun", "-number").first()
+    if plan is None:
+        region = Region.objects.filter(kode=kabkota).first()
+        name = region.nama if region else kabkota
+        raise NothingToReport(f"{name} belum mempunyai rencana kegiatan{f' {year}' if year else ''}.")
+    content = plan_pdf(plan) if fmt == "pdf" else plan_docx(plan)
+    return content, filename(plan, fmt)

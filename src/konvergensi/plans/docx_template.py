@@ -3,8 +3,8 @@ landscape, the group rows merged across the table) and filled by docxtpl with th
 :func:`konvergensi.plans.documents.facts` (``{%tr for %}`` loops repeat the rows; Tabel 2.2 nests
 the rows of each group between its label row and its "Sub total" row).
 
-Built in memory each time, as the situation-analysis document's template is
-(:mod:`konvergensi.ansit.docx_template`).
+Built in memory each time with the shared Word helpers of :mod:`konvergensi.reports.render`, as the
+situation-analysis document's template is (:mod:`konvergensi.ansit.docx_template`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from konvergensi.reports import render
+from konvergensi.reports.render import docx_shade, docx_write
 
 SIZE = 8
 HEADER_FILL = "1F4E78"
@@ -26,50 +21,9 @@ GROUP_FILL = "DDEBF7"
 TOTAL_FILL = "EEF3F8"
 
 
-def _write(cell, text: str, *, bold: bool = False, color: str | None = None, right: bool = False) -> None:
-    from docx.shared import RGBColor
-
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = Pt(SIZE)
-    if color:
-        run.font.color.rgb = RGBColor.from_string(color)
-    if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
-def _shade(cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
-
-
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
 def _table(doc, headers: Sequence[str], widths: Sequence[int], n_rows: int):
-    table = doc.add_table(rows=n_rows, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for i, text in enumerate(headers):
-        cell = table.rows[0].cells[i]
-        _write(cell, text, bold=True, color="FFFFFF")
-        _shade(cell, HEADER_FILL)
-    _repeat_header(table.rows[0])
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Mm(width)
-    return table
+    return render.docx_table(doc, headers, rows=n_rows, widths=widths, size=SIZE, header_fill=HEADER_FILL,
+                             repeat_header=True, center=True)  # fmt: skip
 
 
 def _tag_row(table, index: int, tag: str) -> None:
@@ -81,42 +35,27 @@ def _fill_row(table, index: int, texts: Sequence[str], *, money: int, fill: str 
               bold: bool = False) -> None:  # fmt: skip
     for i, text in enumerate(texts):
         cell = table.rows[index].cells[i]
-        _write(cell, text, bold=bold, right=i == money)
+        docx_write(cell, text, size=SIZE, bold=bold, right=i == money)
         if fill:
-            _shade(cell, fill)
+            docx_shade(cell, fill)
 
 
 def _merge(table, index: int, first: int, last: int) -> None:
     row = table.rows[index]
     text = row.cells[first].text
     merged = row.cells[first].merge(row.cells[last])
-    _write(merged, text, bold=True)
+    docx_write(merged, text, size=SIZE, bold=True)
 
 
 def _para(
     doc, text: str, *, size: float = 10, bold: bool = False, center: bool = False, italic: bool = False
 ):
-    p = doc.add_paragraph()
-    run = p.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold
-    run.italic = italic
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.space_after = Pt(2)
-    return p
+    return render.docx_para(doc, text, size=size, bold=bold, center=center, italic=italic, space_after=2)
 
 
 def build() -> io.BytesIO:
-    doc = Document()
+    doc = render.docx_document(orientation="landscape", margins=(14, 13, 14, 13), size=10)
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.left_margin = section.right_margin = Mm(13)
-    section.top_margin = section.bottom_margin = Mm(14)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10)
     section.footer.paragraphs[0].text = "{{ footer }}"
 
     doc.add_heading("Rencana Kegiatan Penurunan Stunting Terintegrasi", level=0)
@@ -164,12 +103,7 @@ def build() -> io.BytesIO:
     _merge(table, 4, 1, 5)
 
     _para(doc, "")
-    for text, bold in (("{{ sign_line }}", False), ("{{ signatory }}", True), ("", False), ("", False),
-                       ("(……………………………………………)", False)):  # fmt: skip
-        p = _para(doc, text, bold=bold)
-        p.paragraph_format.left_indent = Mm(170)
-
-    out = io.BytesIO()
-    doc.save(out)
-    out.seek(0)
-    return out
+    render.docx_signatures(
+        doc, [render.Signature(role="{{ signatory }}", above="{{ sign_line }}")], indent=170
+    )
+    return render.template_stream(doc)

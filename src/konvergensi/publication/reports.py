@@ -7,11 +7,11 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from konvergensi.formats import date_text
 from konvergensi.measurements import charts
+from konvergensi.reports import render
 from konvergensi_core.aggregates import DEFAULT_THRESHOLDS
 from konvergensi_core.numbers import id_count, id_number
 
@@ -137,21 +137,31 @@ def display_context(data: dict) -> dict:
     }
 
 
+def _pdf_args(data: dict) -> dict:
+    return {
+        "kabkota": data["kabkota"]["kode"],
+        "title": f"Publikasi stunting {data['kabkota']['nama']} · {data['round']['nama']} · data rutin",
+    }
+
+
 def publication_pdf_html(data: dict, svgs: dict[str, str]) -> str:
-    """The HTML of the PDF. In Indonesian, whatever language is active: the template is written in
-    Indonesian, so the snapshot's sentences are worded in Indonesian too."""
+    """The HTML of the PDF. In Indonesian, whatever language is active (the shared base renders
+    documents in Indonesian): the template is written in Indonesian, so the snapshot's sentences
+    are worded in Indonesian too."""
     from django.utils import translation
 
     with translation.override("id"):
-        return render_to_string("publication/publish_pdf.html", {**display_context(data), "svg": svgs})
+        context = {**display_context(data), "svg": svgs}
+    return render.html("publication/publish_pdf.html", context, **_pdf_args(data))
 
 
 def publication_pdf(data: dict, svgs: dict[str, str]) -> bytes:
-    """The publication as PDF (WeasyPrint, from our own template; no network)."""
-    from weasyprint import HTML
+    """The publication as PDF on the shared base (WeasyPrint, from our own template; no network)."""
+    from django.utils import translation
 
-    html = publication_pdf_html(data, svgs)
-    return HTML(string=html).write_pdf()
+    with translation.override("id"):
+        context = {**display_context(data), "svg": svgs}
+    return render.pdf("publication/publish_pdf.html", context, **_pdf_args(data))
 
 
 CSV_COLUMNS = ["tingkat", "kode", "nama", "induk", "anak_diukur"]
@@ -185,3 +195,42 @@ def publication_csv(data: dict) -> str:
                  row["coverage"] if row.get("coverage") is not None else ""]  # fmt: skip
         writer.writerow(safe_row(line))
     return buffer.getvalue()
+
+
+def filename(pub, suffix: str) -> str:
+    """``stunting-32.11-putaran-februari-2026.pdf``: the district and the round."""
+    from django.utils.text import slugify
+
+    return f"stunting-{pub.round.kabkota_id}-{slugify(pub.round.nama) or pub.round_id}.{suffix}"
+
+
+def report_build(kabkota: str, year: int | None, fmt: str) -> tuple[bytes, str]:
+    """The ``publikasi`` report kind: the PDF of the district's latest published round (of ``year``
+    when given) — the file published, else drawn again from its snapshot. PDF only."""
+    from konvergensi.reports.registry import NothingToReport
+    from konvergensi.wilayah.models import Region
+
+    from .selectors import current_publications
+
+    if fmt != "pdf":
+        raise NothingToReport("Publikasi angka stunting hanya tersedia sebagai PDF.")
+    pubs = current_publications(kabkota=kabkota)
+    if year is not None:
+        pubs = pubs.filter(round__tanggal_mulai__year=year)
+    pub = pubs.first()
+    if pub is None:
+        region = Region.objects.filter(kode=kabkota).first()
+        name = region.nama if region else kabkota
+        raise NothingToReport(
+            f"{name} belum mempunyai putaran pengukuran yang dipublikasikan{f' pada {year}' if year else ''}."
+        )
+    content = b""
+    if pub.pdf:
+        try:
+            with pub.pdf.open("rb") as f:
+                content = f.read()
+        except OSError:  # the stored file is gone: draw it again from the snapshot
+            content = b""
+    if not content:
+        content = publication_pdf(pub.data, figure_svgs(pub.data, prefix="pdf"))
+    return content, filename(pub, "pdf")

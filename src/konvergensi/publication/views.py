@@ -174,9 +174,7 @@ def public_round(request, kode: str, pk: int):
 
 
 def _filename(pub: Publication, suffix: str) -> str:
-    from django.utils.text import slugify
-
-    return f"stunting-{pub.round.kabkota_id}-{slugify(pub.round.nama) or pub.round_id}.{suffix}"
+    return reports.filename(pub, suffix)
 
 
 @require_GET

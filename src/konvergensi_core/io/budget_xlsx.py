@@ -7,6 +7,9 @@ Kategori, Sumber Dana, Langsung ke Sasaran and, when OPD names are given, Perang
 warning only: a new OPD may be typed), and whole-number validation of the amounts); ``Petunjuk``
 (how to fill it, the categories, sources, target groups, indicators and desa with their codes);
 ``Daftar`` (hidden: the lists the drop-downs read). Every text goes through ``safe_text``.
+
+The export of a district's budget (``write_export``) is the same workbook with the lines, plus one
+sheet per breakdown of ``konvergensi_core.budget.figures.breakdowns``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..budget.figures import Breakdown
 from ..budget.lines import (
     CATEGORIES,
     CATEGORY_LABELS,
@@ -98,6 +102,73 @@ def write_template(
     """Write the template to ``out`` (a path or a binary stream). ``stage``: murni/perubahan;
     ``opds``: OPD names for the drop-down; ``desa`` and ``indicators``: (code, name) pairs listed
     in Petunjuk."""
+    _template(
+        kabkota_name=kabkota_name,
+        tahun=tahun,
+        stage=stage,
+        lines=lines,
+        opds=opds,
+        desa=desa,
+        indicators=indicators,
+    ).save(out)
+
+
+def write_export(
+    out: Path | str | IO[bytes],
+    *,
+    kabkota_name: str,
+    tahun: int,
+    stage: str,
+    lines: Sequence[BudgetLine],
+    breakdowns: Sequence[Breakdown],
+) -> None:
+    """The "export of everything": the template's ``Anggaran`` sheet with the lines (as the template
+    writes them, so the export can be uploaded again), then one sheet per breakdown (code, name, pagu,
+    realisation, absorption, share of the total pagu; the note of the breakdown above the header),
+    then ``Petunjuk``."""
+    wb = _template(kabkota_name=kabkota_name, tahun=tahun, stage=stage, lines=lines)
+    total = sum(line.pagu for line in lines)
+    for index, part in enumerate(breakdowns, start=1):
+        ws = wb.create_sheet(part.title[:31], index=index)
+        ws.cell(row=1, column=1, value=safe_text(f"{part.title} — {kabkota_name}, tahun {tahun}, "
+                                                 f"{STAGE_LABELS.get(stage, stage)}")).font = Font(bold=True)  # fmt: skip
+        if part.note:
+            ws.cell(row=2, column=1, value=safe_text(part.note)).font = Font(italic=True)
+        for col, (text, width) in enumerate(BREAKDOWN_COLUMNS, start=1):
+            cell = ws.cell(row=HEADER_ROW, column=col, value=text)
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = HEADER_FILL
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for r, row in enumerate(part.rows, start=FIRST_ROW):
+            share = row.pagu / total if row.pagu is not None and total else None
+            values = safe_row([row.code, row.name, row.pagu, row.realisasi, row.absorption, share])
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=col, value=value)
+                if col in (3, 4):
+                    cell.number_format = RUPIAH
+                elif col in (5, 6):
+                    cell.number_format = "0.0%"
+                elif col == 1:
+                    cell.number_format = "@"
+        ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
+    wb.properties.title = f"Ekspor anggaran stunting {kabkota_name} {tahun} {STAGE_LABELS.get(stage, stage)}"
+    wb.save(out)
+
+
+BREAKDOWN_COLUMNS = (("Kode", 20), ("Nama", 48), ("Pagu", 20), ("Realisasi", 20), ("Serapan", 10),
+                     ("Porsi pagu", 12))  # fmt: skip
+
+
+def _template(
+    *,
+    kabkota_name: str,
+    tahun: int,
+    stage: str,
+    lines: Sequence[BudgetLine] = (),
+    opds: Sequence[str] = (),
+    desa: Sequence[tuple[str, str]] = (),
+    indicators: Sequence[tuple[str, str]] = (),
+) -> Workbook:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -223,7 +294,7 @@ def write_template(
             for cell in row:
                 cell.number_format = "@"
     wb.properties.title = f"Anggaran stunting {kabkota_name} {tahun} {stage_label}"
-    wb.save(out)
+    return wb
 
 
-__all__ = ["write_template"]
+__all__ = ["BREAKDOWN_COLUMNS", "write_export", "write_template"]

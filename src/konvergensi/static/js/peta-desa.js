@@ -1,5 +1,5 @@
 // Desa coverage map: one circle per desa office point, coloured by coverage category. Points and
-// values come from the page (json_script); no tiles, no CDN.
+// values come from the page (json_script); a point's ``tip`` replaces the value tooltip. No tiles, no CDN.
 (function () {
   "use strict";
   var el = document.getElementById("peta-desa");
@@ -12,7 +12,7 @@
     if (p.lat === null || p.lng === null) { return; }
     var c = p.category ? colours[p.category] : (p.value !== null ? "#2b8cbe" : "#bbbbbb");
     L.circleMarker([p.lat, p.lng], { radius: 6, color: "#333", weight: 0.6, fillColor: c, fillOpacity: 0.9 })
-      .bindTooltip(p.nama + ": " + (p.value === null ? "–" : p.value + (p.category ? " %" : "")))
+      .bindTooltip(p.tip || (p.nama + ": " + (p.value === null ? "–" : p.value + (p.category ? " %" : ""))))
       .addTo(layer);
   });
   if (layer.getLayers().length) { map.fitBounds(layer.getBounds().pad(0.05)); } else { map.setView([-2.5, 118], 5); }
