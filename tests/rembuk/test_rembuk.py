@@ -142,6 +142,11 @@ def test_changes_agreed_on_plan_rows_are_listed_for_the_plan_even_in_a_new_versi
     v2 = Plan.objects.create(kabkota_id=KAB, tahun=TAHUN, number=2, based_on=plan)
     PlanRow.objects.create(plan=v2, group=1, activity=first.activity, key=first.key)
     assert [c.text for c in selectors.changes_for_plan(v2)] == ["Tambah 5 desa lokus"]
+    # The plan page shows them where the plan is finalised; a desa reader (no money pages) does not get them.
+    page = client.get(reverse("plans:detail", kwargs={"pk": v2.pk})).content.decode()
+    assert 'id="rembuk"' in page and "Tambah 5 desa lokus" in page
+    desa_page = client_for(world, "desa").get(reverse("plans:detail", kwargs={"pk": v2.pk})).content.decode()
+    assert "Tambah 5 desa lokus" not in desa_page
     # Emptied: removed.
     client.post(reverse("rembuk:changes", kwargs={"pk": rembuk.pk}), {f"change-{first.pk}": " "})
     assert selectors.changes_for_plan(plan) == []

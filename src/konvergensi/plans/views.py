@@ -197,6 +197,17 @@ def detail(request, pk: int):
             }
         )
     stages = {s.stage: s for s in plan.stages.all()}
+    agreed = []
+    if whole:  # the changes agreed at the district's Rembuk Stunting, which the finalisation takes up
+        from konvergensi.rembuk.selectors import changes_for_plan
+
+        by_key = {r.key: r for r in selectors.rows_of(plan)}
+        for change in changes_for_plan(plan):
+            row = by_key.get(change.row.key)
+            if row is not None:
+                agreed.append(
+                    {"no": nos.get(row.pk, ""), "row": row, "text": change.text, "rembuk": change.rembuk}
+                )
     next_stage = services.next_stage(plan) if latest else None
     totals = review.totals if review else None
     context = {
@@ -208,6 +219,7 @@ def detail(request, pk: int):
         "total": sum(r.budget or 0 for r in rows),
         "n_rows": len(rows),
         "checks": review.checks if review else [],
+        "agreed": agreed,
         "by_opd": _money_table(totals.by_opd) if totals else [],
         "by_source": _money_table(totals.by_source, dict(Funding.choices)) if totals else [],
         "by_class": _money_table(totals.by_class, dict(RowClass.choices)) if totals else [],
