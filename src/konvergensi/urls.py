@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("konvergensi.ansit.urls")),
     path("", include("konvergensi.plans.urls")),
     path("", include("konvergensi.budget.urls")),
+    path("", include("konvergensi.reports.urls")),
     path("", include("konvergensi.regulations.urls")),
     path("", include("konvergensi.rembuk.urls")),
 ]

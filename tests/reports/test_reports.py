@@ -152,3 +152,43 @@ def test_the_base_app_is_installed_before_the_domain_apps(settings):
     assert apps.index("konvergensi.reports") < min(
         apps.index(a) for a in ("konvergensi.ansit", "konvergensi.plans", "konvergensi.publication")
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_is_made_in_the_background_for_a_reader_who_may_read_it(world):
+    """The web's way to a document: a job the page polls, the file kept on it for the reader who
+    asked; refused to a reader who may not see the whole plan; an empty district is a failed job
+    with the one Indonesian line."""
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from konvergensi.jobs.models import Job, JobStatus
+    from konvergensi.plans.models import Plan, PlanRow
+    from tests.conftest import KAB
+
+    c = Client()
+    c.force_login(world.user("opd"))
+    url = reverse("reports:start", kwargs={"key": "rencana", "kode": KAB})
+    response = c.post(url, {"fmt": "pdf", "tahun": "2026"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/tugas/{job.pk}/")
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "belum mempunyai rencana kegiatan 2026" in job.message
+    plan = Plan.objects.create(kabkota_id=KAB, tahun=2026)
+    PlanRow.objects.create(plan=plan, group=1, activity="PMT lokal", budget=1_000_000)
+    c.post(url, {"fmt": "docx", "tahun": "2026"})
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    done = Job.objects.order_by("-created_at").first()
+    assert done.status == JobStatus.DONE and done.result_name.endswith(".docx")
+    download = c.get(reverse("jobs:download", kwargs={"pk": done.pk}))
+    assert b"".join(download.streaming_content)[:2] == b"PK"
+    kecamatan = Client()
+    kecamatan.force_login(world.user("kecamatan"))
+    assert kecamatan.post(url, {"fmt": "pdf"}).status_code == 403
+    assert (
+        c.post(reverse("reports:start", kwargs={"key": "tidak-ada", "kode": KAB}), {"fmt": "pdf"}).status_code
+        == 404
+    )
+    assert Job.objects.count() == 2

@@ -19,5 +19,6 @@ class AnsitConfig(AppConfig):
                 "ansit",
                 "Dokumen analisis situasi (Aksi 1)",
                 registry.lazy("konvergensi.ansit.reports:report_build"),
+                permission="ansit_district",
             )
         )

@@ -23,5 +23,6 @@ class PlansConfig(AppConfig):
                 "rencana",
                 "Rencana kegiatan (Tabel 2.2 dan 2.3)",
                 registry.lazy("konvergensi.plans.documents:report_build"),
+                permission="plan_district",
             )
         )

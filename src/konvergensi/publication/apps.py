@@ -19,5 +19,6 @@ class PublicationConfig(AppConfig):
                 "publikasi",
                 "Publikasi angka stunting (Aksi 7, PDF)",
                 registry.lazy("konvergensi.publication.reports:report_build"),
+                permission="view_kabkota",
             )
         )

@@ -19,5 +19,6 @@ class RembukConfig(AppConfig):
                 "rembuk",
                 "Berita acara Rembuk Stunting",
                 registry.lazy("konvergensi.rembuk.documents:report_build"),
+                permission="rembuk_read",
             )
         )

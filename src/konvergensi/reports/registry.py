@@ -22,9 +22,13 @@ class NothingToReport(Exception):
 
 @dataclass(frozen=True)
 class ReportKind:
+    """``permission``: the ``accounts.permissions.Permission`` value a reader needs on the district to
+    have the document made on the web (``reports:start``); the command line acts as the operator."""
+
     key: str
     label: str
     build: Callable[[str, int | None, str], tuple[bytes, str]]
+    permission: str = "view_kabkota"
 
 
 _KINDS: dict[str, ReportKind] = {}
