@@ -714,8 +714,11 @@ MATRIX: dict[str, Case] = {
     ),  # fmt: skip
     "rembuk:public-commitment": Case(kwargs=rembuk_published, allowed=ALL, anonymous=200),
     "reports:start": Case(
-        kwargs=lambda w: {"key": "rencana", "kode": KAB}, method="post", data=lambda w: {"fmt": "pdf"},
-        allowed=PLAN_READERS, ok=302,
+        kwargs=lambda w: {"key": "rencana", "kode": KAB},
+        method="post",
+        data=lambda w: {"fmt": "pdf"},
+        allowed=PLAN_READERS,
+        ok=302,
     ),
     "plans:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "plans:seed": Case(
