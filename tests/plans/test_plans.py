@@ -433,3 +433,14 @@ def test_the_checks_read_as_the_cores_in_indonesian_and_in_english_for_an_englis
         english = [c.message for c in selectors.review(plan, rows).checks]
     assert any("has no responsible OPD" in m for m in english), english
     assert any("(lokus) is reached by no activity" in m for m in english), english
+
+
+def test_a_file_that_is_no_workbook_is_refused_before_anything_is_kept(world):
+    from konvergensi.imports.models import Import
+
+    plan = seeded_plan(world)
+    for kind, params in ((PLAN_KIND, {"plan": plan.pk}), (DOCUMENT_KIND, {"kind": "apbd", "tahun": TAHUN})):
+        with pytest.raises(ValidationError):
+            pipeline.stage(kind=pipeline.kinds.get(kind), kabkota=KAB, params=params,
+                           upload=SimpleUploadedFile("rencana.xlsx", b"bukan zip sama sekali"), by=world.user("operator"))  # fmt: skip
+    assert not Import.objects.exists()

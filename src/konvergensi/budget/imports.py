@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import Scope
 from konvergensi.imports import services as pipeline
-from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind
+from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, refuse_unsafe_xlsx
 from konvergensi.imports.models import Import
 from konvergensi_core import budget as rules
 from konvergensi_core.io import budget as reader
-from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
 from konvergensi_core.problems import WARNING
 
 from . import selectors, services
@@ -71,11 +70,7 @@ class BudgetImportKind(ImportKind):
         return has_permission(scope, Permission.BUDGET_MANAGE, imp.kabkota_id)
 
     def refuse(self, upload, name: str) -> None:
-        if name.lower().endswith(".xlsx"):
-            try:
-                check_xlsx(upload, name=name, size=upload.size)
-            except XlsxRejected as exc:
-                raise ValidationError(str(exc)) from None
+        refuse_unsafe_xlsx(upload, name)
 
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
         lines, problems = _read(imp)

@@ -129,6 +129,21 @@ class ImportKind:
         """Delete what the importer kept beside the pipeline's files (none by default)."""
 
 
+def refuse_unsafe_xlsx(upload, name: str) -> None:
+    """``ImportKind.refuse`` for kinds that take XLSX (and CSV): a workbook that is not a safe,
+    well-formed XLSX (``konvergensi_core.io.xlsx.check_xlsx``: zip bombs, macros, external links…) is
+    refused before anything is kept; other suffixes pass to the kind's reader."""
+    from django.core.exceptions import ValidationError
+
+    from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
+
+    if name.lower().endswith(".xlsx"):
+        try:
+            check_xlsx(upload, name=name, size=upload.size)
+        except XlsxRejected as exc:
+            raise ValidationError(str(exc)) from None
+
+
 _KINDS: dict[str, ImportKind] = {}
 
 

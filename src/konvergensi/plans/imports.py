@@ -23,12 +23,11 @@ from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
 from konvergensi.imports import services as pipeline
-from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind
+from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, refuse_unsafe_xlsx
 from konvergensi.imports.models import Import
 from konvergensi.wilayah.models import OPD
 from konvergensi_core import plan as rules
 from konvergensi_core.io import plan as reader
-from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx
 from konvergensi_core.problems import WARNING, Problem
 
 from . import selectors
@@ -39,14 +38,6 @@ DOCUMENT_KIND = "dokumen-anggaran"
 PREVIEW_ROWS = 50
 COMPARED = ("code", "activity", "indicator", "baseline", "target", "unit", "locations", "budget", "source",
             "opd_id", "schedule", "group", "row_class")  # fmt: skip
-
-
-def _refuse_xlsx(upload, name: str) -> None:
-    if name.lower().endswith(".xlsx"):
-        try:
-            check_xlsx(upload, name=name, size=upload.size)
-        except XlsxRejected as exc:
-            raise ValidationError(str(exc)) from None
 
 
 def _opd_lookup(kabkota: str):
@@ -190,7 +181,7 @@ class PlanSheetKind(ImportKind):
         return has_permission(scope, Permission.PLAN_MANAGE, imp.kabkota_id)
 
     def refuse(self, upload, name: str) -> None:
-        _refuse_xlsx(upload, name)
+        refuse_unsafe_xlsx(upload, name)
 
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
         plan, fields, problems = _plan_fields(imp)
@@ -314,7 +305,7 @@ class BudgetDocumentKind(ImportKind):
         )
 
     def refuse(self, upload, name: str) -> None:
-        _refuse_xlsx(upload, name)
+        refuse_unsafe_xlsx(upload, name)
 
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
         rows, problems = _doc_rows(imp)
