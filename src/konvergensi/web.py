@@ -117,3 +117,21 @@ def kabkota_or_404(request, kode: str):
     region = region_or_404(kode, "kabkota")
     require(request.scope, Permission.VIEW_KABKOTA, region.kode)
     return region
+
+
+def attempt(request, action, success):
+    """Run a service call and flash how it went: ``success`` (a message, or a function of the call's
+    result that gives it), the conflict of a stale form (any ``konvergensi.concurrency.Conflict``) or
+    the validation errors. Returns the call's result (True when it returns nothing), None if it failed."""
+    from konvergensi.concurrency import Conflict
+
+    try:
+        result = action()
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return None
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result if result is not None else True

@@ -280,3 +280,13 @@ def test_the_flags_read_as_the_cores_in_indonesian_and_in_english_for_an_english
     with translation.override("en"):
         english = [flag_text(f, line, 3) for f, line in zip(flags, lines, strict=True)]
     assert "no realisation" in english[0] and "30%" in english[1] and "below 50%" in english[1]
+
+
+def test_the_flags_are_about_the_last_quarter_that_has_ended():
+    from django.utils import timezone
+
+    from konvergensi.budget.views import _last_quarter
+
+    today = timezone.localdate()
+    assert _last_quarter(today.year - 1) == 4
+    assert _last_quarter(today.year) == max(1, (today.month - 1) // 3)

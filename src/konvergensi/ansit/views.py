@@ -19,6 +19,7 @@ from konvergensi.indicators.selectors import default_periode
 from konvergensi.web import (
     XLSX,
     attachment,
+    attempt,
     flash_errors,
     int_from,
     kabkota_or_404,
@@ -90,21 +91,6 @@ def _visible(request, kabkota: str) -> set[str] | None:
     if selectors.sees_whole_kabkota(request.scope, kabkota):
         return None
     return selectors.visible_desa_codes(scope=request.scope, kabkota=kabkota)
-
-
-def _attempt(request, action, success) -> bool:
-    """Run a service call and flash how it went: ``success`` (a message, or a function of the call's
-    result that gives it), the conflict of a stale form, or the validation errors. True if it ran."""
-    try:
-        result = action()
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-        return False
-    except ValidationError as exc:
-        flash_errors(request, exc)
-        return False
-    messages.success(request, success(result) if callable(success) else success)
-    return True
 
 
 def _analysis_page(request, pk: int, context_of, template: str):
@@ -252,7 +238,7 @@ def analysis_detail(request, pk: int):
 def analysis_decide(request, pk: int):
     analysis = _analysis(request, pk)
     require(request.scope, Permission.ANSIT_EDIT, analysis.kabkota_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.analysis_decide(
             scope=request.scope,
@@ -426,7 +412,7 @@ def review_detail(request, pk: int):
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        _attempt(
+        attempt(
             request,
             lambda: services.review_update(
                 scope=request.scope,
@@ -469,7 +455,7 @@ def review_comment(request, pk: int):
     review = selectors.review_get(scope=request.scope, pk=pk)
     if review is None:
         raise Http404
-    _attempt(
+    attempt(
         request,
         lambda: services.review_comment_add(
             scope=request.scope, review=review, body=request.POST.get("body", ""), by=request.user
@@ -512,7 +498,7 @@ def recommendations(request, kode: str):
 @login_required_scope
 def recommendations_generate(request, kode: str):
     kab, tahun = _kabkota_to_edit(request, kode)
-    _attempt(
+    attempt(
         request,
         lambda: services.recommendations_generate(
             scope=request.scope, kabkota=kab, tahun=tahun, by=request.user
@@ -532,7 +518,7 @@ def recommendations_generate(request, kode: str):
 @login_required_scope
 def recommendation_add(request, kode: str):
     kab, tahun = _kabkota_to_edit(request, kode)
-    _attempt(
+    attempt(
         request,
         lambda: services.recommendation_add(
             scope=request.scope,
@@ -555,7 +541,7 @@ def recommendation_update(request, pk: int):
     if rec is None:
         raise Http404
     require(request.scope, Permission.ANSIT_EDIT, rec.kabkota_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.recommendation_update(
             scope=request.scope,

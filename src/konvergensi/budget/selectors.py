@@ -11,6 +11,7 @@ from konvergensi.accounts.scope import Scope, scope_filter
 from konvergensi.wilayah.models import Region
 from konvergensi_core import budget as rules
 from konvergensi_core.budget import figures
+from konvergensi_core.plan import normalize_code
 
 from .models import BudgetLine
 
@@ -53,9 +54,12 @@ def lokus_of(kabkota: str, tahun: int) -> list[str]:
     return lokus.desa_codes() if lokus else []
 
 
-def summary(kabkota: str, tahun: int, stage: str) -> dict:
-    qs = BudgetLine.objects.filter(kabkota_id=kabkota, tahun=tahun, stage=stage).select_related("opd")
-    return rules.summary(core_lines(qs), lokus=lokus_of(kabkota, tahun))
+def summary(kabkota: str, tahun: int, stage: str, *, lines: list[rules.BudgetLine] | None = None) -> dict:
+    """The district's figures (``lines``: its core lines when the caller has read them already)."""
+    if lines is None:
+        qs = BudgetLine.objects.filter(kabkota_id=kabkota, tahun=tahun, stage=stage).select_related("opd")
+        lines = core_lines(qs)
+    return rules.summary(lines, lokus=lokus_of(kabkota, tahun))
 
 
 def desa_of(kabkota: str) -> dict[str, str]:
@@ -71,29 +75,19 @@ def indicator_codes() -> dict[str, str]:
     return dict(Indicator.objects.filter(set="2025").values_list("kode", "nama"))
 
 
-def plan_coverage(kabkota: str, tahun: int, stage: str) -> tuple[list, list]:
-    """The lines of the year's Aksi 2 plan with and without a budget line of the same sub-kegiatan code."""
-    from konvergensi.plans.models import Plan
+def plan_coverage(*, scope: Scope, kabkota: str, tahun: int, codes: list[str]) -> tuple[list, list]:
+    """The activities of the year's Aksi 2 plan with and without a budget line of the same sub-kegiatan
+    code (``codes``: the codes of the district's budget lines)."""
+    from konvergensi.plans import selectors as plan_selectors
 
-    plan = Plan.objects.filter(kabkota_id=kabkota, tahun=tahun).order_by("-number").first()
+    plan = plan_selectors.plan_current(scope=scope, kabkota=kabkota, tahun=tahun)
     if plan is None:
         return [], []
-    codes = {
-        rules_code(c)
-        for c in BudgetLine.objects.filter(kabkota_id=kabkota, tahun=tahun, stage=stage).values_list(
-            "code", flat=True
-        )
-    }
+    budgeted = {normalize_code(c) for c in codes}
     with_line, without = [], []
-    for row in plan.rows.select_related("opd").order_by("group", "urutan", "id"):
-        (with_line if row.code and rules_code(row.code) in codes else without).append(row)
+    for row in plan_selectors.rows_of(plan):
+        (with_line if row.code and normalize_code(row.code) in budgeted else without).append(row)
     return with_line, without
-
-
-def rules_code(code: str) -> str:
-    from konvergensi_core.plan import normalize_code
-
-    return normalize_code(code)
 
 
 # --- above the district: the map measures of many districts at once ----------------------------------

@@ -14,7 +14,7 @@ from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import budget as rules
-from konvergensi_core.plan import normalize_name
+from konvergensi_core.plan import normalize_code, normalize_name
 
 from . import selectors
 from .models import BudgetLine
@@ -48,17 +48,11 @@ def new_opd_names(kabkota: str, lines: list[rules.BudgetLine]) -> list[str]:
 def _fields(line: rules.BudgetLine) -> dict:
     r1, r2, r3, r4 = line.realisasi
     return {
-        "code": rules_code(line.code), "name": line.name[:400], "source": line.source, "pagu": line.pagu,
+        "code": normalize_code(line.code), "name": line.name[:400], "source": line.source, "pagu": line.pagu,
         "realisasi_tw1": r1, "realisasi_tw2": r2, "realisasi_tw3": r3, "realisasi_tw4": r4,
         "category": line.category, "target_groups": list(line.target_groups), "indicators": list(line.indicators),
         "locations": list(line.locations), "direct": line.direct,
     }  # fmt: skip
-
-
-def rules_code(code: str) -> str:
-    from konvergensi_core.plan import normalize_code
-
-    return normalize_code(code)
 
 
 def replace_set(*, kabkota: str, tahun: int, stage: str, lines: list[rules.BudgetLine], by) -> dict[str, int]:
@@ -76,14 +70,14 @@ def replace_set(*, kabkota: str, tahun: int, stage: str, lines: list[rules.Budge
         )
     opds = opd_lookup(kabkota)
     stored = {
-        (rules_code(x.code), normalize_name(x.opd.nama), x.source): x
+        (normalize_code(x.code), normalize_name(x.opd.nama), x.source): x
         for x in BudgetLine.objects.filter(kabkota_id=kabkota, tahun=tahun, stage=stage).select_related("opd")
     }
     counts = {"added": 0, "changed": 0, "unchanged": 0, "removed": 0}
     kept = set()
     for line in lines:
         opd = opds[normalize_name(line.opd)]
-        key = (rules_code(line.code), normalize_name(opd.nama), line.source)
+        key = (normalize_code(line.code), normalize_name(opd.nama), line.source)
         fields = _fields(line)
         old = stored.get(key)
         if old is None:
@@ -126,7 +120,7 @@ def clean_line(data, *, scope: Scope, kabkota: str) -> tuple[rules.BudgetLine, O
         return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
     errors: list[str] = []
-    code = rules_code(one("code"))
+    code = normalize_code(one("code"))
     if not is_subkegiatan_code(code):
         errors.append(
             _(

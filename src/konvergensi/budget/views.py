@@ -55,14 +55,16 @@ def _rows(mapping: dict, labels: dict | None = None) -> list[dict]:
 def home(request, kode: str):
     kab = _district(request, kode)
     tahun, stage = _period(request)
-    data = selectors.summary(kab.kode, tahun, stage)
     qs = BudgetLine.objects.filter(kabkota=kab, tahun=tahun, stage=stage).select_related("opd")
-    core = selectors.core_lines(qs)
+    core = selectors.core_lines(qs)  # read once: the figures, the flags and the plan's coverage use them
+    data = selectors.summary(kab.kode, tahun, stage, lines=core)
     desa = selectors.desa_of(kab.kode)
     indicators = selectors.indicator_codes()
-    quarter = int(request.GET.get("tw") or 3) if (request.GET.get("tw") or "3").isdigit() else 3
-    quarter = min(max(quarter, 1), 4)
-    with_line, without = selectors.plan_coverage(kab.kode, tahun, stage)
+    tw = request.GET.get("tw", "")
+    quarter = min(int(tw), 4) if tw.isdigit() and int(tw) >= 1 else _last_quarter(tahun)
+    with_line, without = selectors.plan_coverage(
+        scope=request.scope, kabkota=kab.kode, tahun=tahun, codes=[x.code for x in core]
+    )
     by_desa = sorted(
         ((desa.get(k, k), v["pagu"]) for k, v in data.get("by_desa", {}).items()), key=lambda x: -x[1]
     )
@@ -95,6 +97,17 @@ def home(request, kode: str):
             "query": f"?tahun={tahun}&tahap={stage}",
         },
     )
+
+
+def _last_quarter(tahun: int) -> int:
+    """The last quarter that has ended (the flags are about it): TW4 for a past year, else the
+    quarter before today's (TW1 at the least, so that January still shows something)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    if tahun < today.year:
+        return 4
+    return max(1, (today.month - 1) // 3)
 
 
 def _flags(core: list, quarter: int) -> list[str]:

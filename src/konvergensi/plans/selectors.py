@@ -19,6 +19,7 @@ from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import plan as rules
 
 from .models import BudgetDocument, DocumentKind, Plan, PlanRow
+from .wording import check_text
 
 # --- plans -----------------------------------------------------------------------------------------
 
@@ -54,9 +55,10 @@ def rows_of(plan: Plan) -> list[PlanRow]:
     return list(plan.rows.select_related("opd", "recommendation").order_by("group", "urutan", "id"))
 
 
-def visible_rows(*, scope: Scope, plan: Plan) -> list[PlanRow]:
-    """Every row for a whole-district reader; else the rows reaching a place in the reader's area."""
-    rows = rows_of(plan)
+def visible_rows(*, scope: Scope, plan: Plan, rows: list[PlanRow] | None = None) -> list[PlanRow]:
+    """Every row for a whole-district reader; else the rows reaching a place in the reader's area.
+    ``rows``: the plan's rows when the caller has read them already."""
+    rows = rows_of(plan) if rows is None else rows
     if sees_whole_plan(scope, plan.kabkota_id):
         return rows
     return [r for r in rows if any(scope.covers(loc, "region") or _inside(scope, loc) for loc in r.locations)]
@@ -189,16 +191,15 @@ class Review:
     totals: object = None
 
 
-def review(plan: Plan, rows: list[PlanRow]) -> Review:
+def review(plan: Plan, rows: list[PlanRow], *, places: dict[str, str] | None = None) -> Review:
+    """The checks and totals of the plan's ``rows``; ``places`` (code → name) when already read."""
     lokus = plan.lokus_list.desa_codes() if plan.lokus_list else []
     low, names = low_coverage(plan)
     core = core_rows(rows)
-    names_of_places = place_names(plan.kabkota_id)
+    names_of_places = place_names(plan.kabkota_id) if places is None else places
     checks = rules.plan_checks(
         core, lokus=lokus, low_coverage=low, indicator_names=names, desa_names=names_of_places
     )
-    from .wording import check_text
-
     activities = {r.no: r.activity for r in core}
     checks = [  # each sentence in the reader's language (the core's is Indonesian)
         replace(c, message=check_text(c, activities=activities, places=names_of_places, indicators=names))

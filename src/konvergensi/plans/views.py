@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.formats import activate_region
-from konvergensi.web import attachment, flash_errors, kabkota_or_404, tahun_from, xlsx_response
+from konvergensi.web import attachment, attempt, flash_errors, kabkota_or_404, tahun_from, xlsx_response
 from konvergensi.wilayah.models import OPD
 from konvergensi_core.plan import DOCUMENTS, Status
 
@@ -50,19 +50,6 @@ def _row(request, pk: int) -> PlanRow:
         raise PermissionDenied
     activate_region(row.plan.kabkota_id)
     return row
-
-
-def _attempt(request, action, success) -> object | None:
-    try:
-        result = action()
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-        return None
-    except ValidationError as exc:
-        flash_errors(request, exc)
-        return None
-    messages.success(request, success(result) if callable(success) else success)
-    return result if result is not None else True
 
 
 def _date(value: str) -> dt.date | None:
@@ -146,7 +133,7 @@ def seed(request, kode: str):
     kab = kabkota_or_404(request, kode)
     tahun = _tahun(request)
     require(request.scope, Permission.PLAN_MANAGE, kab.kode)
-    result = _attempt(
+    result = attempt(
         request,
         lambda: services.plan_seed(scope=request.scope, kabkota=kab, tahun=tahun, by=request.user),
         lambda r: (
@@ -168,12 +155,12 @@ def detail(request, pk: int):
     plan = _plan(request, pk)
     scope = request.scope
     whole = selectors.sees_whole_plan(scope, plan.kabkota_id)
-    rows = selectors.visible_rows(scope=scope, plan=plan)
-    all_rows = selectors.rows_of(plan) if whole else rows
-    nos = selectors.numbering(selectors.rows_of(plan))
+    all_rows = selectors.rows_of(plan)  # read once: numbering, review and the reader's rows all use it
+    rows = selectors.visible_rows(scope=scope, plan=plan, rows=all_rows)
+    nos = selectors.numbering(all_rows)
     names = selectors.place_names(plan.kabkota_id)
     lokus = set(plan.lokus_list.desa_codes()) if plan.lokus_list else set()
-    review = selectors.review(plan, all_rows) if whole else None
+    review = selectors.review(plan, all_rows, places=names) if whole else None
     can_manage = has_permission(scope, Permission.PLAN_MANAGE, plan.kabkota_id)
     latest = selectors.is_latest(plan)
     sections = []
@@ -201,7 +188,7 @@ def detail(request, pk: int):
     if whole:  # the changes agreed at the district's Rembuk Stunting, which the finalisation takes up
         from konvergensi.rembuk.selectors import changes_for_plan
 
-        by_key = {r.key: r for r in selectors.rows_of(plan)}
+        by_key = {r.key: r for r in all_rows}
         for change in changes_for_plan(plan):
             row = by_key.get(change.row.key)
             if row is not None:
@@ -246,7 +233,7 @@ def row_add(request, pk: int):
     if not services.may_edit_row(request.scope, plan, None):
         raise PermissionDenied
     if request.method == "POST":
-        row = _attempt(
+        row = attempt(
             request,
             lambda: services.row_add(scope=request.scope, plan=plan, data=request.POST, by=request.user),
             _("Kegiatan ditambahkan."),
@@ -272,7 +259,7 @@ def row_edit(request, pk: int):
     row = _row(request, pk)
     plan = row.plan
     if request.method == "POST":
-        done = _attempt(
+        done = attempt(
             request,
             lambda: services.row_update(
                 scope=request.scope,
@@ -303,7 +290,7 @@ def row_edit(request, pk: int):
 def row_delete(request, pk: int):
     row = _row(request, pk)
     plan_pk = row.plan_id
-    _attempt(
+    attempt(
         request,
         lambda: services.row_delete(scope=request.scope, row=row, by=request.user),
         _("Kegiatan dihapus."),
@@ -315,7 +302,7 @@ def row_delete(request, pk: int):
 @login_required_scope
 def row_split(request, pk: int):
     row = _row(request, pk)
-    twin = _attempt(
+    twin = attempt(
         request,
         lambda: services.row_split(scope=request.scope, row=row, by=request.user),
         _("Kegiatan dipecah dua: lokasi dan anggaran dibagi; sunting keduanya."),
@@ -329,7 +316,7 @@ def row_split(request, pk: int):
 def stage(request, pk: int):
     plan = _plan(request, pk)
     require(request.scope, Permission.PLAN_MANAGE, plan.kabkota_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.stage_record(
             scope=request.scope,
@@ -353,7 +340,7 @@ def stage(request, pk: int):
 def attach(request, pk: int):
     plan = _plan(request, pk)
     require(request.scope, Permission.PLAN_MANAGE, plan.kabkota_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.plan_attach(scope=request.scope, plan=plan, by=request.user),
         _("Rencana dilampirkan ke Aksi 2 sebagai bukti."),
@@ -366,7 +353,7 @@ def attach(request, pk: int):
 def new_version(request, pk: int):
     plan = _plan(request, pk)
     require(request.scope, Permission.PLAN_MANAGE, plan.kabkota_id)
-    new = _attempt(
+    new = attempt(
         request,
         lambda: services.plan_new_version(
             scope=request.scope, plan=plan, note=request.POST.get("note", ""), by=request.user

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.formats import activate_region
-from konvergensi.web import attachment, flash_errors, kabkota_or_404, region_or_404, tahun_from
+from konvergensi.web import attachment, attempt, kabkota_or_404, region_or_404, tahun_from
 
 from . import selectors, services
 from .models import Regulation, RegulationKind, Status, VillageKind
@@ -33,16 +32,6 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat((value or "").strip())
     except ValueError:
         return None
-
-
-def _attempt(request, action, success: str) -> bool:
-    try:
-        action()
-    except ValidationError as exc:
-        flash_errors(request, exc)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _home_url(kabkota: str, tahun: int) -> str:
@@ -134,7 +123,7 @@ def regulation_add(request, kode: str):
     kab = kabkota_or_404(request, kode)
     tahun = _tahun(request)
     require(request.scope, Permission.REGULATION_MANAGE, kab.kode)
-    _attempt(
+    attempt(
         request,
         lambda: services.regulation_create(
             scope=request.scope,
@@ -159,7 +148,7 @@ def regulation_step(request, pk: int):
     require(request.scope, Permission.REGULATION_MANAGE, reg.kabkota_id)
     status = request.POST.get("status", "")
     label = dict(Status.choices).get(status, status)
-    _attempt(
+    attempt(
         request,
         lambda: services.regulation_step(
             scope=request.scope,
@@ -181,7 +170,7 @@ def regulation_document(request, pk: int):
     reg = _regulation(request, pk)
     tahun = _tahun(request)
     require(request.scope, Permission.REGULATION_MANAGE, reg.kabkota_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.regulation_document(
             scope=request.scope, reg=reg, upload=request.FILES.get("file"), by=request.user
@@ -233,7 +222,7 @@ def village_add(request, kode: str):
     region = _desa(request, kode)
     tahun = _tahun(request)
     require(request.scope, Permission.REGULATION_DESA, region.kode)
-    _attempt(
+    attempt(
         request,
         lambda: services.village_regulation_add(
             scope=request.scope,
@@ -256,7 +245,7 @@ def allocation_add(request, kode: str):
     region = _desa(request, kode)
     tahun = _tahun(request)
     require(request.scope, Permission.REGULATION_DESA, region.kode)
-    _attempt(
+    attempt(
         request,
         lambda: services.allocation_add(
             scope=request.scope,

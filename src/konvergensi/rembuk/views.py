@@ -4,8 +4,7 @@ signed commitment."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from konvergensi.accounts.models import Role
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
 from konvergensi.formats import activate_region
-from konvergensi.web import attachment, flash_errors, kabkota_or_404, tahun_from
+from konvergensi.web import attachment, attempt, kabkota_or_404, tahun_from
 from konvergensi.wilayah.models import Region
 
 from . import documents, selectors, services
@@ -40,19 +39,6 @@ def _rembuk(request, pk: int) -> Rembuk:
 def _editable(request, rembuk: Rembuk) -> None:
     if not selectors.may_edit(request.scope, rembuk):
         raise PermissionDenied
-
-
-def _attempt(request, action, success) -> object | None:
-    try:
-        result = action()
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-        return None
-    except ValidationError as exc:
-        flash_errors(request, exc)
-        return None
-    messages.success(request, success(result) if callable(success) else success)
-    return result if result is not None else True
 
 
 def _back(rembuk: Rembuk, anchor: str = "") -> str:
@@ -116,7 +102,7 @@ def create(request, kode: str):
     else:
         region = kab
         require(request.scope, Permission.REMBUK_MANAGE, kab.kode)
-    rembuk = _attempt(
+    rembuk = attempt(
         request,
         lambda: services.rembuk_create(scope=request.scope, region=region, tahun=tahun, by=request.user),
         _("Rembuk stunting dicatat. Lengkapi agenda, peserta, komitmen dan penanda tangan."),
@@ -152,7 +138,7 @@ def detail(request, pk: int):
             version = int(request.POST.get("version") or 0)
         except ValueError:
             version = 0
-        done = _attempt(
+        done = attempt(
             request,
             lambda: services.rembuk_update(
                 scope=scope, rembuk=rembuk, data=request.POST, expected_version=version, by=request.user
@@ -214,7 +200,7 @@ def detail(request, pk: int):
 def signatory_add(request, pk: int):
     rembuk = _rembuk(request, pk)
     _editable(request, rembuk)
-    _attempt(
+    attempt(
         request,
         lambda: services.signatory_add(
             scope=request.scope,
@@ -237,7 +223,7 @@ def signatory_delete(request, pk: int):
         raise Http404
     rembuk = _rembuk(request, sig.rembuk_id)
     _editable(request, rembuk)
-    _attempt(request, lambda: services.signatory_delete(scope=request.scope, signatory=sig, by=request.user),
+    attempt(request, lambda: services.signatory_delete(scope=request.scope, signatory=sig, by=request.user),
              _("Penanda tangan dihapus."))  # fmt: skip
     return redirect(_back(rembuk, "#penanda-tangan"))
 
@@ -247,7 +233,7 @@ def signatory_delete(request, pk: int):
 def hold(request, pk: int):
     rembuk = _rembuk(request, pk)
     _editable(request, rembuk)
-    _attempt(
+    attempt(
         request,
         lambda: services.rembuk_hold(scope=request.scope, rembuk=rembuk, by=request.user),
         lambda moved: (
@@ -265,7 +251,7 @@ def changes(request, pk: int):
     require(request.scope, Permission.REMBUK_MANAGE, rembuk.kabkota_id)
     if not rembuk.is_kabkota:
         raise Http404
-    _attempt(
+    attempt(
         request,
         lambda: services.changes_save(scope=request.scope, rembuk=rembuk, data=request.POST, by=request.user),
         lambda n: _("Perubahan hasil rembuk disimpan: %(n)s kegiatan.") % {"n": n},
@@ -289,7 +275,7 @@ def berita_acara(request, pk: int, fmt: str):
 def signed_upload(request, pk: int):
     rembuk = _rembuk(request, pk)
     _editable(request, rembuk)
-    _attempt(
+    attempt(
         request,
         lambda: services.signed_upload(
             scope=request.scope, rembuk=rembuk, upload=request.FILES.get("file"), by=request.user
@@ -320,7 +306,7 @@ def signed_file(request, pk: int):
 def dissemination_add(request, pk: int):
     rembuk = _rembuk(request, pk)
     _editable(request, rembuk)
-    _attempt(
+    attempt(
         request,
         lambda: services.dissemination_add(
             scope=request.scope,
@@ -356,7 +342,7 @@ def publish(request, pk: int):
     rembuk = _rembuk(request, pk)
     require(request.scope, Permission.REMBUK_MANAGE, rembuk.kabkota_id)
     on = request.POST.get("on") == "1"
-    _attempt(
+    attempt(
         request,
         lambda: services.publish(scope=request.scope, rembuk=rembuk, on=on, by=request.user),
         _("Komitmen ditampilkan di halaman publik.")
