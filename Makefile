@@ -15,10 +15,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install install-prod check-deployment system-packages venv assets messages db demo-data serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
+.PHONY: demo install install-prod check-deployment system-packages venv assets messages db demo-data static serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
 
-demo: install db demo-data
-	$(KD) manage collectstatic --noinput -v0
+demo: install db demo-data static
 	@echo "Konvergensi demo: http://$(HOST):$(PORT)/  (akun demo tertera di halaman masuk)"
 	$(KD) serve --host $(HOST) --port $(PORT)
 
@@ -69,7 +68,11 @@ db: install
 demo-data:
 	$(KD) demo load
 
-serve:
+# The app serves the collected static files (WhiteNoise's manifest): without them every page 500s.
+static:
+	$(KD) manage collectstatic --noinput -v0
+
+serve: static
 	$(KD) serve --host $(HOST) --port $(PORT)
 
 worker:
