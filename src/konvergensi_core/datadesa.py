@@ -26,24 +26,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from . import kode as kode_rules
-from .indicators import DENOMINATOR_BOUND, IndicatorDef
-from .problems import Problem  # the one problem shape (issue 12)
+from . import sasaran as sasaran_rules
+from .indicators import IndicatorDef
+from .problems import WARNING, Problem  # the one problem shape (issue 12)
 
 SHEET = "Data"
 HEADER_ROW = 7
 PERIOD_RE = re.compile(r"^(20[1-9]\d)(-S[12])?$")
 YEAR_RE = re.compile(r"^20[1-9]\d$")
 COLUMN_RE = re.compile(r"^\s*([A-Z]\d{2})\s*[-–:]?\s*(pembilang|penyebut|jumlah)\b", re.IGNORECASE)
-SASARAN_LABEL = {
-    "jumlah_keluarga": "jumlah keluarga",
-    "keluarga_berisiko": "keluarga berisiko stunting",
-    "ibu_hamil": "ibu hamil",
-    "baduta": "baduta",
-    "balita": "balita",
-    "balita_diukur": "balita diukur",
-    "stunting": "balita stunting",
-    "sangat_pendek": "balita sangat pendek",
-}
+SASARAN_LABEL = sasaran_rules.LABEL  # field → plain label (the data sasaran counts)
 
 
 @dataclass(frozen=True)
@@ -66,7 +58,12 @@ class Parsed:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No error (warnings — a denominator above the verified data sasaran — do not stop a save)."""
+        return not any(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
 
 
 def column_letter(index: int) -> str:
@@ -136,8 +133,8 @@ def parse_coverage(
 
     ``desa``: code → name of the district's desa/kelurahan; ``indicators``: code → definition;
     ``allowed``: the indicator codes the uploader may fill (an OPD fills only its own; None = all);
-    ``sasaran``: desa code → data sasaran (``ibu_hamil``, ``baduta``, ``balita`` …) to catch figures
-    larger than the population they are drawn from, or a function of the period's year giving it
+    ``sasaran``: desa code → the *verified* data sasaran (``ibu_hamil``, ``baduta``, ``balita`` …) to
+    warn of figures larger than the population they are drawn from (``konvergensi_core.sasaran``), or a function of the period's year giving it
     (the year is only known once the sheet's header block is read).
     """
     out = Parsed()
@@ -252,17 +249,14 @@ def parse_coverage(
                     f"{code}: pembilang ({num}) lebih besar dari penyebut ({den}).",
                 )
                 continue
-            bound_field = DENOMINATOR_BOUND.get(code)
-            bound = target.get(bound_field) if bound_field else None
-            if bound_field and bound is not None and den > bound:
-                problem(
-                    number,
-                    cols["penyebut"],
-                    den,
-                    f"{code}: penyebut ({den}) lebih besar dari jumlah {SASARAN_LABEL[bound_field]} "
-                    f"di data sasaran desa ini ({bound}). Periksa angka ini atau data sasaran.",
-                )
-                continue
+            exceeded = sasaran_rules.bound_exceeded(code, den, target)
+            if exceeded is not None:
+                # A warning, not a refusal: the figure is kept; the data sasaran may be what is wrong.
+                letter = column_letter(cols["penyebut"])
+                out.problems.append(
+                    Problem(sheet, number, letter, str(den), sasaran_rules.bound_message(code, den, *exceeded),
+                            severity=WARNING, reject=False)
+                )  # fmt: skip
             out.values.append(Value(kode, code, num, den, number))
     if kode_col is None:
         out.problems.append(

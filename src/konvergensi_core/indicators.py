@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from . import sasaran as _sasaran
+
 
 class Category(StrEnum):
     SANGAT_RENDAH = "sangat_rendah"
@@ -97,16 +99,9 @@ GROUP_2018_LABEL = {
     "kondisi_khusus": "Indikator kondisi khusus",
 }
 
-# The target group (data sasaran) an indicator's denominator cannot exceed, where the definition says
-# so plainly; used to flag implausible figures ("more pregnant women served than pregnant women").
-DENOMINATOR_BOUND: dict[str, str] = {
-    **dict.fromkeys(("U01", "U02", "U03", "U07", "K01", "K02"), "ibu_hamil"),
-    **dict.fromkeys(("U05", "U06", "U08", "U10", "P01", "P05", "K03"), "balita"),
-    **dict.fromkeys(("U09", "P04"), "baduta"),
-    **dict.fromkeys(("A01", "A02", "A03", "A04"), "ibu_hamil"),
-    **dict.fromkeys(("B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B10"), "baduta"),
-    **dict.fromkeys(("C01", "C02", "C03", "C04", "C06"), "balita"),
-}
+# The data sasaran count an indicator's denominator cannot exceed (its target group): derived from
+# ``konvergensi_core.sasaran.DENOMINATOR``, which says which denominator each indicator uses.
+DENOMINATOR_BOUND: dict[str, str] = {k: p.field for k, p in _sasaran.DENOMINATOR.items() if p is not None}
 
 # The kinds of agency (OPD) named in the catalogue, recognised in a district's OPD names so that
 # each indicator can be given to the agency that owns its data (the district can change it).

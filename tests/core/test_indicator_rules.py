@@ -132,14 +132,14 @@ def test_each_bad_cell_is_named_by_row_and_column(cells, column, fragment):
     assert fragment in problem.message and not out.values
 
 
-def test_figures_larger_than_data_sasaran_are_refused_when_sasaran_exist():
+def test_figures_larger_than_data_sasaran_are_a_warning_and_kept():
     rows = sheet([["3211012001", "", "", 10, 50, None]])
-    assert (
-        parse(rows, sasaran={"32.11.01.2001": {"ibu_hamil": 49}})
-        .problems[0]
-        .message.startswith("U01: penyebut (50) lebih besar dari jumlah ibu hamil")
-    )
-    assert parse(rows, sasaran={"32.11.01.2001": {"ibu_hamil": 50}}).ok
+    out = parse(rows, sasaran={"32.11.01.2001": {"ibu_hamil": 49}})
+    (warning,) = out.problems
+    assert warning.message.startswith("U01: penyebut (50) lebih besar dari jumlah ibu hamil")
+    assert (warning.row, warning.column, warning.severity, warning.reject) == (8, "E", "warning", False)
+    assert out.ok and [(v.indicator, v.denominator) for v in out.values] == [("U01", 50)]
+    assert parse(rows, sasaran={"32.11.01.2001": {"ibu_hamil": 50}}).problems == []
     assert parse(rows, sasaran={}).ok
     # The year of the sasaran is the period's: a function receives it.
     asked = []

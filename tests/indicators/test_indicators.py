@@ -180,7 +180,7 @@ def test_template_round_trip_adds_then_changes_nothing_then_changes(world):
 
 
 def test_every_problem_is_reported_at_once_and_nothing_is_written(world):
-    DataSasaran.objects.create(desa_id=DESA2, tahun=2025, ibu_hamil=40)
+    DataSasaran.objects.create(desa_id=DESA2, tahun=2025, ibu_hamil=40, status=SasaranStatus.DIVERIFIKASI)
     edits = {
         (DESA, "U01 Pembilang"): 12,
         (DESA, "U01 Penyebut"): 10,  # numerator > denominator
@@ -205,7 +205,7 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(world):
         "pembilang (12) lebih besar dari penyebut (10)",
         "tidak boleh negatif",
         "bukan angka",
-        "lebih besar dari jumlah ibu hamil di data sasaran desa ini (40)",
+        "lebih besar dari jumlah ibu hamil di data sasaran desa ini yang sudah diverifikasi (40)",
         "penyebut wajib diisi",
         "harus bilangan bulat",
         "tidak ada di kabupaten/kota 32.11",
@@ -217,6 +217,9 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(world):
     first = next(p for p in result.parsed.problems if "lebih besar dari penyebut" in p.message)
     assert first.column == "D" and first.value == "12"
     assert len(result.parsed.problems) == 9
+    # Above the verified data sasaran: a warning (kept), every other one an error.
+    (warning,) = result.parsed.warnings
+    assert "ibu hamil" in warning.message and not warning.reject
     with pytest.raises(ValidationError):
         indicator_imports.import_commit(scope=world.scopes["operator"], result=result, kabkota=KAB, by=None)
     assert not DataValue.objects.exists()
@@ -391,8 +394,13 @@ def test_completeness_counts_filled_missing_and_rule_violations(world):
     op, scope = world.user("operator"), world.scopes["operator"]
     services.value_set(scope=scope, indicator=u01, desa=Region.objects.get(kode=DESA), periode="2025",
                        numerator=5, denominator=30, expected_version=0, by=op)  # fmt: skip
-    DataSasaran.objects.create(desa_id=DESA, tahun=2025, ibu_hamil=20)  # entered after the figure
+    draft = DataSasaran.objects.create(desa_id=DESA, tahun=2025, ibu_hamil=20)  # entered after the figure
     kab = Region.objects.get(kode=KAB)
+    # A draft is not yet a population anyone vouched for: nothing is flagged against it.
+    assert selectors.completeness(scope=scope, kabkota=kab, periode="2025", indicators=[u01],
+                                  today=dt.date(2026, 5, 1))["violations"] == []  # fmt: skip
+    draft.status = SasaranStatus.DIVERIFIKASI
+    draft.save()
     data = selectors.completeness(
         scope=scope, kabkota=kab, periode="2025", indicators=[u01], today=dt.date(2026, 5, 1)
     )

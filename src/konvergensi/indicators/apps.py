@@ -10,5 +10,7 @@ class IndicatorsConfig(AppConfig):
         from konvergensi.imports import kinds
 
         from .imports import KIND_INSTANCE
+        from .sasaran_import import KIND_INSTANCE as SASARAN_KIND
 
         kinds.register(KIND_INSTANCE)
+        kinds.register(SASARAN_KIND)  # data sasaran from a Dukcapil/BKKBN-style aggregate file

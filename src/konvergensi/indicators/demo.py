@@ -15,7 +15,7 @@ import random
 from django.utils import timezone
 
 from konvergensi.wilayah.models import Region
-from konvergensi_core.indicators import DENOMINATOR_BOUND
+from konvergensi_core.sasaran import penyebut
 
 from . import services
 from .models import (
@@ -62,15 +62,33 @@ def village_data(kabkota: str, *, seed: int = 2026) -> dict[str, int]:
             if kec in draft_kec
             else SasaranStatus.DIVERIFIKASI
         )
+        berisiko = round(keluarga * rng.uniform(0.08, 0.25))
+        ibu_hamil = round(penduduk * rng.uniform(0.016, 0.022))
+        baduta = round(balita * rng.uniform(0.38, 0.44))
+        # The target groups of the 2025 set, from their own generator so the counts above (and the
+        # coverage figures drawn after them) stay what they were.
+        more = random.Random(f"{seed}-{d.kode}")
+        ibu_nifas = round(ibu_hamil * more.uniform(0.82, 0.95))
+        bayi_0_5 = round(baduta * more.uniform(0.23, 0.27))
         sasaran.append(
             DataSasaran(
                 desa=d,
                 tahun=tahun,
+                penduduk=round(penduduk),
                 jumlah_keluarga=keluarga,
-                keluarga_berisiko=round(keluarga * rng.uniform(0.08, 0.25)),
-                ibu_hamil=round(penduduk * rng.uniform(0.016, 0.022)),
-                baduta=round(balita * rng.uniform(0.38, 0.44)),
+                rumah_tangga=round(keluarga * more.uniform(0.9, 0.99)),
+                keluarga_berisiko=berisiko,
+                calon_pengantin=round(penduduk * more.uniform(0.010, 0.015)),
+                remaja_putri=round(penduduk * more.uniform(0.052, 0.064)),
+                ibu_hamil=ibu_hamil,
+                ibu_nifas=ibu_nifas,
+                lahir_hidup=round(ibu_nifas * more.uniform(0.98, 1.01)),
+                bayi_0_5=bayi_0_5,
+                anak_6_23=baduta - bayi_0_5,
+                baduta=baduta,
+                anak_24_59=balita - baduta,
                 balita=balita,
+                anak_0_17=round(penduduk * more.uniform(0.27, 0.31)),
                 balita_diukur=diukur,
                 stunting=stunting,
                 sangat_pendek=round(stunting * rng.uniform(0.2, 0.4)),
@@ -107,11 +125,12 @@ def village_data(kabkota: str, *, seed: int = 2026) -> dict[str, int]:
                     )
                 )
                 continue
-            bound = DENOMINATOR_BOUND.get(ind.kode)
-            base = getattr(s, bound) if bound else s.jumlah_keluarga
-            share = {"ibu_hamil": 1.0, "baduta": rng.uniform(0.4, 1.0), "balita": rng.uniform(0.15, 1.0)}.get(
-                bound or "", rng.uniform(0.2, 1.0)
-            )
+            # The denominator is the desa's target group (konvergensi_core.sasaran), or a part of it.
+            rule = penyebut(ind.kode)
+            bound = rule.field if rule else None
+            base = (getattr(s, bound) if bound else None) or s.jumlah_keluarga
+            part = rng.uniform(0.15, 1.0)
+            share = 1.0 if rule and rule.whole else part if rule else rng.uniform(0.2, 1.0)
             den = max(1, round(base * share))
             if bound and rng.random() < 0.004:
                 den = base + rng.randint(3, 20)  # an error left for the completeness page
@@ -127,6 +146,7 @@ def village_data(kabkota: str, *, seed: int = 2026) -> dict[str, int]:
                     status="diverifikasi" if ind.kode in verified else "diisi",
                 )
             )
+    values += _semesters(values, tahun, seed)
     DataValue.objects.bulk_create(values, batch_size=2000, ignore_conflicts=True)
 
     programs = []
@@ -149,3 +169,37 @@ def village_data(kabkota: str, *, seed: int = 2026) -> dict[str, int]:
             )
     ProgramMapping.objects.bulk_create(programs, batch_size=2000, ignore_conflicts=True)
     return {"values": len(values), "sasaran": len(sasaran), "programs": len(programs)}
+
+
+def _semesters(annual: list[DataValue], tahun: int, seed: int) -> list[DataValue]:
+    """The main indicators' figures per semester as well, so that the year has a first and a last
+    period (the Aksi 6 completeness per period, the Aksi 8 coverage change): the second semester ends
+    where the year does, the first lies a few points below it for most indicators (services improved)
+    and above it for a few. Drawn from their own generator: the yearly figures stay what they were."""
+    rng = random.Random(f"{seed}-semester")
+    drift: dict[int, float] = {}
+    out = []
+    for v in annual:
+        ind = v.indicator
+        if v.denominator is None or not ind.is_main:
+            continue
+        if ind.pk not in drift:
+            drift[ind.pk] = rng.uniform(0.02, 0.12) if rng.random() < 0.8 else -rng.uniform(0.02, 0.08)
+        share = v.numerator / v.denominator
+        first = min(1.0, max(0.0, share - drift[ind.pk] + rng.gauss(0, 0.03)))
+        for periode, numerator in (
+            (f"{tahun}-S1", round(v.denominator * first)),
+            (f"{tahun}-S2", v.numerator),
+        ):
+            out.append(
+                DataValue(
+                    indicator=ind,
+                    desa=v.desa,
+                    kabkota=v.kabkota,
+                    periode=periode,
+                    numerator=numerator,
+                    denominator=v.denominator,
+                    status=v.status,
+                )
+            )
+    return out

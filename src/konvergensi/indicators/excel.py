@@ -354,3 +354,47 @@ __all__ = [
     "sasaran_rows",
     "template",
 ]
+
+
+def sasaran_template(
+    *, kabkota: Region, tahun: int, desa: list[Region], stored: dict[str, DataSasaran]
+) -> bytes:
+    """The aggregate data sasaran file (read back by ``konvergensi_core.io.sasaran``): the given desa
+    with what is stored for the year; a verified (locked) desa is greyed and marked."""
+    from konvergensi_core.io import sasaran as reader
+    from konvergensi_core.sasaran import FIELDS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = reader.SHEET
+    ws["A1"] = safe_text(f"Data sasaran per desa – {kabkota.nama} – tahun {tahun}")
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = (
+        "Satu baris per desa; kolom 'Kode Desa' wajib. Sel kosong = tidak dilaporkan (angka tersimpan tetap). "
+        "Desa yang sudah diverifikasi camat (abu-abu) tidak dapat diubah lewat berkas."
+    )
+    header = reader.template_header()
+    for i, text in enumerate(header, start=1):
+        cell = ws.cell(3, i, text)
+        cell.font, cell.fill = HEAD, HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if i > 3:
+            f = FIELDS[i - 4]
+            cell.comment = Comment(f"{f.label} (sumber lazim: {f.source})", "Konvergensi")
+    kecamatan = dict(Region.objects.filter(parent=kabkota).values_list("kode", "nama"))
+    for r, d in enumerate(desa, start=4):
+        row = stored.get(d.kode)
+        values = [d.kode, d.nama, kecamatan.get(d.kode[:8], ""),
+                  *((getattr(row, f.name) if row else None) for f in FIELDS)]  # fmt: skip
+        for c, value in enumerate(safe_row(values), start=1):
+            cell = ws.cell(r, c, value)
+            if row is not None and row.locked:
+                cell.fill = LOCKED_FILL
+    ws.freeze_panes = ws.cell(4, 4)
+    for letter, width in (("A", 15), ("B", 26), ("C", 18)):
+        ws.column_dimensions[letter].width = width
+    for i in range(4, len(header) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

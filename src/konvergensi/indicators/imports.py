@@ -36,6 +36,7 @@ from .models import (
     DataValueHistory,
     Indicator,
     ProgramMapping,
+    SasaranStatus,
     ValueStatus,
 )
 from .selectors import sasaran_in_kabkota
@@ -85,7 +86,13 @@ def desa_of(kabkota: str) -> dict[str, str]:
 
 
 def sasaran_of(kabkota: str, tahun: int) -> dict[str, dict[str, int | None]]:
-    rows = sasaran_in_kabkota(kabkota, tahun=tahun).values("desa_id", *SASARAN_FIELDS)
+    """The verified (camat-locked) data sasaran of the district's desa: a denominator above them is
+    a warning of the check. Drafts are not a population anyone vouched for yet."""
+    rows = (
+        sasaran_in_kabkota(kabkota, tahun=tahun)
+        .filter(status=SasaranStatus.DIVERIFIKASI)
+        .values("desa_id", *SASARAN_FIELDS)
+    )
     return {r.pop("desa_id"): r for r in rows}
 
 

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from konvergensi_core.sasaran import FIELD_NAMES
+
 
 class IndicatorSet(models.TextChoices):
     S2018 = "2018", _("Pedoman 2018 (Tabel 1.1)")
@@ -123,16 +125,9 @@ class SasaranStatus(models.TextChoices):
     DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
 
 
-SASARAN_FIELDS = (
-    "jumlah_keluarga",
-    "keluarga_berisiko",
-    "ibu_hamil",
-    "baduta",
-    "balita",
-    "balita_diukur",
-    "stunting",
-    "sangat_pendek",
-)
+# The counts of a desa's data sasaran, in the order forms and files show them
+# (konvergensi_core.sasaran: labels, aliases, which indicator divides by which).
+SASARAN_FIELDS = FIELD_NAMES
 
 
 class DataSasaran(models.Model):
@@ -140,11 +135,21 @@ class DataSasaran(models.Model):
 
     desa = models.ForeignKey("wilayah.Region", on_delete=models.PROTECT, related_name="sasaran")
     tahun = models.PositiveSmallIntegerField(_("tahun"))
+    penduduk = models.PositiveIntegerField(_("penduduk"), null=True, blank=True)
     jumlah_keluarga = models.PositiveIntegerField(_("keluarga"), null=True, blank=True)
+    rumah_tangga = models.PositiveIntegerField(_("rumah tangga"), null=True, blank=True)
     keluarga_berisiko = models.PositiveIntegerField(_("keluarga berisiko stunting"), null=True, blank=True)
+    calon_pengantin = models.PositiveIntegerField(_("calon pengantin"), null=True, blank=True)
+    remaja_putri = models.PositiveIntegerField(_("remaja putri"), null=True, blank=True)
     ibu_hamil = models.PositiveIntegerField(_("ibu hamil"), null=True, blank=True)
+    ibu_nifas = models.PositiveIntegerField(_("ibu bersalin/nifas"), null=True, blank=True)
+    lahir_hidup = models.PositiveIntegerField(_("bayi lahir hidup"), null=True, blank=True)
+    bayi_0_5 = models.PositiveIntegerField(_("bayi 0–5 bulan"), null=True, blank=True)
+    anak_6_23 = models.PositiveIntegerField(_("anak 6–23 bulan"), null=True, blank=True)
     baduta = models.PositiveIntegerField(_("baduta (0–23 bln)"), null=True, blank=True)
+    anak_24_59 = models.PositiveIntegerField(_("anak 24–59 bulan"), null=True, blank=True)
     balita = models.PositiveIntegerField(_("balita (0–59 bln)"), null=True, blank=True)
+    anak_0_17 = models.PositiveIntegerField(_("anak 0–17 tahun"), null=True, blank=True)
     balita_diukur = models.PositiveIntegerField(_("balita diukur"), null=True, blank=True)
     stunting = models.PositiveIntegerField(_("balita stunting"), null=True, blank=True)
     sangat_pendek = models.PositiveIntegerField(_("balita sangat pendek"), null=True, blank=True)

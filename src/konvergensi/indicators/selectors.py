@@ -175,32 +175,53 @@ def _detail_level(row: CompletenessRow, n_kecamatan: int) -> str:
 def _violations(
     *, kabkota: Region, periode: str, desa_codes: set[str], indicators: list[Indicator]
 ) -> list[Violation]:
-    """Figures that break a rule against today's data sasaran (entered before the sasaran changed)."""
-    from konvergensi_core.datadesa import SASARAN_LABEL
-    from konvergensi_core.indicators import DENOMINATOR_BOUND
+    """Figures whose denominator exceeds the verified data sasaran of their target group
+    (``konvergensi_core.sasaran``), e.g. entered before the camat verified the sasaran."""
+    from konvergensi_core import sasaran as rules
 
     sasaran = {
-        s.desa_id: s for s in DataSasaran.objects.filter(desa_id__in=desa_codes, tahun=int(periode[:4]))
+        s.desa_id: s
+        for s in DataSasaran.objects.filter(
+            desa_id__in=desa_codes, tahun=int(periode[:4]), status=SasaranStatus.DIVERIFIKASI
+        )
     }
     if not sasaran:
         return []
-    bounded = [i for i in indicators if i.kode in DENOMINATOR_BOUND]
+    bounded = [i for i in indicators if rules.bounds(i.kode)]
     out = []
     qs = DataValue.objects.filter(
         kabkota=kabkota, periode=periode, indicator__in=bounded, desa_id__in=sasaran
     )
     for v in qs.select_related("desa", "indicator"):
-        field_name = DENOMINATOR_BOUND[v.indicator.kode]
-        bound = getattr(sasaran[v.desa_id], field_name)
-        if bound is not None and v.denominator is not None and v.denominator > bound:
+        counts = {f: getattr(sasaran[v.desa_id], f) for f in rules.FIELD_NAMES}
+        exceeded = rules.bound_exceeded(v.indicator.kode, v.denominator, counts)
+        if exceeded is not None:
+            name, bound = exceeded
             out.append(
                 Violation(
                     v.desa,
                     v.indicator,
-                    f"penyebut {v.denominator} > {SASARAN_LABEL[field_name]} {bound} di data sasaran",
+                    f"penyebut {v.denominator} > {rules.LABEL[name]} {bound} di data sasaran terverifikasi",
                 )
             )
     return out
+
+
+def sasaran_warning(*, indicator: Indicator, desa_kode: str, periode: str, denominator: int | None) -> str:
+    """The warning of a denominator above the desa's verified data sasaran for its target group
+    ("" when there is none): the grid says it after saving, the figure stays saved."""
+    from konvergensi_core import sasaran as rules
+
+    if denominator is None or not rules.bounds(indicator.kode):
+        return ""
+    row = DataSasaran.objects.filter(
+        desa_id=desa_kode, tahun=int(periode[:4]), status=SasaranStatus.DIVERIFIKASI
+    ).first()
+    if row is None:
+        return ""
+    counts = {f: getattr(row, f) for f in rules.FIELD_NAMES}
+    exceeded = rules.bound_exceeded(indicator.kode, denominator, counts)
+    return rules.bound_message(indicator.kode, denominator, *exceeded) if exceeded else ""
 
 
 def sasaran_in_kabkota(

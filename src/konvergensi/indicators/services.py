@@ -19,6 +19,7 @@ from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
+from konvergensi_core import sasaran as sasaran_rules
 from konvergensi_core.indicators import OPD_KEYWORDS, Bands, IndicatorDef, opd_kind
 
 from .models import (
@@ -288,31 +289,11 @@ def sasaran_save(
     for v in clean.values():
         if v is not None and v < 0:
             raise ValidationError(_("Angka tidak boleh negatif."))
-    if (
-        clean["stunting"] is not None
-        and clean["balita_diukur"] is not None
-        and clean["stunting"] > clean["balita_diukur"]
-    ):
-        raise ValidationError(_("Balita stunting tidak boleh lebih dari balita yang diukur."))
-    if (
-        clean["sangat_pendek"] is not None
-        and clean["stunting"] is not None
-        and clean["sangat_pendek"] > clean["stunting"]
-    ):
-        raise ValidationError(_("Balita sangat pendek tidak boleh lebih dari balita stunting."))
-    for small, big in (
-        ("baduta", "balita"),
-        ("balita_diukur", "balita"),
-        ("keluarga_berisiko", "jumlah_keluarga"),
-    ):
-        if clean[small] is not None and clean[big] is not None and clean[small] > clean[big]:
-            raise ValidationError(
-                _("%(a)s tidak boleh lebih dari %(b)s.")
-                % {
-                    "a": DataSasaran._meta.get_field(small).verbose_name,
-                    "b": DataSasaran._meta.get_field(big).verbose_name,
-                }
-            )
+    # A part may not exceed its whole (baduta ≤ balita, stunting ≤ balita diukur …): the core's rules,
+    # the same the aggregate-file import applies.
+    wrong = sasaran_rules.consistency(clean)
+    if wrong:
+        raise ValidationError([m for _part, _whole, m in wrong])
     with transaction.atomic():
         row = DataSasaran.objects.select_for_update().filter(desa=desa, tahun=tahun).first()
         concurrency.check_version(row, expected_version, conflict=Conflict)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope
 from konvergensi.web import flash_errors, int_from, kabkota_or_404, tahun_from
 from konvergensi.wilayah.models import Region
+from konvergensi_core import sasaran as sasaran_rules
 
-from .. import selectors, services
+from .. import sasaran_import, selectors, services
 from ..models import (
     SASARAN_FIELDS,
     DataSasaran,
@@ -136,6 +137,8 @@ def sasaran(request, kode: str):
             flash_errors(request, exc)
         return redirect(back + f"#d{desa.kode_angka}")
     rows = selectors.sasaran_rows(scope=request.scope, kabkota=kab.kode, kecamatan=kec.kode, tahun=tahun)
+    # Which indicators each count is the denominator of (konvergensi_core.sasaran), in catalogue order.
+    feeds = sasaran_rules.feeds(list(Indicator.objects.values_list("kode", flat=True)))
     can_edit = has_permission(request.scope, Permission.SASARAN_EDIT, kec.kode)
     can_verify = has_permission(request.scope, Permission.SASARAN_VERIFY, kec.kode)
     can_unlock = can_verify or has_permission(request.scope, Permission.DATA_MANAGE, kab.kode)
@@ -148,8 +151,9 @@ def sasaran(request, kode: str):
             "kecamatan_list": kecamatan_list,
             "tahun": tahun,
             "rows": rows,
-            "fields": [(f, DataSasaran._meta.get_field(f).verbose_name) for f in SASARAN_FIELDS],
+            "fields": [(f, DataSasaran._meta.get_field(f).verbose_name, feeds[f]) for f in SASARAN_FIELDS],
             "can_edit": can_edit,
+            "can_import": sasaran_import.may_import(request.scope, kab.kode),
             "can_verify": can_verify,
             "can_unlock": can_unlock,
         },
@@ -232,11 +236,19 @@ def cell_save(request, kode: str):
         and value.denominator
         and round(100 * value.numerator / value.denominator, 1)
     )
+    warning = (
+        selectors.sasaran_warning(
+            indicator=indicator, desa_kode=desa.kode, periode=value.periode, denominator=value.denominator
+        )
+        if value
+        else ""
+    )
     return JsonResponse(
         {
             "ok": True,
             "version": value.version if value else 0,
             "percent": pct or (0 if value and value.denominator else None),
+            "warning": warning,
         }
     )
 

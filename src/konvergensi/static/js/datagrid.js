@@ -34,7 +34,9 @@
         if (d.ok) {
           td.dataset.version = d.version; td.dataset.saved = key; td.classList.add("saved");
           var pct = td.querySelector(".pct"); if (pct) { pct.textContent = d.percent === null ? "" : Math.round(d.percent) + "%"; }
-          say(td.dataset.indikator + " " + td.dataset.desa + ": tersimpan.");
+          // Saved, but the denominator is above the desa's verified data sasaran: said, not refused.
+          if (d.warning) { td.classList.add("warn"); td.title = d.warning; say(d.warning + " (tersimpan)", true); }
+          else { td.classList.remove("warn"); td.title = ""; say(td.dataset.indikator + " " + td.dataset.desa + ": tersimpan."); }
         } else if (res.status === 409) {
           td.classList.add("conflict"); td.dataset.version = d.version;
           num.value = d.numerator === null ? "" : d.numerator; if (den) { den.value = d.denominator === null ? "" : d.denominator; }
