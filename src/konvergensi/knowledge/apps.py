@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KnowledgeConfig(AppConfig):
+    name = "konvergensi.knowledge"
+    verbose_name = "Basis pengetahuan (praktik baik dan panduan)"
