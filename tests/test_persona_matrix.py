@@ -287,12 +287,75 @@ DESA_WRITERS = ("operator", "desa")  # a desa's Perdes and APBDes: the desa itse
 PERDES = {"kind": "perdes", "number": "4", "date": "2026-05-01", "title": "Kewenangan desa"}
 
 
+# Aksi 5: a desa's KPM and scorecards are written by the desa itself or the operator; the names are read by
+# the desa, its kecamatan and the operator only (everyone else who may see the desa gets 404 for a KPM).
+KPM_NAME_HIDDEN = ("opd", "puskesmas", "provinsi", "pusat", "neighbour", "other_province")
+SKOR_DISTRICT = ("operator", "opd", "provinsi", "pusat")
+
+
+def kpm_of_cimungkal(w):
+    from konvergensi.kpm import services
+    from konvergensi.wilayah.models import Region
+
+    kpm = services.kpm_add(scope=w.scopes["desa"], desa=Region.objects.get(kode=DESA), nama="Kader Uji",
+                           by=w.user("desa"))  # fmt: skip
+    return {"pk": kpm.pk}
+
+
+def kpm_training(w):
+    import datetime as dt
+
+    from konvergensi.kpm import services
+    from konvergensi.kpm.models import Kpm
+
+    kpm = Kpm.objects.get(pk=kpm_of_cimungkal(w)["pk"])
+    t = services.training_add(scope=w.scopes["desa"], kpm=kpm, nama="Pelatihan", mulai=dt.date(2026, 2, 1),
+                              by=w.user("desa"))  # fmt: skip
+    return {"pk": t.pk}
+
+
+def skor_upload(w):
+    from tests.kpm.test_kpm import filled
+
+    return {"tahun": "2026", "triwulan": "1",
+            "file": SimpleUploadedFile("skor.xlsx", filled(((5, *["Y"] * 8),)))}  # fmt: skip
+
+
 PLAN_READERS = ("operator", "opd", "provinsi", "pusat")  # the whole plan, its money and documents
 
 
 # Aksi 3: the district rembuk of 2026 (read by PLAN_READERS, written by the operator).
 REMBUK_EVENT = {"date": "2026-04-15", "place": "Aula", "agenda": ["a", "b", "c", "d"], "commitment": "Komitmen",
                 "count-bupati": "1", "version": "1"}  # fmt: skip
+
+
+# Aksi 6: an action of the improvement plan, owned by Dinkes (the OPD persona's agency).
+def datasystem_action(w):
+    from konvergensi.datasystem import services
+    from konvergensi.datasystem.models import Action
+    from konvergensi.wilayah.models import Region
+
+    action = Action.objects.filter(kabkota_id=KAB, tahun=2026).first() or services.action_add(
+        scope=w.scopes["operator"], kabkota=Region.objects.get(kode=KAB), tahun=2026, by=w.user("operator"),
+        data={"gap_kind": "lainnya", "gap": "Data posyandu", "uraian": "Pendampingan", "opd": str(w.opd["Dinkes"].pk),
+              "tenggat": "2026-10-01"},
+    )  # fmt: skip
+    return {"pk": action.pk}
+
+
+def datasystem_level():
+    from konvergensi.indicators.models import Indicator
+
+    return {"tahun": "2026", "indicator": str(Indicator.objects.get(kode="U01").pk), "level": "puskesmas"}
+
+
+def datasystem_plan(w):
+    datasystem_action(w)
+    return KAB_KW
+
+
+DATASYSTEM_ACTION = {"tahun": "2026", "gap_kind": "lainnya", "gap": "Data posyandu", "uraian": "Pelatihan",
+                     "tenggat": "2026-11-01"}  # fmt: skip
 
 
 def rembuk_district(w, *, held=False, signed=False):
@@ -341,11 +404,81 @@ def rembuk_dissemination(w):
     return {"pk": entry.pk}
 
 
+# The knowledge base: a draft, a submitted and a published practice of Sumedang, with their files.
+def knowledge_practice(w, state="draf"):
+    from tests.knowledge import test_knowledge as k
+
+    return {"draf": k.make, "diajukan": k.submitted, "terbit": k.published}[state](w)
+
+
+def knowledge_draft(w):
+    return {"pk": knowledge_practice(w).pk}
+
+
+def knowledge_submitted(w):
+    return {"pk": knowledge_practice(w, "diajukan").pk}
+
+
+def knowledge_file(w, state="draf"):
+    from konvergensi.knowledge import services
+    from tests.knowledge.test_knowledge import png
+
+    practice = knowledge_practice(w)
+    row = services.attachment_add(
+        scope=w.scopes["operator"], practice=practice, upload=png(), by=w.user("operator")
+    )
+    if state == "terbit":
+        services.practice_submit(scope=w.scopes["operator"], practice=practice, by=w.user("operator"))
+        services.practice_publish(scope=w.scopes["provinsi"], practice=practice, by=w.user("provinsi"))
+    return {"pk": row.pk}
+
+
+KNOWLEDGE = {"title": "Posyandu digital", "summary": "Kader mencatat pengukuran balita langsung dari posyandu.",
+             "aksi": "7", "tags": ["posyandu"]}  # fmt: skip
+
+
+def knowledge_upload(w):
+    from tests.knowledge.test_knowledge import png
+
+    return {"file": png(), "caption": "Posyandu"}
+
+
 PLAN_ROW = {"group": "1", "activity": "Kelas ibu hamil", "target": "100", "unit": "%"}
 
 
 MEASUREMENT_IMPORTERS = ("operator", "opd", "puskesmas")  # the test OPD is the district health office
 CHILD_VIEWERS = ("opd", "puskesmas", "desa")
+
+
+# Aksi 8: the district's annual review of 2026 (read by PLAN_READERS, managed by the operator).
+REVIEW_NOT_FOUND = (
+    *OUTSIDERS,
+    "kecamatan",
+    "desa",
+    "puskesmas",
+)  # a reader who may not read it: no such review
+
+
+def review_2026(w, *, final=False):
+    from konvergensi.reviews import services
+    from konvergensi.reviews.models import Review
+    from konvergensi.wilayah.models import Region
+
+    review = Review.objects.filter(kabkota_id=KAB, tahun=2026).first() or services.review_build(
+        scope=w.scopes["operator"], kabkota=Region.objects.get(kode=KAB), tahun=2026, by=w.user("operator")
+    )
+    if final and not review.frozen:
+        services.review_finalize(scope=w.scopes["operator"], review=review, expected_version=review.version,
+                                 by=w.user("operator"))  # fmt: skip
+    return {"pk": review.pk}
+
+
+def review_recommendation(w):
+    from konvergensi.reviews.models import Recommendation, Review
+
+    review = Review.objects.get(pk=review_2026(w)["pk"])
+    rec = Recommendation.objects.create(review=review, text="Rekomendasi uji", urutan=1)
+    return {"pk": rec.pk}
 
 
 MATRIX: dict[str, Case] = {
@@ -459,6 +592,8 @@ MATRIX: dict[str, Case] = {
     "indicators:detail": Case(kwargs=lambda w: {"kode": "U01"}, allowed=ALL),
     "indicators:completeness": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "indicators:sasaran": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
+    "indicators:sasaran-import": Case(kwargs=lambda w: KAB_KW, allowed=("operator", "kecamatan")),
+    "indicators:sasaran-template": Case(kwargs=lambda w: KAB_KW, allowed=("operator", "kecamatan")),
     "indicators:grid": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "indicators:cell-save": Case(
         kwargs=lambda w: KAB_KW,
@@ -655,6 +790,57 @@ MATRIX: dict[str, Case] = {
     "regulations:allocation-delete": Case(
         kwargs=village_allocation, method="post", allowed=DESA_WRITERS, ok=302, not_found=OUTSIDERS
     ),
+    "kpm:district": Case(kwargs=lambda w: KAB_KW, allowed=SKOR_DISTRICT),
+    "kpm:map": Case(kwargs=lambda w: KAB_KW, allowed=SKOR_DISTRICT),
+    "kpm:indicator-switch": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {"kode": "AN06", "active": "0", "reason": "Belum ada PAUD"},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "kpm:kecamatan": Case(kwargs=lambda w: {"kode": KEC}, allowed=(*SKOR_DISTRICT, "kecamatan")),
+    "kpm:desa": Case(kwargs=lambda w: DESA_KW, allowed=(*SKOR_DISTRICT, "kecamatan", "desa")),
+    "kpm:kpm-add": Case(
+        kwargs=lambda w: DESA_KW,
+        method="post",
+        data=lambda w: {"nama": "Ani", "aktif": "1"},
+        allowed=DESA_WRITERS,
+        ok=302,
+    ),
+    "kpm:scorecard-save": Case(
+        kwargs=lambda w: DESA_KW,
+        method="post",
+        data=lambda w: {"tahun": "2026", "triwulan": "1", "sasaran_IH01": "3", "terima_IH01": "2"},
+        allowed=DESA_WRITERS,
+        ok=302,
+    ),
+    "kpm:template": Case(kwargs=lambda w: DESA_KW, allowed=DESA_WRITERS),
+    "kpm:upload": Case(
+        kwargs=lambda w: DESA_KW, method="post", data=skor_upload, allowed=DESA_WRITERS, ok=302
+    ),
+    "kpm:kpm-edit": Case(
+        kwargs=kpm_of_cimungkal,
+        method="post",
+        data=lambda w: {"nama": "Kader Baru", "aktif": "1"},
+        allowed=DESA_WRITERS,
+        ok=302,
+        not_found=KPM_NAME_HIDDEN,
+    ),
+    "kpm:kpm-delete": Case(
+        kwargs=kpm_of_cimungkal, method="post", allowed=DESA_WRITERS, ok=302, not_found=KPM_NAME_HIDDEN
+    ),
+    "kpm:training-add": Case(
+        kwargs=kpm_of_cimungkal,
+        method="post",
+        data=lambda w: {"nama": "Pelatihan", "mulai": "2026-02-01"},
+        allowed=DESA_WRITERS,
+        ok=302,
+        not_found=KPM_NAME_HIDDEN,
+    ),
+    "kpm:training-delete": Case(
+        kwargs=kpm_training, method="post", allowed=DESA_WRITERS, ok=302, not_found=KPM_NAME_HIDDEN
+    ),
     "rembuk:home": Case(kwargs=lambda w: KAB_KW, allowed=(*PLAN_READERS, "kecamatan")),
     "rembuk:create": Case(
         kwargs=lambda w: KAB_KW,
@@ -713,6 +899,136 @@ MATRIX: dict[str, Case] = {
         not_found=OUTSIDERS,
     ),  # fmt: skip
     "rembuk:public-commitment": Case(kwargs=rembuk_published, allowed=ALL, anonymous=200),
+    "knowledge:public-list": Case(allowed=ALL, anonymous=200),
+    "knowledge:public-detail": Case(
+        kwargs=lambda w: {"pk": knowledge_practice(w, "terbit").pk}, allowed=ALL, anonymous=200
+    ),  # fmt: skip
+    "knowledge:public-file": Case(kwargs=lambda w: knowledge_file(w, "terbit"), allowed=ALL, anonymous=200),
+    "knowledge:guides": Case(allowed=ALL, anonymous=200),
+    "knowledge:guide": Case(kwargs=lambda w: {"nomor": 5}, allowed=ALL, anonymous=200),
+    "knowledge:manage": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "knowledge:create": Case(
+        kwargs=lambda w: KAB_KW, method="post", data=lambda w: KNOWLEDGE, allowed=("operator",), ok=302
+    ),
+    "knowledge:queue": Case(allowed=("provinsi", "pusat")),
+    "knowledge:detail": Case(kwargs=knowledge_draft, allowed=PLAN_READERS, not_found=OUTSIDERS),
+    "knowledge:update": Case(
+        kwargs=knowledge_draft,
+        method="post",
+        data=lambda w: {**KNOWLEDGE, "version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "knowledge:submit": Case(
+        kwargs=knowledge_draft,
+        method="post",
+        data=lambda w: {"version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "knowledge:delete": Case(
+        kwargs=knowledge_draft, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),  # fmt: skip
+    "knowledge:curate": Case(
+        kwargs=knowledge_submitted,
+        method="post",
+        data=lambda w: {"action": "terbitkan"},
+        allowed=("provinsi", "pusat"),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "knowledge:file-add": Case(
+        kwargs=knowledge_draft,
+        method="post",
+        data=knowledge_upload,
+        allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),  # fmt: skip
+    "knowledge:file": Case(kwargs=knowledge_file, allowed=PLAN_READERS, not_found=OUTSIDERS),
+    "knowledge:file-delete": Case(
+        kwargs=knowledge_file, method="post", allowed=("operator",), ok=302, not_found=OUTSIDERS
+    ),  # fmt: skip
+    "datasystem:home": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "datasystem:action-add": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {**DATASYSTEM_ACTION, "opd": str(w.opd["Dinkes"].pk)},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "datasystem:level": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: datasystem_level(),
+        allowed=("operator",),
+        ok=302,
+    ),
+    "datasystem:document": Case(kwargs=lambda w: {**KAB_KW, "fmt": "docx"}, allowed=PLAN_READERS),
+    "datasystem:attach": Case(
+        kwargs=datasystem_plan, method="post", data=lambda w: {"tahun": "2026"}, allowed=("operator",), ok=302
+    ),
+    "datasystem:action": Case(kwargs=datasystem_action, allowed=PLAN_READERS, not_found=OUTSIDERS),
+    "reviews:home": Case(kwargs=lambda w: KAB_KW, allowed=PLAN_READERS),
+    "reviews:build": Case(
+        kwargs=lambda w: KAB_KW,
+        method="post",
+        data=lambda w: {"tahun": "2026"},
+        allowed=("operator",),
+        ok=302,
+    ),
+    "reviews:sentence": Case(
+        kwargs=lambda w: {**review_2026(w), "key": "rencana"},
+        method="post",
+        data=lambda w: {"sentence": "Kalimat tim.", "version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=REVIEW_NOT_FOUND,
+    ),  # fmt: skip
+    "reviews:recommendation-add": Case(
+        kwargs=review_2026,
+        method="post",
+        data=lambda w: {"text": "Baru", "version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=REVIEW_NOT_FOUND,
+    ),  # fmt: skip
+    "reviews:recommendation-edit": Case(
+        kwargs=review_recommendation,
+        method="post",
+        data=lambda w: {"text": "Ubah", "version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=REVIEW_NOT_FOUND,
+    ),  # fmt: skip
+    "reviews:recommendation-delete": Case(
+        kwargs=review_recommendation,
+        method="post",
+        data=lambda w: {"version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=REVIEW_NOT_FOUND,
+    ),  # fmt: skip
+    "reviews:finalize": Case(
+        kwargs=review_2026,
+        method="post",
+        data=lambda w: {"version": "1"},
+        allowed=("operator",),
+        ok=302,
+        not_found=REVIEW_NOT_FOUND,
+    ),  # fmt: skip
+    "reviews:attach": Case(
+        kwargs=lambda w: review_2026(w, final=True),
+        method="post",
+        allowed=("operator",),
+        ok=302,
+        not_found=REVIEW_NOT_FOUND,
+    ),  # fmt: skip
+    "reviews:document": Case(
+        kwargs=lambda w: {**review_2026(w), "fmt": "docx"}, allowed=PLAN_READERS, not_found=REVIEW_NOT_FOUND
+    ),
     "reports:start": Case(
         kwargs=lambda w: {"key": "rencana", "kode": KAB},
         method="post",
@@ -858,6 +1174,16 @@ POSTS: dict[str, Post] = {
     "rembuk:detail": Post(
         data=lambda w: {**REMBUK_EVENT, "place": "Pendopo", "version": "2"}, allowed=("operator",)
     ),
+    # The OPD that owns the action updates its status; the operator may too.
+    "datasystem:action": Post(
+        data=lambda w: {
+            **DATASYSTEM_ACTION,
+            "opd": str(w.opd["Dinkes"].pk),
+            "version": "1",
+            "status": "berjalan",
+        },
+        allowed=("operator", "opd"),
+    ),
     "accounts:login": Post(data=lambda w: {"username": "operator", "password": PASSWORD}, allowed=(None,)),
     "accounts:user-create": Post(
         data=lambda w: {
@@ -897,6 +1223,14 @@ POSTS: dict[str, Post] = {
         allowed=("operator", "kecamatan"),
     ),
     "indicators:upload": Post(data=filled_upload, allowed=("operator",)),
+    # A Dukcapil/BKKBN-style aggregate file of data sasaran: staged and checked (a row of the pipeline).
+    "indicators:sasaran-import": Post(
+        data=lambda w: {
+            "tahun": "2025",
+            "file": SimpleUploadedFile("sasaran.csv", f"Kode Desa;Remaja Putri\n{DESA};12\n".encode()),
+        },
+        allowed=("operator", "kecamatan"),
+    ),
     "indicators:assignments": Post(data=lambda w: {"action": "auto"}, allowed=("operator",)),
     "indicators:program": Post(
         data=lambda w: {

@@ -273,6 +273,23 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
 
     with transaction.atomic():
         plan |= regulations_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"], pdf=DEMO_PDF)
+    from konvergensi.kpm.demo import kpm_demo
+
+    with transaction.atomic():
+        plan |= kpm_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
+    from konvergensi.knowledge.demo import knowledge_demo
+
+    with transaction.atomic():
+        plan |= knowledge_demo(DEMO_KABKOTA, operator=users["bappeda-sumedang"])
+    # Aksi 6 before the Aksi 8 review, which counts its actions.
+    from konvergensi.datasystem.demo import datasystem_demo
+
+    with transaction.atomic():
+        plan |= datasystem_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
+    from konvergensi.reviews.demo import review_demo
+
+    with transaction.atomic():
+        plan |= review_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
     with transaction.atomic():
         _story_after_work(users, tahun)
     return {

@@ -131,6 +131,10 @@ INSTALLED_APPS = [
     "konvergensi.budget",
     "konvergensi.regulations",
     "konvergensi.rembuk",
+    "konvergensi.datasystem",
+    "konvergensi.reviews",
+    "konvergensi.kpm",
+    "konvergensi.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +247,10 @@ EVIDENCE_MAX_MB = env_int("KONVERGENSI_EVIDENCE_MAX_MB", 20)
 # district may keep at most this many MB of such files at once (issue 12).
 KONVERGENSI_STAGED_DAYS = env_int("KONVERGENSI_STAGED_DAYS", 7)
 KONVERGENSI_STAGED_MB_PER_KABKOTA = env_int("KONVERGENSI_STAGED_MB_PER_KABKOTA", 1000)
+# Aksi 6: a village figure is on time when first entered within this many days after its period ends.
+KONVERGENSI_DATA_TEPAT_WAKTU_HARI = env_int("KONVERGENSI_DATA_TEPAT_WAKTU_HARI", 30)
+# Aksi 5: a lokus desa whose latest Skor Konvergensi Desa is below this (0–100) is flagged to the district.
+KONVERGENSI_SKOR_DESA_RENDAH = env_int("KONVERGENSI_SKOR_DESA_RENDAH", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

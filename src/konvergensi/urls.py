@@ -22,4 +22,8 @@ urlpatterns = [
     path("", include("konvergensi.reports.urls")),
     path("", include("konvergensi.regulations.urls")),
     path("", include("konvergensi.rembuk.urls")),
+    path("", include("konvergensi.datasystem.urls")),
+    path("", include("konvergensi.reviews.urls")),
+    path("", include("konvergensi.kpm.urls")),
+    path("", include("konvergensi.knowledge.urls")),
 ]

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from konvergensi.accounts.models import AuditEvent
 from konvergensi.aksi import services
 from konvergensi.aksi.models import Aksi, Evidence, Siklus, Transition
+from konvergensi.kpm import services as kpm_services
 from konvergensi.wilayah.models import Region
 from konvergensi_core.aksi import Move
-from tests.conftest import KAB, PDF_BYTES
+from tests.conftest import DESA, KAB, PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_only_the_operator_opens_a_cycle(world):
 
 
 def test_submit_revise_resubmit_verify_is_recorded_and_audited(world):
-    # An aksi whose output is only its evidence (Aksi 1 is verified from its analysis: test_aksi_work).
+    # Aksi 5: its evidence and, before the province may verify it, a village scorecard (aksi.work).
     aksi = world.aksi[5]
     services.evidence_add(
         scope=world.scopes["operator"],
@@ -63,6 +64,11 @@ def test_submit_revise_resubmit_verify_is_recorded_and_audited(world):
     move(world, "operator", aksi, Move.SUBMIT)
     move(world, "provinsi", aksi, Move.REQUEST_REVISION, "Lampirkan daftar hadir.")
     move(world, "operator", aksi, Move.SUBMIT)
+    with pytest.raises(ValidationError, match="Aksi 5 belum dapat diverifikasi"):  # no scorecard yet
+        move(world, "provinsi", aksi, Move.VERIFY)
+    kpm_services.scorecard_save(scope=world.scopes["operator"], desa=Region.objects.get(kode=DESA),
+                                tahun=aksi.siklus.tahun, triwulan=1, counts={"IH01": (10, 8)},
+                                by=world.user("operator"))  # fmt: skip
     move(world, "provinsi", aksi, Move.VERIFY)
     aksi.refresh_from_db()
     assert aksi.status == "diverifikasi"

@@ -47,6 +47,22 @@ class Permission(StrEnum):
     REMBUK_MANAGE = "rembuk_manage"  # Aksi 3: the district rembuk, its berita acara and evidence (operator)
     REMBUK_KECAMATAN = "rembuk_kecamatan"  # a kecamatan rembuk (``kode``): operator, that kecamatan
     REMBUK_READ = "rembuk_read"  # rembuk of ``kode``: operator, OPD, up; a kecamatan its own kecamatan's
+    DATASYSTEM_MANAGE = "datasystem_manage"  # Aksi 6: improvement plan, levels of detail, document (operator)
+    DATASYSTEM_UPDATE = (
+        "datasystem_update"  # an Aksi 6 action: operator all, OPD the status of its own (opd_id)
+    )
+    DATASYSTEM_READ = (
+        "datasystem_read"  # the district's Aksi 6 page and document (operator, OPD, province, nation)
+    )
+    KPM_EDIT = "kpm_edit"  # Aksi 5: a desa's KPM roster and scorecards: operator, that desa
+    KPM_READ = "kpm_read"  # KPM names and contacts of ``kode`` (a desa): operator; the desa, its kecamatan
+    SKOR_READ = "skor_read"  # scores and KPM counts of ``kode``: operator, OPD, up; kecamatan/desa their area
+    SKOR_MANAGE = "skor_manage"  # switch scorecard indicators off for the district (operator)
+    KNOWLEDGE_WRITE = "knowledge_write"  # the district's good practices: write, attach, submit (operator)
+    KNOWLEDGE_READ = "knowledge_read"  # unpublished practices of ``kode``: operator, OPD, province, nation
+    KNOWLEDGE_CURATE = "knowledge_curate"  # publish, send back, feature: province (its districts), nation
+    REVIEW_MANAGE = "review_manage"  # Aksi 8: build, edit, finalise, attach the annual review (operator)
+    REVIEW_READ = "review_read"  # the annual review of a district: operator, OPD, province, nation
 
 
 def has_permission(
@@ -134,6 +150,41 @@ def has_permission(
                 or in_province
                 or (in_kabkota and (role in (Role.OPERATOR, Role.OPD) or scope.covers(kode, "region")))
             )
+        case Permission.REVIEW_MANAGE:
+            return in_kabkota and role == Role.OPERATOR
+        case Permission.REVIEW_READ:
+            return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
+        case Permission.KNOWLEDGE_WRITE:
+            return in_kabkota and role == Role.OPERATOR
+        case Permission.KNOWLEDGE_READ:
+            return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
+        case Permission.KNOWLEDGE_CURATE:
+            return national or in_province
+        case Permission.KPM_EDIT:
+            return in_kabkota and (
+                role == Role.OPERATOR or (role == Role.DESA and scope.covers(kode, "region"))
+            )
+        case Permission.KPM_READ:
+            # Personal data (names, contacts): never the OPD, puskesmas, province or nation.
+            return in_kabkota and (
+                role == Role.OPERATOR
+                or (role in (Role.DESA, Role.KECAMATAN) and scope.covers(kode, "region"))
+            )
+        case Permission.SKOR_READ:
+            # ``kode`` is the district (every desa's score) or a desa (its kecamatan and itself read it).
+            return (
+                national
+                or in_province
+                or (
+                    in_kabkota
+                    and (
+                        role in (Role.OPERATOR, Role.OPD)
+                        or (role in (Role.DESA, Role.KECAMATAN) and scope.covers(kode, "region"))
+                    )
+                )
+            )
+        case Permission.SKOR_MANAGE:
+            return in_kabkota and role == Role.OPERATOR
         case Permission.REMBUK_MANAGE:
             return in_kabkota and role == Role.OPERATOR
         case Permission.REMBUK_KECAMATAN:
@@ -153,6 +204,14 @@ def has_permission(
                     )
                 )
             )
+        case Permission.DATASYSTEM_MANAGE:
+            return in_kabkota and role == Role.OPERATOR
+        case Permission.DATASYSTEM_UPDATE:
+            return in_kabkota and (
+                role == Role.OPERATOR or (role == Role.OPD and opd_id is not None and opd_id == scope.opd_id)
+            )
+        case Permission.DATASYSTEM_READ:
+            return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
     return False
 
 
