@@ -140,3 +140,58 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_id} @ {self.aksi_id}"
+
+
+class LockSource(models.TextChoices):
+    VERIFIKASI = "verifikasi", _("Verifikasi provinsi")
+    PENILAIAN = "penilaian", _("Penilaian kinerja")
+
+
+class DataLock(models.Model):
+    """The approval lock (docs/aksi.md, "Kunci data"): while a lock is active (``unlocked_at`` empty)
+    the data of aksi ``nomor`` of ``tahun`` of the district — every aksi when ``nomor`` is empty (a
+    published assessment) — cannot be changed. Rows are never deleted: unlocking fills the
+    ``unlocked_*`` fields, so the history of who locked and who opened stays."""
+
+    kabkota = models.ForeignKey(
+        "wilayah.Region",
+        on_delete=models.PROTECT,
+        related_name="data_locks",
+        limit_choices_to={"level": "kabkota"},
+    )
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    nomor = models.PositiveSmallIntegerField(_("aksi"), null=True, blank=True)
+    source = models.CharField(max_length=16, choices=LockSource.choices)
+    locked_at = models.DateTimeField(auto_now_add=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("alasan"), blank=True)
+
+    class Meta:
+        ordering = ["kabkota_id", "tahun", "nomor", "locked_at"]
+        verbose_name = _("kunci data")
+        verbose_name_plural = _("kunci data")
+        indexes = [models.Index(fields=["kabkota", "tahun"], name="datalock_kab_tahun")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nomor__isnull=True) | models.Q(nomor__gte=1, nomor__lte=8),
+                name="datalock_nomor_1_to_8",
+            ),
+            models.UniqueConstraint(
+                fields=["kabkota", "tahun", "nomor", "source"],
+                condition=models.Q(unlocked_at__isnull=True),
+                name="datalock_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kabkota_id} {self.tahun} aksi {self.nomor or '*'} ({self.source})"
+
+    @property
+    def active(self) -> bool:
+        return self.unlocked_at is None

@@ -19,8 +19,8 @@ from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import aksi as rules
 from konvergensi_core.files import FileRejected, check_upload
 
-from . import work
-from .models import Aksi, Comment, Evidence, Siklus, Transition
+from . import lock_rows, work
+from .models import Aksi, Comment, Evidence, LockSource, Siklus, Transition
 
 
 class Conflict(concurrency.Conflict):
@@ -138,6 +138,12 @@ def aksi_move(
         transition = Transition.objects.create(
             aksi=aksi, from_status=current.value, to_status=target.value, by=by, reason=reason
         )
+        # The approval lock (docs/aksi.md, "Kunci data"): verifying locks the aksi's data of the
+        # year; reopening a verified aksi opens them again, with the same reason.
+        if move == rules.Move.VERIFY:
+            lock_rows.lock(kab, tahun, aksi.nomor, by, LockSource.VERIFIKASI)
+        elif move == rules.Move.REOPEN:
+            lock_rows.release(kabkota=kab, tahun=tahun, nomor=aksi.nomor, by=by, reason=reason)
         audit(
             by=by,
             action=f"aksi.{move.value}",

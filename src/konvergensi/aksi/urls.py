@@ -12,6 +12,7 @@ urlpatterns = [
     path("aksi/<int:pk>/", views.aksi_detail, name="detail"),
     path("aksi/<int:pk>/ubah/", views.aksi_update, name="update"),
     path("aksi/<int:pk>/status/", views.aksi_move, name="move"),
+    path("aksi/<int:pk>/buka-kunci/", views.aksi_unlock, name="unlock"),
     path("aksi/<int:pk>/bukti/", views.evidence_add, name="evidence-add"),
     path("aksi/<int:pk>/komentar/", views.comment_add, name="comment-add"),
     path("bukti/<int:pk>/unduh/", views.evidence_download, name="evidence-download"),

@@ -24,7 +24,7 @@ from konvergensi.wilayah import selectors as wilayah_selectors
 from konvergensi.wilayah.models import Level
 from konvergensi_core import aksi as rules
 
-from . import selectors, services, tasks, work
+from . import locks, selectors, services, tasks, work
 from .forms import AksiUpdateForm, CommentForm, EvidenceForm, MoveForm
 
 
@@ -109,8 +109,10 @@ def pantau_kabkota(request, kode: str):
     today = timezone.localdate()
     siklus = selectors.siklus_get(scope=request.scope, kabkota_kode=kabkota.kode, tahun=tahun)
     aksi_list = selectors.aksi_list(siklus=siklus) if siklus else []
+    data_locks = locks.locks_for(kabkota.kode, tahun)
     for a in aksi_list:
         a.overdue = rules.is_overdue(rules.Status(a.status), a.due_date, today)
+        a.data_lock = data_locks.get(a.nomor)
     row = selectors.kabkota_row(scope=request.scope, kabkota=kabkota, tahun=tahun, today=today)
     return render(
         request,
@@ -164,6 +166,10 @@ def aksi_detail(request, pk: int):
         ):
             moves.append(move)
     opd_qs = wilayah_selectors.opd_list(scope=scope, kabkota_kode=kab)
+    lock = locks.active_lock(kab, aksi.siklus.tahun, aksi.nomor)
+    if lock is not None and lock.nomor is not None:
+        # The province opens the verification lock with "Buka kunci", which reopens the aksi too.
+        moves = [m for m in moves if m != rules.Move.REOPEN]
     # The work done in Konvergensi for this aksi, as this reader may see it (aksi.work registry).
     work_sections = work.sections(scope=scope, nomor=aksi.nomor, kabkota=kab, tahun=aksi.siklus.tahun)
     return render(
@@ -172,6 +178,8 @@ def aksi_detail(request, pk: int):
         {
             "aksi": aksi,
             "work_sections": work_sections,
+            "lock": lock,
+            "can_unlock": lock is not None and can_review,
             "work_missing": [s.missing for s in work_sections if s.missing],
             "work_done": bool(work_sections) and not any(s.missing for s in work_sections),
             "info": rules.AKSI_BY_NOMOR[aksi.nomor],
@@ -350,3 +358,29 @@ def export_pantau(request):
         title = _("Rekap Pantau Aksi nasional %(tahun)s") % {"tahun": tahun}
     job = tasks.export_pantau_start(region_kode=kode, tahun=tahun, title=title, by=request.user)
     return redirect("jobs:detail", pk=job.pk)
+
+
+@require_POST
+@login_required_scope
+def aksi_unlock(request, pk: int):
+    """The province opens the approval lock of the aksi's data (docs/aksi.md, "Kunci data"), with a
+    reason: the verification lock (the aksi goes back to *perlu perbaikan*), or the year's lock of a
+    published assessment (``lingkup=tahun``)."""
+    aksi = _aksi_or_404(request, pk)
+    require(request.scope, Permission.AKSI_REVIEW, aksi.kabkota_kode)
+    whole_year = request.POST.get("lingkup") == "tahun"
+    try:
+        locks.unlock(
+            scope=request.scope,
+            kabkota=aksi.kabkota_kode,
+            tahun=aksi.siklus.tahun,
+            nomor=None if whole_year else aksi.nomor,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Kunci data dibuka; kabupaten/kota dapat mengubah datanya lagi."))
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return _back(aksi)

@@ -12,6 +12,7 @@ from konvergensi import concurrency
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import budget as rules
 from konvergensi_core.plan import normalize_code, normalize_name
@@ -59,6 +60,7 @@ def replace_set(*, kabkota: str, tahun: int, stage: str, lines: list[rules.Budge
     """The district's lines of (year, stage) become exactly ``lines``: lines with the same key (code,
     OPD, source) are updated when they differ, new ones added, the others removed; agencies the
     file names for the first time are created. The caller holds the transaction and the permission."""
+    locks.require_open(kabkota, tahun, 2)
     kab = Region.objects.get(kode=kabkota)
     for name in new_opd_names(kabkota, lines):
         singkatan = name[:30]
@@ -186,6 +188,7 @@ def line_save(*, scope: Scope, kabkota: str, tahun: int, stage: str, data, line:
         require(scope, Permission.BUDGET_EDIT, kabkota, opd_id=-1)
     if line is None and not may_edit(scope, kabkota, scope.opd_id):
         require(scope, Permission.BUDGET_EDIT, kabkota, opd_id=-1)
+    locks.require_open(kabkota, tahun, 2)
     parsed, opd = clean_line(data, scope=scope, kabkota=kabkota)
     fields = {**_fields(parsed), "opd": opd}
     clash = BudgetLine.objects.filter(kabkota_id=kabkota, tahun=tahun, stage=stage, code=fields["code"], opd=opd,
@@ -211,6 +214,7 @@ def line_save(*, scope: Scope, kabkota: str, tahun: int, stage: str, data, line:
 def line_delete(*, scope: Scope, line: BudgetLine, by) -> None:
     if not may_edit(scope, line.kabkota_id, line.opd_id):
         require(scope, Permission.BUDGET_EDIT, line.kabkota_id, opd_id=-1)
+    locks.require_open(line.kabkota_id, line.tahun, 2)
     with transaction.atomic():
         audit(
             by=by,

@@ -202,8 +202,11 @@ def line_edit(request, pk: int):
 def line_delete(request, pk: int):
     line = _line(request, pk)
     kab, tahun, stage = line.kabkota, line.tahun, line.stage
-    services.line_delete(scope=request.scope, line=line, by=request.user)
-    messages.success(request, _("Baris anggaran dihapus."))
+    try:
+        services.line_delete(scope=request.scope, line=line, by=request.user)
+        messages.success(request, _("Baris anggaran dihapus."))
+    except ValidationError as exc:  # the year's data are locked (docs/aksi.md, "Kunci data")
+        flash_errors(request, exc)
     return redirect(_back(kab, tahun, stage))
 
 

@@ -18,6 +18,7 @@ from konvergensi import concurrency
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import OPD, Region
 
 from .models import Action, DetailLevel, GapKind, Level, Status
@@ -86,6 +87,7 @@ def action_add(*, scope: Scope, kabkota: Region, tahun: int, data, by) -> Action
     """A new action of the year's improvement plan: the gap (kind and text, and the note, indicator
     or round it came from), uraian, OPD and tenggat. Starts as "rencana"."""
     require(scope, Permission.DATASYSTEM_MANAGE, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 6)  # the approval lock (docs/aksi.md)
     errors: list[str] = []
     kind = _one(data, "gap_kind")
     if kind not in GapKind.values:
@@ -132,6 +134,7 @@ def action_update(*, scope: Scope, action: Action, data, expected_version: int, 
     """Edit an action. The operator changes everything; the OPD that owns it only the status, the
     date it was done and the note. ``expected_version``: the version the form showed."""
     require(scope, Permission.DATASYSTEM_UPDATE, action.kabkota_id, opd_id=action.opd_id)
+    locks.require_open(action.kabkota_id, action.tahun, 6)
     manage = scope_manages(scope, action.kabkota_id)
     errors: list[str] = []
     changes = _status(data, action, errors)
@@ -170,6 +173,7 @@ def level_record(*, scope: Scope, kabkota: Region, tahun: int, indicator_id: int
     from konvergensi.indicators.models import Indicator
 
     require(scope, Permission.DATASYSTEM_MANAGE, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 6)
     indicator = Indicator.objects.filter(pk=indicator_id).first()
     if indicator is None:
         raise ValidationError(_("Indikator tidak dikenal."))

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
-from konvergensi.imports.kinds import CheckOutcome, ImportKind
+from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind
 from konvergensi.imports.models import Import, ImportStatus
 from konvergensi.wilayah.models import Region
 from konvergensi_core import datadesa
@@ -189,6 +190,7 @@ def import_commit(
     background task reports the check, which is where the time goes, and then the write)."""
     if not result.ok or not result.parsed.periode:
         raise ValidationError(_("Berkas masih bermasalah; tidak ada yang disimpan."))
+    locks.require_open(kabkota, result.parsed.periode[:4], 1)  # the approval lock (docs/aksi.md)
     allowed = allowed_indicators(scope, kabkota)
     if allowed is not None and not {v.indicator for v in result.parsed.values} <= allowed:
         raise PermissionDenied
@@ -372,6 +374,8 @@ class VillageDataImportKind(ImportKind):
 
     def check(self, imp: Import, scope: Scope, progress) -> CheckOutcome:
         result = _check_file(imp, scope, progress)
+        if result.parsed.periode and (refused := locks.refusal(imp.kabkota_id, result.parsed.periode[:4], 1)):
+            raise FileRefused(refused)
         changes = result.added + result.changed
         return CheckOutcome(
             ok=result.ok and changes > 0,

@@ -20,6 +20,7 @@ from konvergensi.accounts.models import Role
 from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, refuse_unsafe_xlsx
 from konvergensi.imports.models import Import
@@ -118,6 +119,8 @@ class SasaranImportKind(ImportKind):
         refuse_unsafe_xlsx(upload, name)
 
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
+        if refused := locks.refusal(imp.kabkota_id, _tahun(imp), 1):
+            raise FileRefused(refused)
         read, stored, desa = _read(imp, scope)
         d = reader.diff(read.rows, stored)
         return CheckOutcome(
@@ -137,6 +140,7 @@ class SasaranImportKind(ImportKind):
         """Check again (a camat may have verified a desa since the preview), then write every
         new or changed desa row in one transaction with the import marked committed."""
         tahun = _tahun(imp)
+        locks.require_open(imp.kabkota_id, tahun, 1)  # the approval lock (docs/aksi.md)
         with transaction.atomic():
             # Lock the district's rows of the year, so no verification slips in between.
             list(

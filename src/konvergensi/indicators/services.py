@@ -17,6 +17,7 @@ from konvergensi.accounts.models import Role
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import datadesa
 from konvergensi_core import sasaran as sasaran_rules
@@ -190,6 +191,7 @@ def value_set(
     if desa.level != "desa" or (allowed is not None and indicator.kode not in allowed):
         raise PermissionDenied
     _check_periode(periode)
+    locks.require_open(kab, periode[:4], 1)  # the approval lock (docs/aksi.md)
     if indicator.is_count:
         denominator = None
     for value in (numerator, denominator):
@@ -261,6 +263,7 @@ def values_verify(*, scope: Scope, kabkota: Region, indicator: Indicator, period
     how many figures became verified."""
     require(scope, Permission.DATA_MANAGE, kabkota.kode)
     _check_periode(periode)
+    locks.require_open(kabkota.kode, periode[:4], 1)
     with transaction.atomic():
         n = DataValue.objects.filter(
             kabkota=kabkota, indicator=indicator, periode=periode, status=ValueStatus.DIISI
@@ -285,6 +288,7 @@ def sasaran_save(
     require(scope, Permission.SASARAN_EDIT, desa.kode)
     if desa.level != "desa":
         raise ValidationError(_("Data sasaran diisi per desa/kelurahan."))
+    locks.require_open(desa.kode[:5], tahun, 1)  # the approval lock (docs/aksi.md)
     clean = {k: values.get(k) for k in SASARAN_FIELDS}
     for v in clean.values():
         if v is not None and v < 0:
@@ -326,6 +330,7 @@ def _sasaran_move(
 
 def sasaran_verify(*, scope: Scope, row: DataSasaran, expected_version: int, by) -> DataSasaran:
     require(scope, Permission.SASARAN_VERIFY, row.desa_id)
+    locks.require_open(row.desa_id[:5], row.tahun, 1)
     if row.locked:
         raise ValidationError(_("Sudah diverifikasi."))
     return _sasaran_move(
@@ -343,6 +348,7 @@ def sasaran_verify(*, scope: Scope, row: DataSasaran, expected_version: int, by)
 
 def sasaran_return(*, scope: Scope, row: DataSasaran, expected_version: int, reason: str, by) -> DataSasaran:
     require(scope, Permission.SASARAN_VERIFY, row.desa_id)
+    locks.require_open(row.desa_id[:5], row.tahun, 1)
     if not reason.strip():
         raise ValidationError(_("Tuliskan alasan pengembalian."))
     if row.locked:
@@ -365,6 +371,7 @@ def sasaran_unlock(*, scope: Scope, row: DataSasaran, expected_version: int, rea
         or has_permission(scope, Permission.DATA_MANAGE, row.desa_id[:5])
     ):
         raise PermissionDenied
+    locks.require_open(row.desa_id[:5], row.tahun, 1)
     if not reason.strip():
         raise ValidationError(_("Tuliskan alasan membuka kunci."))
     if not row.locked:
@@ -402,6 +409,7 @@ def program_set(
     allowed = allowed_indicators(scope, kab)
     if desa.level != "desa" or (allowed is not None and indicator.kode not in allowed):
         raise PermissionDenied
+    locks.require_open(kab, tahun, 1)  # the approval lock (docs/aksi.md)
     valid = {c.value for c in FundingSource}
     sumber = [s for s in dict.fromkeys(sumber) if s in valid] if ada else []
     with transaction.atomic():

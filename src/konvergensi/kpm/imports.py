@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import Scope
+from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, refuse_unsafe_xlsx
 from konvergensi.imports.models import Import
@@ -73,6 +74,8 @@ class ScorecardImportKind(ImportKind):
         refuse_unsafe_xlsx(upload, name)
 
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
+        if refused := locks.refusal(imp.kabkota_id, imp.params.get("tahun"), 5):
+            raise FileRefused(refused)
         counts, problems, n = _read(imp)
         score = sc.scores(counts)
         return CheckOutcome(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import Region
 
 from . import catalogue, selectors
@@ -200,6 +201,7 @@ def scorecard_save(
     the district's applicable indicators; at least one target needed."""
     require(scope, Permission.KPM_EDIT, desa.kode)
     year, quarter = period(tahun, triwulan)
+    locks.require_open(desa.kode[:5], year, 5)  # the approval lock (docs/aksi.md); the roster is not locked
     by_code = {i.kode: i for i in selectors.applicable(desa.kode[:5])}
     unknown = sorted(set(counts) - set(by_code))
     if unknown:
@@ -231,6 +233,7 @@ def scorecard_save(
 
 def scorecard_delete(*, scope: Scope, card: Scorecard, by) -> None:
     require(scope, Permission.KPM_EDIT, card.desa_id)
+    locks.require_open(card.kabkota_id, card.tahun, 5)
     with transaction.atomic():
         audit(by=by, action="kpm.scorecard.delete", target=card, region_kode=card.desa_id,
               data={"tahun": card.tahun, "triwulan": card.triwulan})  # fmt: skip

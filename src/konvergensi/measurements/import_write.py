@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.models import Import
 from konvergensi_core import duplicates, eppgbm
@@ -178,6 +179,7 @@ def import_commit(
     measurements at once, marked committed in the same transaction."""
     rnd = round_of(imp)
     require(scope, Permission.MEASUREMENT_IMPORT, rnd.kabkota_id)
+    locks.require_open(rnd.kabkota_id, rnd.tahun, 7)  # the approval lock (docs/aksi.md)
     parts = _parts(_workdir(imp), "prepared")
     if not parts:
         raise ValidationError(_("Periksa berkas dulu sebelum menyimpan."))

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_noop
 from konvergensi.accounts.models import Role
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
+from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind
 from konvergensi.imports.models import Import
@@ -380,6 +381,7 @@ def _puskesmas_key(name) -> str:
 def stage(*, scope: Scope, rnd: MeasurementRound, upload, by) -> Import:
     """Keep an uploaded e-PPGBM export for its check (nothing is read yet)."""
     require(scope, Permission.MEASUREMENT_IMPORT, rnd.kabkota_id)
+    locks.require_open(rnd.kabkota_id, rnd.tahun, 7)  # the approval lock (docs/aksi.md)
     return pipeline.stage(
         kind=KIND_INSTANCE, kabkota=rnd.kabkota_id, params={"round": rnd.pk}, upload=upload, by=by
     )
@@ -455,6 +457,9 @@ class MeasurementImportKind(ImportKind):
                 raise ValidationError(_(exc.template)) from None
 
     def check(self, imp: Import, scope: Scope, progress, today: dt.date | None = None) -> CheckOutcome:
+        rnd = round_of(imp)
+        if refused := locks.refusal(rnd.kabkota_id, rnd.tahun, 7):
+            raise FileRefused(refused)
         result = import_check(imp=imp, scope=scope, progress=progress, today=today)
         # Read lazily, a batch at a time, as the pipeline keeps (the first 20,000) and counts (all) them.
         problems: Iterable[problem_rules.Problem] = itertools.chain(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import Region
 
 from .models import MeasurementRound
@@ -32,6 +33,7 @@ def round_create(
         raise ValidationError(_("Nama putaran wajib diisi, mis. 'Februari 2026'."))
     if tanggal_selesai < tanggal_mulai:
         raise ValidationError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+    locks.require_open(kabkota.kode, tanggal_mulai.year, 7)  # a round belongs to the year it starts in
     if tanggal_mulai > timezone.localdate() + dt.timedelta(days=366):
         raise ValidationError(_("Tanggal mulai terlalu jauh di masa depan."))
     if not 1 <= min_cell <= 100:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, refuse_unsafe_xlsx
 from konvergensi.imports.models import Import
@@ -186,6 +187,8 @@ class PlanSheetKind(ImportKind):
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
         plan, fields, problems = _plan_fields(imp)
         assert plan is not None
+        if refused := locks.refusal(plan.kabkota_id, plan.tahun, 2):
+            raise FileRefused(refused)
         if plan.frozen:
             raise FileRefused(
                 _("Rencana versi %(n)s sudah final; buat versi baru dulu.") % {"n": plan.number}
@@ -213,6 +216,7 @@ class PlanSheetKind(ImportKind):
     def commit(self, imp: Import, scope: Scope, by, progress) -> dict[str, int]:
         plan, fields, problems = _plan_fields(imp)
         assert plan is not None
+        locks.require_open(plan.kabkota_id, plan.tahun, 2)
         if plan.frozen or not selectors.is_latest(plan):
             raise ValidationError(
                 _("Rencana ini sudah final atau bukan versi terakhir; tidak ada yang disimpan.")
@@ -308,6 +312,8 @@ class BudgetDocumentKind(ImportKind):
         refuse_unsafe_xlsx(upload, name)
 
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
+        if refused := locks.refusal(imp.kabkota_id, imp.params.get("tahun"), 2):
+            raise FileRefused(refused)
         rows, problems = _doc_rows(imp)
         errors = [p for p in problems if p.severity != WARNING]
         details: dict[str, Any] = {"kind": imp.params.get("kind"), "pagu": sum(r.pagu or 0 for r in rows)}
@@ -332,6 +338,7 @@ class BudgetDocumentKind(ImportKind):
         )
 
     def commit(self, imp: Import, scope: Scope, by, progress) -> dict[str, int]:
+        locks.require_open(imp.kabkota_id, imp.params.get("tahun"), 2)
         rows, problems = _doc_rows(imp)
         if any(p.severity != WARNING for p in problems) or not rows:
             raise ValidationError(_("Berkas masih bermasalah; tidak ada yang disimpan."))

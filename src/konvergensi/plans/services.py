@@ -16,6 +16,7 @@ from konvergensi import concurrency
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core import plan as rules
 from konvergensi_core.files import FileRejected, check_upload
@@ -55,6 +56,7 @@ class Conflict(concurrency.Conflict):
 
 
 def _editable(plan: Plan) -> None:
+    locks.require_open(plan.kabkota_id, plan.tahun, 2)
     if plan.frozen:
         raise ValidationError(
             _("Rencana versi %(n)s sudah final dan tidak dapat diubah. Buat versi baru untuk mengubahnya.")
@@ -75,6 +77,7 @@ def plan_seed(*, scope: Scope, kabkota: Region, tahun: int, by) -> tuple[Plan, i
     from konvergensi.ansit.models import DataGapNote, Recommendation, RecommendationStatus
 
     require(scope, Permission.PLAN_MANAGE, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 2)
     if Plan.objects.filter(kabkota=kabkota, tahun=tahun).exists():
         raise ValidationError(_("Rencana kegiatan %(tahun)s sudah ada.") % {"tahun": tahun})
     lokus = ansit_selectors.lokus_confirmed(kabkota.kode, tahun)
@@ -156,6 +159,7 @@ def stage_record(
     """Record that the plan reached its next stage (the guideline's order, one step at a time), with
     the date, notes and evidence. At "final" the plan freezes and is attached to Aksi 2."""
     require(scope, Permission.PLAN_MANAGE, plan.kabkota_id)
+    locks.require_open(plan.kabkota_id, plan.tahun, 2)
     if not selectors.is_latest(plan):
         raise ValidationError(_("Ini bukan versi terakhir rencana."))
     expected = next_stage(plan)
@@ -268,6 +272,7 @@ def plan_attach(*, scope: Scope, plan: Plan, by, quiet: bool = False):
 def plan_new_version(*, scope: Scope, plan: Plan, note: str, by) -> Plan:
     """A change after "final": a new draft version with the same rows (same keys), the old one kept."""
     require(scope, Permission.PLAN_MANAGE, plan.kabkota_id)
+    locks.require_open(plan.kabkota_id, plan.tahun, 2)
     if not plan.frozen:
         raise ValidationError(_("Rencana ini belum final: ubah langsung barisnya."))
     if not selectors.is_latest(plan):

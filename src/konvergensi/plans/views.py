@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope, require
+from konvergensi.aksi import locks
 from konvergensi.formats import activate_region
 from konvergensi.web import attachment, attempt, flash_errors, kabkota_or_404, tahun_from, xlsx_response
 from konvergensi.wilayah.models import OPD
@@ -163,6 +164,8 @@ def detail(request, pk: int):
     review = selectors.review(plan, all_rows, places=names) if whole else None
     can_manage = has_permission(scope, Permission.PLAN_MANAGE, plan.kabkota_id)
     latest = selectors.is_latest(plan)
+    # The approval lock (docs/aksi.md): a verified Aksi 2 shows no edit buttons (the notice says why).
+    open_ = latest and not locks.is_locked(plan.kabkota_id, plan.tahun, 2)
     sections = []
     for value, label in Group.choices:
         items = [
@@ -170,7 +173,7 @@ def detail(request, pk: int):
                 "row": r,
                 "no": nos[r.pk],
                 "places": selectors.places_of(r, names, lokus),
-                "editable": latest and services.may_edit_row(scope, plan, r),
+                "editable": open_ and services.may_edit_row(scope, plan, r),
             }
             for r in rows
             if r.group == value
@@ -195,7 +198,7 @@ def detail(request, pk: int):
                 agreed.append(
                     {"no": nos.get(row.pk, ""), "row": row, "text": change.text, "rembuk": change.rembuk}
                 )
-    next_stage = services.next_stage(plan) if latest else None
+    next_stage = services.next_stage(plan) if open_ else None
     totals = review.totals if review else None
     context = {
         "plan": plan,
@@ -214,7 +217,7 @@ def detail(request, pk: int):
         "next_stage": next_stage,
         "next_stage_label": Stage(next_stage).label if next_stage else "",
         "can_manage": can_manage,
-        "can_add": latest and services.may_edit_row(scope, plan, None),
+        "can_add": open_ and services.may_edit_row(scope, plan, None),
         "latest": latest,
         "versions": selectors.plan_list(scope=scope, kabkota=plan.kabkota_id, tahun=plan.tahun),
         "documents": selectors.documents(scope=scope, kabkota=plan.kabkota_id, tahun=plan.tahun)

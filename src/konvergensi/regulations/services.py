@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import Region
 from konvergensi_core.files import FileRejected, check_upload
 from konvergensi_core.plan import parse_rupiah
 
 from .models import (
+    SIGNED,
     STATUS_ORDER,
     Allocation,
     Regulation,
@@ -90,6 +92,7 @@ def regulation_create(
         created_by=by,
     )
     date = _date(date, _("tanggal rancangan"))
+    locks.require_open(kabkota.kode, date.year, 4)
     if upload is not None:
         _checked(upload)
         reg.original_name = upload.name[:200]
@@ -117,6 +120,14 @@ def next_status(reg: Regulation) -> str | None:
     return STATUS_ORDER[i + 1] if i + 1 < len(STATUS_ORDER) else None
 
 
+def _require_open(reg: Regulation, year: int | None = None) -> None:
+    """The approval lock (docs/aksi.md, "Kunci data"): a signed Perbup/Perwali belongs to the Aksi 4 of
+    its signing year; one not signed yet to the year of the step being recorded (``year``)."""
+    signed = reg.steps.filter(status__in=SIGNED).order_by("date").first()
+    for tahun in {signed.date.year if signed else None, year} - {None}:
+        locks.require_open(reg.kabkota_id, tahun, 4)
+
+
 def regulation_step(
     *, scope: Scope, reg: Regulation, status: str, date: dt.date | None, number: str = "", upload=None, by
 ) -> Step:
@@ -131,6 +142,7 @@ def regulation_step(
             else _("Peraturan ini sudah diundangkan; tidak ada status berikutnya.")
         )
     date = _date(date, _("tanggal"))
+    _require_open(reg, date.year)
     last = reg.steps.order_by("-date").first()
     if last is not None and date < last.date:
         raise ValidationError(
@@ -182,6 +194,7 @@ def regulation_step(
 def regulation_document(*, scope: Scope, reg: Regulation, upload, by) -> Regulation:
     """Attach (or replace) the Perbup/Perwali's document."""
     require(scope, Permission.REGULATION_MANAGE, reg.kabkota_id)
+    _require_open(reg)
     if upload is None:
         raise ValidationError(_("Pilih berkas dokumen peraturan."))
     _checked(upload)
@@ -220,6 +233,7 @@ def village_regulation_add(
         title=_text(title, _("judul"), TITLE_MAX),
         created_by=by,
     )
+    locks.require_open(desa.kode[:5], reg.date.year, 4)
     if upload is not None:
         _checked(upload)
         reg.original_name = upload.name[:200]
@@ -239,6 +253,7 @@ def village_regulation_add(
 
 def village_regulation_delete(*, scope: Scope, reg: VillageRegulation, by) -> None:
     require(scope, Permission.REGULATION_DESA, reg.desa_id)
+    locks.require_open(reg.desa_id[:5], reg.date.year, 4)
     with transaction.atomic():
         audit(
             by=by,
@@ -261,6 +276,7 @@ def allocation_add(*, scope: Scope, desa: Region, tahun: int | str, amount, purp
         tahun = 0
     if not 2018 <= tahun <= 2100:
         raise ValidationError(_("Isi tahun anggaran APBDes (2018–2100)."))
+    locks.require_open(desa.kode[:5], tahun, 4)
     value, reason = parse_rupiah(amount)
     if reason:
         raise ValidationError(_("Jumlah: %(reason)s") % {"reason": reason})
@@ -287,6 +303,7 @@ def allocation_add(*, scope: Scope, desa: Region, tahun: int | str, amount, purp
 
 def allocation_delete(*, scope: Scope, row: Allocation, by) -> None:
     require(scope, Permission.REGULATION_DESA, row.desa_id)
+    locks.require_open(row.desa_id[:5], row.tahun, 4)
     with transaction.atomic():
         audit(
             by=by,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -277,8 +276,8 @@ def village_delete(request, pk: int):
     if reg is None:
         raise Http404
     require(request.scope, Permission.REGULATION_DESA, reg.desa_id)
-    services.village_regulation_delete(scope=request.scope, reg=reg, by=request.user)
-    messages.success(request, _("Peraturan desa dihapus."))
+    attempt(request, lambda: services.village_regulation_delete(scope=request.scope, reg=reg, by=request.user),
+            _("Peraturan desa dihapus."))  # fmt: skip
     return redirect(_desa_url(reg.desa_id, _tahun(request)))
 
 
@@ -289,6 +288,6 @@ def allocation_delete(request, pk: int):
     if row is None:
         raise Http404
     require(request.scope, Permission.REGULATION_DESA, row.desa_id)
-    services.allocation_delete(scope=request.scope, row=row, by=request.user)
-    messages.success(request, _("Alokasi APBDes dihapus."))
+    attempt(request, lambda: services.allocation_delete(scope=request.scope, row=row, by=request.user),
+            _("Alokasi APBDes dihapus."))  # fmt: skip
     return redirect(_desa_url(row.desa_id, _tahun(request)))

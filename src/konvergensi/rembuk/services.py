@@ -15,6 +15,7 @@ from konvergensi import concurrency
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import Region
 from konvergensi_core.files import FileRejected, check_upload
 
@@ -58,6 +59,7 @@ def _require_edit(scope: Scope, rembuk: Rembuk) -> None:
         require(scope, Permission.REMBUK_MANAGE, rembuk.kabkota_id)
     else:
         require(scope, Permission.REMBUK_KECAMATAN, rembuk.region_id)
+    locks.require_open(rembuk.kabkota_id, rembuk.tahun, 3)  # the approval lock (docs/aksi.md)
 
 
 def rembuk_create(*, scope: Scope, region: Region, tahun: int, by) -> Rembuk:
@@ -73,6 +75,7 @@ def rembuk_create(*, scope: Scope, region: Region, tahun: int, by) -> Rembuk:
         level, kabkota = Level.KECAMATAN, region.kode[:5]
     else:
         raise ValidationError(_("Rembuk stunting diadakan di kabupaten/kota atau kecamatan."))
+    locks.require_open(kabkota, tahun, 3)
     rembuk = Rembuk(kabkota_id=kabkota, region=region, level=level, tahun=tahun, created_by=by,
                     commitment=default_commitment(region, tahun))  # fmt: skip
     agenda = [Agenda.A, Agenda.B, Agenda.C, Agenda.D]
@@ -238,6 +241,7 @@ def changes_save(*, scope: Scope, rembuk: Rembuk, data, by) -> int:
     """The changes agreed at the district rembuk, one text per plan row (``change-<row id>``); an
     emptied text removes the row's change. Returns the number of rows with a change."""
     require(scope, Permission.REMBUK_MANAGE, rembuk.kabkota_id)
+    locks.require_open(rembuk.kabkota_id, rembuk.tahun, 3)
     plan = selectors.plan_of(rembuk)
     if plan is None:
         raise ValidationError(_("Belum ada rencana kegiatan (Aksi 2) tahun ini untuk dicatat perubahannya."))

@@ -14,6 +14,7 @@ from konvergensi import concurrency
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import Region
 
 from . import selectors
@@ -28,6 +29,7 @@ class Conflict(concurrency.Conflict):
 
 
 def _editable(review: Review) -> None:
+    locks.require_open(review.kabkota_id, review.tahun, 8)  # the approval lock (docs/aksi.md)
     if review.frozen:
         raise ValidationError(
             _("Reviu %(tahun)s sudah final dan tidak dapat diubah.") % {"tahun": review.tahun}
@@ -49,6 +51,7 @@ def review_build(
     team's edited sentences are kept (flagged when the numbers changed under them); generated
     recommendations are replaced, the team's own and edited ones kept, removed ones stay removed."""
     require(scope, Permission.REVIEW_MANAGE, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 8)  # the approval lock (docs/aksi.md)
     assembled = selectors.assemble(kabkota.kode, tahun)
     with transaction.atomic():
         review, created = Review.objects.select_for_update().get_or_create(kabkota=kabkota, tahun=tahun)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.indicators.models import DataValue
 from konvergensi.wilayah.models import Region
 from konvergensi_core import datadesa
@@ -192,6 +193,7 @@ def analysis_create(
     input table, the result at that moment and the Aksi 6 notes. Raises FileProblems (nothing saved)
     for a file with blocking problems, ValidationError for bad settings or no data at all."""
     require(scope, Permission.ANSIT_EDIT, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 1)
     if kabkota.level != "kabkota":
         raise ValidationError(_("Analisis situasi hanya untuk kabupaten/kota."))
     _check_common(tahun=tahun, periode=periode, level=level, data_source=data_source, margin=margin)
@@ -275,6 +277,7 @@ def analysis_decide(
     """The team confirms the computed recommendation or overrides it; an override needs a reason,
     which is kept (and audited) with the computed option it replaced."""
     require(scope, Permission.ANSIT_EDIT, analysis.kabkota_id)
+    locks.require_open(analysis.kabkota_id, analysis.tahun, 1)
     reason = (reason or "").strip()
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Pilih salah satu dari tiga opsi keputusan.")})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 
 from .. import selectors
 from ..models import Analysis, AnsitDocument, DocumentStatus
@@ -60,6 +61,7 @@ def document_attach(*, scope: Scope, document: AnsitDocument, by):
     from konvergensi.aksi import services as aksi_services
 
     require(scope, Permission.ANSIT_EDIT, document.kabkota_id)
+    locks.require_open(document.kabkota_id, document.tahun, 1)
     if document.status != DocumentStatus.SELESAI or not document.pdf:
         raise ValidationError(_("Dokumen belum selesai dibuat."))
     siklus = aksi_selectors.siklus_get(scope=scope, kabkota_kode=document.kabkota_id, tahun=document.tahun)

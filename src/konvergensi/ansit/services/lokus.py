@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 
 from .. import selectors
 from ..models import Analysis, LokusDesa, LokusList, LokusStatus
@@ -23,6 +24,7 @@ def lokus_confirm(
     """Confirm the selected focus villages of an analysis as the district's list for the year; a
     list confirmed earlier is kept as replaced (history)."""
     require(scope, Permission.ANSIT_EDIT, analysis.kabkota_id)
+    locks.require_open(analysis.kabkota_id, analysis.tahun, 1)
     ranking = selectors.lokus_ranking(analysis=analysis, settings=settings)
     chosen = ranking.selected
     if not chosen:

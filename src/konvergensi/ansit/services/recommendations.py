@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import Region
 from konvergensi_core.ansit import recommendations as rules
 from konvergensi_core.ansit.hotspots import LEVEL_LABEL
@@ -124,6 +125,7 @@ def recommendations_generate(*, scope: Scope, kabkota: Region, tahun: int, by) -
     """Draft the recommendations the evidence supports. A draft nobody touched is updated or, when
     its finding is gone, removed; an edited, confirmed or rejected recommendation is kept as is."""
     require(scope, Permission.ANSIT_EDIT, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 1)
     found = evidence_for(kabkota=kabkota.kode, tahun=tahun)
     if found is None:
         raise ValidationError(_("Buat analisis sebaran stunting tahun ini dulu."))
@@ -186,6 +188,7 @@ def recommendation_update(
 ) -> Recommendation:
     """Edit the text and/or confirm, reject or return a recommendation to draft."""
     require(scope, Permission.ANSIT_EDIT, rec.kabkota_id)
+    locks.require_open(rec.kabkota_id, rec.tahun, 1)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Teks rekomendasi tidak boleh kosong.")})
@@ -213,6 +216,7 @@ def recommendation_add(
     *, scope: Scope, kabkota: Region, tahun: int, kind: str, text: str, evidence: str = "", by
 ) -> Recommendation:
     require(scope, Permission.ANSIT_EDIT, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 1)
     text = (text or "").strip()
     if kind not in RecommendationKind.values:
         raise ValidationError({"kind": _("Pilih jenis rekomendasi.")})

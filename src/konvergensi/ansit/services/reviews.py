@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, has_permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.wilayah.models import OPD, Region
 
 from ..models import Effectiveness, Frequency, Review, ReviewComment, ReviewKind, YesNo
@@ -98,6 +99,7 @@ def may_edit_review(scope: Scope, review: Review) -> bool:
 
 def review_create(*, scope: Scope, kabkota: Region, tahun: int, kind: str, data: ReviewInput, by) -> Review:
     require(scope, Permission.ANSIT_REVIEW, kabkota.kode)
+    locks.require_open(kabkota.kode, tahun, 1)
     if kind not in ReviewKind.values:
         raise ValidationError({"kind": _("Pilih jenis reviu.")})
     if not 2018 <= tahun <= 2100:
@@ -122,6 +124,7 @@ def review_create(*, scope: Scope, kabkota: Region, tahun: int, kind: str, data:
 def review_update(*, scope: Scope, review: Review, data: ReviewInput, expected_version: int, by) -> Review:
     if not may_edit_review(scope, review):
         raise PermissionDenied
+    locks.require_open(review.kabkota_id, review.tahun, 1)
     if not has_permission(scope, Permission.ANSIT_EDIT, review.kabkota_id):
         data.opd_id = review.opd_id
     fields = _clean_review(review.kind, data, review.kabkota_id)

@@ -37,14 +37,18 @@ def completeness(request, kode: str):
     if request.method == "POST":
         # The district verifies an indicator's figures for the period after checking them with the OPD.
         indicator = get_object_or_404(Indicator, kode=request.POST.get("indikator", ""))
-        n = services.values_verify(
-            scope=request.scope, kabkota=kab, indicator=indicator, periode=periode, by=request.user
-        )
-        messages.success(
-            request,
-            _("%(n)s angka %(kode)s periode %(periode)s diverifikasi.")
-            % {"n": n, "kode": indicator.kode, "periode": periode},
-        )
+        try:
+            n = services.values_verify(
+                scope=request.scope, kabkota=kab, indicator=indicator, periode=periode, by=request.user
+            )
+        except ValidationError as exc:  # the year's data are locked (docs/aksi.md, "Kunci data")
+            flash_errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(n)s angka %(kode)s periode %(periode)s diverifikasi.")
+                % {"n": n, "kode": indicator.kode, "periode": periode},
+            )
         return redirect(
             reverse("indicators:completeness", kwargs={"kode": kab.kode}) + f"?periode={periode}&set={set_}"
         )
