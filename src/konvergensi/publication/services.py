@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.measurements.models import MeasurementRound, RoundStatus
 
 from .models import Publication
@@ -39,6 +40,7 @@ def publication_store(*, rnd: MeasurementRound, data: dict, pdf: bytes, by) -> P
 def round_withdraw(*, scope: Scope, rnd: MeasurementRound, by, reason: str = "") -> int:
     """Take a round's publication off the public pages (the record stays, with its withdrawal)."""
     require(scope, Permission.ROUND_MANAGE, rnd.kabkota_id)
+    locks.require_open(rnd.kabkota_id, rnd.tahun, 7)  # the approval lock (docs/aksi.md)
     with transaction.atomic():
         count = Publication.objects.filter(round=rnd, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now()

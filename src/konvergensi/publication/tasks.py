@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
+from konvergensi.aksi import locks
 from konvergensi.jobs import services as job_services
 from konvergensi.jobs.models import Job
 from konvergensi.measurements import selectors as measurement_selectors
@@ -59,6 +60,7 @@ def round_publish(*, scope: Scope, rnd: MeasurementRound, by) -> Job:
     """Publish a round: a background task builds the snapshot and the PDF and stores the
     publication (it then replaces an earlier publication of the same round)."""
     require(scope, Permission.ROUND_MANAGE, rnd.kabkota_id)
+    locks.require_open(rnd.kabkota_id, rnd.tahun, 7)  # the approval lock (docs/aksi.md)
     if not measurement_selectors.measured(rnd.pk).exists():
         raise ValidationError(
             _(
