@@ -121,3 +121,19 @@ def test_a_bad_or_unloaded_district_is_one_line(world, tmp_path):
     assert bad.exit_code == 2 and one_line(bad) == "Galat: 32 bukan kode kabupaten/kota."
     unloaded = report("rencana", "--kabkota", "91.01", "-o", str(tmp_path / "x.pdf"))
     assert unloaded.exit_code == 1 and "belum dimuat" in one_line(unloaded)
+
+
+def test_provinsi_is_only_for_the_province_documents_and_excludes_kabkota(world, tmp_path):
+    out = str(tmp_path / "x.pdf")
+    both = report("penilaian", "--kabkota", KAB, "--provinsi", "32", "-o", out)
+    neither = report("penilaian", "-o", out)
+    for result in (both, neither):
+        assert result.exit_code == 2
+        assert one_line(result) == "Galat: Sebutkan tepat satu: --kabkota KODE atau --provinsi KODE."
+    district_only = report("rencana", "--provinsi", "32", "-o", out)
+    assert district_only.exit_code == 2 and "per provinsi: penilaian" in one_line(district_only)
+    not_a_province = report("penilaian", "--provinsi", KAB, "-o", out)
+    assert not_a_province.exit_code == 2 and one_line(not_a_province) == f"Galat: {KAB} bukan kode provinsi."
+    nothing = report("penilaian", "--provinsi", "32", "-o", out)
+    assert nothing.exit_code == 1 and "belum mempunyai hasil penilaian kinerja" in one_line(nothing)
+    assert not (tmp_path / "x.pdf").exists()

@@ -29,6 +29,9 @@ class ReportKind:
     label: str
     build: Callable[[str, int | None, str], tuple[bytes, str]]
     permission: str = "view_kabkota"
+    # The same document for a whole province (``konvergensi report KIND --provinsi KODE``), for the
+    # kinds that have one (the assessment's ranking); same arguments with the province code.
+    build_province: Callable[[str, int | None, str], tuple[bytes, str]] | None = None
 
 
 _KINDS: dict[str, ReportKind] = {}
