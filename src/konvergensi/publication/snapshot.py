@@ -85,6 +85,7 @@ def _row(r: dict, names: dict[str, str]) -> dict:
         out[m] = r[m]
         out[f"{m}_display"] = r[f"{m}_display"]
     for m in RATES:
+        out[f"{m}_n"] = r.get(f"{m}_n")  # the valid children behind a shown prevalence (null where hidden)
         out[f"{m}_prevalence"] = _f(r[f"{m}_prevalence"])
         out[f"{m}_ci_low"] = _f(r[f"{m}_ci_low"])
         out[f"{m}_ci_high"] = _f(r[f"{m}_ci_high"])
