@@ -404,6 +404,83 @@ def rembuk_dissemination(w):
     return {"pk": entry.pk}
 
 
+# The penilaian kinerja (assessment): the national rubric of 2026 (a draft, or published), a Jawa Barat
+# round of Sumedang graded by the province persona (its only assessor), open or published.
+def assessment_rubric(w, published=True):
+    from konvergensi.assessment import services
+    from konvergensi.assessment.models import Rubric
+
+    rubric = Rubric.objects.filter(tahun=2026, provinsi=None, published__isnull=not published).first()
+    if rubric is None:
+        rubric = services.rubric_load_default(tahun=2026, by=w.user("pusat"))
+        if published:
+            services.rubric_publish(scope=w.scopes["pusat"], rubric=rubric, by=w.user("pusat"))
+    return {"pk": rubric.pk}
+
+
+def assessment_round(w, published=False):
+    from konvergensi.assessment import services
+    from konvergensi.assessment.models import Round, Rubric
+    from konvergensi.wilayah.models import Region
+
+    rnd = Round.objects.filter(provinsi_id="32", published__isnull=not published).first()
+    if rnd is None:
+        rnd = services.round_create(
+            scope=w.scopes["provinsi"],
+            provinsi=Region.objects.get(kode="32"),
+            tahun=2026,
+            nama="Penilaian 2026",
+            rubric=Rubric.objects.get(pk=assessment_rubric(w)["pk"]),
+            kabkota=[KAB],
+            assessors=[w.user("provinsi").pk],
+            by=w.user("provinsi"),
+        )
+        ind = rnd.rubric.indicators.first()
+        services.grades_set(
+            scope=w.scopes["provinsi"],
+            rnd=rnd,
+            kabkota=KAB,
+            data={f"huruf-{ind.pk}": "B"},
+            by=w.user("provinsi"),
+        )
+        if published:
+            services.round_publish(scope=w.scopes["provinsi"], rnd=rnd, by=w.user("provinsi"))
+    return {"pk": rnd.pk}
+
+
+def assessment_district(w, published=False):
+    from konvergensi.assessment.models import RoundDistrict
+
+    rnd = assessment_round(w, published=published)["pk"]
+    return {"pk": RoundDistrict.objects.get(round_id=rnd, kabkota_id=KAB).pk}
+
+
+def assessment_new_round(w):
+    return {"tahun": "2026", "nama": "Penilaian 2026", "rubric": str(assessment_rubric(w)["pk"]), "kabkota": [KAB],
+            "assessor": [str(w.users["provinsi"].pk)]}  # fmt: skip
+
+
+def assessment_grades(w):
+    from konvergensi.assessment.models import RoundDistrict
+
+    d = RoundDistrict.objects.get(pk=assessment_district(w)["pk"])
+    return {f"huruf-{i.pk}": "A" for i in d.round.rubric.indicators.all()[:3]}
+
+
+def assessment_rubric_file(w):
+    from konvergensi.assessment import services
+    from konvergensi_core.io.assessment import write_rubric_xlsx
+
+    return {
+        "version": "1",
+        "file": SimpleUploadedFile("rubrik.xlsx", write_rubric_xlsx(services.default_rubric())),
+    }
+
+
+ASSESSMENT_HIDDEN = ("operator", "opd", "kecamatan", "desa", "puskesmas", *OUTSIDERS)
+NOT_PROVINCE = ("kecamatan", "desa", "puskesmas", *OUTSIDERS)
+
+
 # The knowledge base: a draft, a submitted and a published practice of Sumedang, with their files.
 def knowledge_practice(w, state="draf"):
     from tests.knowledge import test_knowledge as k
@@ -553,6 +630,14 @@ MATRIX: dict[str, Case] = {
         method="post",
         data=lambda w: {"version": w.aksi[1].version, "move": "submit"},
         allowed=("operator",),
+        ok=302,
+        not_found=OUTSIDERS,
+    ),
+    "aksi:unlock": Case(  # the province opens the approval lock (docs/aksi.md, "Kunci data")
+        kwargs=aksi1,
+        method="post",
+        data=lambda w: {"reason": "Data diperbaiki"},
+        allowed=("provinsi",),
         ok=302,
         not_found=OUTSIDERS,
     ),
@@ -747,6 +832,9 @@ MATRIX: dict[str, Case] = {
     "budget:national": Case(allowed=("pusat",)),
     "budget:map-national": Case(allowed=("pusat",)),
     "budget:catalogue": Case(allowed=ALL),
+    # The picture: the nation for the national role, everyone else is sent to their own area.
+    "picture:nation": Case(allowed=("pusat",), other=302),
+    "picture:region": Case(kwargs=lambda w: {"kode": KEC}, allowed=VIEWERS),
     "regulations:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "regulations:add": Case(
         kwargs=lambda w: KAB_KW,
@@ -899,6 +987,75 @@ MATRIX: dict[str, Case] = {
         not_found=OUTSIDERS,
     ),  # fmt: skip
     "rembuk:public-commitment": Case(kwargs=rembuk_published, allowed=ALL, anonymous=200),
+    "assessment:home": Case(allowed=("operator", "opd", "provinsi", "pusat", *OUTSIDERS), ok=302),
+    "assessment:rubrics": Case(allowed=("provinsi", "pusat")),
+    "assessment:rubric": Case(
+        kwargs=lambda w: assessment_rubric(w, published=False),
+        allowed=("pusat",),
+        not_found=(*ASSESSMENT_HIDDEN, "provinsi"),
+    ),
+    "assessment:rubric-upload": Case(
+        kwargs=lambda w: assessment_rubric(w, published=False),
+        method="post",
+        data=assessment_rubric_file,
+        allowed=("pusat",),
+        ok=302,
+        not_found=(*ASSESSMENT_HIDDEN, "provinsi"),
+    ),  # fmt: skip
+    "assessment:rubric-export": Case(
+        kwargs=assessment_rubric, allowed=("provinsi", "pusat"), not_found=ASSESSMENT_HIDDEN
+    ),
+    "assessment:rubric-publish": Case(
+        kwargs=lambda w: assessment_rubric(w, published=False),
+        method="post",
+        allowed=("pusat",),
+        ok=302,
+        not_found=(*ASSESSMENT_HIDDEN, "provinsi"),
+    ),  # fmt: skip
+    "assessment:rubric-copy": Case(
+        kwargs=assessment_rubric, method="post", allowed=("pusat",), ok=302, not_found=ASSESSMENT_HIDDEN
+    ),
+    "assessment:province": Case(kwargs=lambda w: {"kode": "32"}, allowed=("provinsi", "pusat")),
+    "assessment:round-create": Case(
+        kwargs=lambda w: {"kode": "32"},
+        method="post",
+        data=assessment_new_round,
+        allowed=("provinsi",),
+        ok=302,
+    ),
+    "assessment:round": Case(
+        kwargs=assessment_round, allowed=("provinsi", "pusat"), not_found=ASSESSMENT_HIDDEN
+    ),
+    "assessment:round-export": Case(
+        kwargs=assessment_round, allowed=("provinsi", "pusat"), not_found=ASSESSMENT_HIDDEN
+    ),
+    "assessment:round-publish": Case(
+        kwargs=assessment_round, method="post", allowed=("provinsi",), ok=302, not_found=ASSESSMENT_HIDDEN
+    ),
+    "assessment:district": Case(
+        kwargs=lambda w: assessment_district(w, published=True),
+        allowed=("operator", "opd", "provinsi", "pusat"),
+        not_found=NOT_PROVINCE,
+    ),  # fmt: skip
+    "assessment:grade": Case(kwargs=assessment_district, allowed=("provinsi",), not_found=ASSESSMENT_HIDDEN),
+    "assessment:notes": Case(
+        kwargs=assessment_district,
+        method="post",
+        data=lambda w: {"supervision": "Perkuat data", "recommendations": "-"},
+        allowed=("provinsi",),
+        ok=302,
+        not_found=ASSESSMENT_HIDDEN,
+    ),  # fmt: skip
+    "assessment:respond": Case(
+        kwargs=lambda w: assessment_district(w, published=True),
+        method="post",
+        data=lambda w: {"text": "Terima kasih, akan ditindaklanjuti"},
+        allowed=("operator",),
+        ok=302,
+        not_found=NOT_PROVINCE,
+    ),  # fmt: skip
+    "assessment:kabkota": Case(kwargs=lambda w: KAB_KW, allowed=("operator", "opd", "provinsi", "pusat")),
+    "assessment:national": Case(allowed=("pusat",)),
     "knowledge:public-list": Case(allowed=ALL, anonymous=200),
     "knowledge:public-detail": Case(
         kwargs=lambda w: {"pk": knowledge_practice(w, "terbit").pk}, allowed=ALL, anonymous=200
@@ -1171,6 +1328,9 @@ POSTS: dict[str, Post] = {
     "plans:row-add": Post(data=lambda w: PLAN_ROW, allowed=("operator", "opd")),
     "plans:row-edit": Post(data=lambda w: {**PLAN_ROW, "version": "1"}, allowed=("operator", "opd")),
     "plans:documents": Post(data=plan_doc_upload, allowed=("operator", "opd")),
+    "assessment:rubrics": Post(data=lambda w: {"tahun": "2026"}, allowed=("pusat",)),
+    "assessment:rubric": Post(data=lambda w: {"kelas-2": "85", "version": "1"}, allowed=("pusat",)),
+    "assessment:grade": Post(data=assessment_grades, allowed=("provinsi",)),
     "rembuk:detail": Post(
         data=lambda w: {**REMBUK_EVENT, "place": "Pendopo", "version": "2"}, allowed=("operator",)
     ),

@@ -290,6 +290,13 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
 
     with transaction.atomic():
         plan |= review_demo(DEMO_KABKOTA, tahun=tahun, operator=users["bappeda-sumedang"])
+    from konvergensi.picture.services import refresh_all as picture_refresh
+
+    plan["gambaran"] = sum(picture_refresh(DEMO_KABKOTA).values())  # the picture's stored figures (issue 18)
+    from konvergensi.assessment.demo import assessment_demo
+
+    plan |= assessment_demo(tahun=tahun, provinsi_user=users["prov-jabar"], second_assessor=users["prov-jabar-2"],
+                            pusat_user=users["bangda"], kabkota=DEMO_KABKOTA)  # fmt: skip
     with transaction.atomic():
         _story_after_work(users, tahun)
     return {

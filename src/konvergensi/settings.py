@@ -135,6 +135,8 @@ INSTALLED_APPS = [
     "konvergensi.reviews",
     "konvergensi.kpm",
     "konvergensi.knowledge",
+    "konvergensi.assessment",
+    "konvergensi.picture",
 ]
 
 MIDDLEWARE = [

@@ -26,4 +26,6 @@ urlpatterns = [
     path("", include("konvergensi.reviews.urls")),
     path("", include("konvergensi.kpm.urls")),
     path("", include("konvergensi.knowledge.urls")),
+    path("", include("konvergensi.assessment.urls")),
+    path("", include("konvergensi.picture.urls")),
 ]

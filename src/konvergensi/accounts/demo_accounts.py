@@ -54,6 +54,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         where="Puskesmas Wado",
     ),
     DemoAccount("prov-jabar", "Budi Provinsi", Role.PROVINSI, "32", where="Provinsi Jawa Barat"),
+    DemoAccount(
+        "prov-jabar-2", "Lina Penilai", Role.PROVINSI, "32", where="Provinsi Jawa Barat (penilai kedua)"
+    ),
     DemoAccount("bangda", "Maya Bangda", Role.PUSAT, None, where="Nasional"),
     DemoAccount(
         "bappeda-majalengka",

@@ -63,6 +63,21 @@ class Permission(StrEnum):
     KNOWLEDGE_CURATE = "knowledge_curate"  # publish, send back, feature: province (its districts), nation
     REVIEW_MANAGE = "review_manage"  # Aksi 8: build, edit, finalise, attach the annual review (operator)
     REVIEW_READ = "review_read"  # the annual review of a district: operator, OPD, province, nation
+    ASSESSMENT_RUBRIC = (
+        "assessment_rubric"  # penilaian rubric: nation (``kode`` None); a province its adoption
+    )
+    ASSESSMENT_MANAGE = (
+        "assessment_manage"  # open, edit, publish assessment rounds of its districts (province)
+    )
+    ASSESSMENT_GRADE = (
+        "assessment_grade"  # grade a district of a round (province; the service checks the assessor)
+    )
+    ASSESSMENT_READ = (
+        "assessment_read"  # a district's assessment: nation, its province; operator, OPD once published
+    )
+    ASSESSMENT_RESPOND = (
+        "assessment_respond"  # the district's response to its published assessment (operator)
+    )
 
 
 def has_permission(
@@ -212,6 +227,16 @@ def has_permission(
             )
         case Permission.DATASYSTEM_READ:
             return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
+        case Permission.ASSESSMENT_RUBRIC:
+            # ``kode`` None: the national rubric; a province code: that province's adopted rubric.
+            return (national and kode is None) or (in_province and kode is not None and len(kode) == 2)
+        case Permission.ASSESSMENT_MANAGE | Permission.ASSESSMENT_GRADE:
+            return in_province
+        case Permission.ASSESSMENT_READ:
+            # Whether the round is published (a district sees nothing before) is the selectors' check.
+            return national or in_province or (in_kabkota and role in (Role.OPERATOR, Role.OPD))
+        case Permission.ASSESSMENT_RESPOND:
+            return in_kabkota and role == Role.OPERATOR
     return False
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typer
 
 from konvergensi.cli.ansit import ansit_app
+from konvergensi.cli.assessment import assessment_app
 from konvergensi.cli.budget import budget_app
 from konvergensi.cli.common import RootApp
 from konvergensi.cli.data import data_app
@@ -19,6 +20,7 @@ from konvergensi.cli.demo import demo_app
 from konvergensi.cli.indicators import indicators_app
 from konvergensi.cli.kode import kode
 from konvergensi.cli.measurements import measurements_app
+from konvergensi.cli.picture import picture_app
 from konvergensi.cli.plan import plan_app
 from konvergensi.cli.report import report
 from konvergensi.cli.serve import manage, serve, worker
@@ -54,6 +56,8 @@ app.add_typer(ansit_app, name="ansit")
 app.add_typer(measurements_app, name="measurements")
 app.add_typer(plan_app, name="plan")
 app.add_typer(budget_app, name="budget")
+app.add_typer(picture_app, name="picture")
+app.add_typer(assessment_app, name="assessment")
 app.command()(report)
 
 
