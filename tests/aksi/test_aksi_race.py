@@ -19,8 +19,10 @@ from django.urls import reverse
 from konvergensi.accounts.models import AuditEvent
 from konvergensi.aksi import services
 from konvergensi.aksi.models import Aksi, Evidence
+from konvergensi.kpm import services as kpm_services
+from konvergensi.wilayah.models import Region
 from tests.concurrency import concurrently
-from tests.conftest import PDF_BYTES
+from tests.conftest import DESA, PDF_BYTES
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +88,10 @@ def test_submit_racing_the_deletion_of_the_only_evidence_never_submits_an_empty_
 def test_evidence_racing_the_verification_is_never_added_to_a_verified_aksi(world):
     """The province verifies while the district uploads one more file: the upload lands before the
     verification or is refused, never after it (ordered by the audit trail)."""
-    aksi = world.aksi[5]  # verified from its evidence alone (Aksi 1 needs its analysis: test_aksi_work)
+    aksi = world.aksi[5]  # verified from its evidence and one village scorecard (aksi.work)
+    kpm_services.scorecard_save(scope=world.scopes["operator"], desa=Region.objects.get(kode=DESA),
+                                tahun=aksi.siklus.tahun, triwulan=1, counts={"IH01": (10, 8)},
+                                by=world.user("operator"))  # fmt: skip
     uploader, verifier = _client(world.user("operator")), _client(world.user("provinsi"))
     add_url = reverse("aksi:evidence-add", kwargs={"pk": aksi.pk})
     move_url = reverse("aksi:move", kwargs={"pk": aksi.pk})
