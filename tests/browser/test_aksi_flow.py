@@ -165,11 +165,14 @@ def test_submit_revise_resubmit_verify_aksi_1_in_chromium(accounts, new_page, pr
     reviewer.locator('button[data-move="verify"]').click()
     expect_success(reviewer, "diverifikasi")
     expect(status_badge(reviewer)).to_have_text("Diverifikasi")
-    expect(reviewer.locator("#status button[data-move]")).to_have_count(1)  # only "Buka kembali"
-    # Reopening a verified aksi is possible but tucked away behind a summary.
-    expect(reviewer.locator('button[data-move="reopen"]')).to_be_hidden()
-    reviewer.get_by_text("Buka kembali aksi yang sudah diverifikasi").click()
-    expect(reviewer.locator('button[data-move="reopen"]')).to_be_visible()
+    # Verifying locked the aksi's data: no other move, and reopening is the province's "Buka kunci",
+    # with a reason, tucked away behind a summary (docs/aksi.md, "Kunci data").
+    expect(reviewer.locator("#status button[data-move]")).to_have_count(0)
+    expect(reviewer.locator("#status")).to_contain_text("Terkunci sejak")
+    unlock = reviewer.locator(f'form[action="/aksi/{aksi_pk}/buka-kunci/"] button')
+    expect(unlock).to_be_hidden()
+    reviewer.locator("#status summary", has_text="Buka kunci").click()
+    expect(unlock).to_be_visible()
     expect(reviewer.locator(".history li")).to_have_count(5)
     taken.append(shots(reviewer, "03-aksi-diverifikasi"))
     with reviewer.expect_download(timeout=TIMEOUT) as download_info:
