@@ -169,3 +169,22 @@ def test_pages_for_every_level_and_scoping(world):
     desa_page = client_for(world, "desa").get(reverse("picture:region", kwargs={"kode": KEC}))
     rows = list(desa_page.content.decode().split("<tr data-kode=")[1:])
     assert [r.split('"')[1] for r in rows] == [DESA]
+
+
+def test_a_district_trend_has_one_point_per_published_round(world):
+    first = publish_hand(world, "operator", KAB, district_data(KAB, 1000, 230, 980), start=dt.date(2026, 2, 1))
+    first.round.nama = "Februari 2026"
+    first.round.save(update_fields=["nama"])
+    second = publish_hand(world, "operator", KAB, district_data(KAB, 900, 180, 880), start=dt.date(2026, 8, 1))
+    second.round.nama = "Agustus 2026"
+    second.round.save(update_fields=["nama"])
+    services.refresh_all()
+    trend = services.round_trend(KAB, KEY)
+    assert [p.periode for p in trend] == ["Februari 2026", "Agustus 2026"]
+    assert [p.value for p in trend] == [pytest.approx(100 * 230 / 980), pytest.approx(100 * 180 / 880)]
+    # The yearly figure keeps only the year's newest round; the page's trend shows both rounds.
+    assert fig(KAB).value == pytest.approx(100 * 180 / 880)
+    page = client_for(world, "operator").get(reverse("picture:region", kwargs={"kode": KAB}))
+    assert [p.periode for p in page.context["trend"]] == ["Februari 2026", "Agustus 2026"]
+    assert "Agustus 2026" in page.content.decode()
+    assert services.round_trend(KAB, "cakupan-U01") == [] and services.round_trend("32", KEY) == []

@@ -199,6 +199,24 @@ def _prevalence_rows(kab: str, tahun: int, data: dict, source: str) -> list[Figu
     return out
 
 
+def round_trend(kode: str, key: str) -> list[Figure]:
+    """A district's (or one of its kecamatan's or desa's) prevalence in each of its published rounds,
+    oldest first, ``periode`` the round's name: the trend across rounds, read from the stored
+    publications (what the public pages show, suppression included), never from children's rows."""
+    from konvergensi.publication.selectors import current_publications
+
+    if key not in PREVALENCE_KEYS or len(kode) < 5:
+        return []
+    kab = kode[:5]
+    out: list[Figure] = []
+    for pub in reversed(list(current_publications(kabkota=kab))):
+        for f in _prevalence_rows(kab, pub.round.tahun, pub.data or {}, f"publikasi:{pub.pk}"):
+            if f.kode == kode and f.key == key:
+                f.periode = pub.round.nama
+                out.append(f)
+    return out
+
+
 def refresh_prevalence(kabkota: str) -> int:
     """Rebuild the district's prevalence figures from its current publications (all years), then
     its province and the nation. Returns the number of years with a figure."""

@@ -168,7 +168,11 @@ def region(request, kode: str = ""):
             if c.kode in where
         ]
     own = selectors.figure(kode=kode, key=layer.key, periode=periode) if stored else None
-    trend = selectors.trend(kode=kode, key=layer.key) if stored and may_trend(scope, kode) else []
+    trend: list = []
+    if stored and may_trend(scope, kode):
+        # Prevalence of a district or kecamatan: one point per published round; else per year.
+        by_round = services.round_trend(kode, layer.key) if level in ("kabkota", "kecamatan") else []
+        trend = by_round or selectors.trend(kode=kode, key=layer.key)
     title = _(layer.title)
     trend_svg = charts.trend_svg(
         [p for p in trend if not p.suppressed], label=f"{title} — {nama}", unit=layer.unit
