@@ -172,10 +172,14 @@ def test_pages_for_every_level_and_scoping(world):
 
 
 def test_a_district_trend_has_one_point_per_published_round(world):
-    first = publish_hand(world, "operator", KAB, district_data(KAB, 1000, 230, 980), start=dt.date(2026, 2, 1))
+    first = publish_hand(
+        world, "operator", KAB, district_data(KAB, 1000, 230, 980), start=dt.date(2026, 2, 1)
+    )
     first.round.nama = "Februari 2026"
     first.round.save(update_fields=["nama"])
-    second = publish_hand(world, "operator", KAB, district_data(KAB, 900, 180, 880), start=dt.date(2026, 8, 1))
+    second = publish_hand(
+        world, "operator", KAB, district_data(KAB, 900, 180, 880), start=dt.date(2026, 8, 1)
+    )
     second.round.nama = "Agustus 2026"
     second.round.save(update_fields=["nama"])
     services.refresh_all()
