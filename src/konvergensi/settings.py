@@ -137,6 +137,8 @@ INSTALLED_APPS = [
     "konvergensi.knowledge",
     "konvergensi.assessment",
     "konvergensi.picture",
+    "konvergensi.api",
+    "ninja",  # the API docs page uses the assets bundled in the wheel, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -253,6 +255,8 @@ KONVERGENSI_STAGED_MB_PER_KABKOTA = env_int("KONVERGENSI_STAGED_MB_PER_KABKOTA",
 KONVERGENSI_DATA_TEPAT_WAKTU_HARI = env_int("KONVERGENSI_DATA_TEPAT_WAKTU_HARI", 30)
 # Aksi 5: a lokus desa whose latest Skor Konvergensi Desa is below this (0–100) is flagged to the district.
 KONVERGENSI_SKOR_DESA_RENDAH = env_int("KONVERGENSI_SKOR_DESA_RENDAH", 60)
+# REST API (/api/v1/): requests per personal token, "N/s", "N/min", "N/h" or "N/day" (docs/api.md).
+KONVERGENSI_API_RATE = os.environ.get("KONVERGENSI_API_RATE", "600/min")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from konvergensi import health
 from konvergensi.accounts import home as account_home
+from konvergensi.api.api import api as api_v1
 
 urlpatterns = [
     path("", account_home.home, name="home"),
@@ -28,4 +29,6 @@ urlpatterns = [
     path("", include("konvergensi.knowledge.urls")),
     path("", include("konvergensi.assessment.urls")),
     path("", include("konvergensi.picture.urls")),
+    path("", include("konvergensi.api.urls")),
+    path("api/v1/", api_v1.urls),
 ]

@@ -1,0 +1,34 @@
+"""Schemathesis: every GET operation of the OpenAPI schema, with the tokens of the operator, the province
+and the neighbouring district, against the app in-process (WSGI): no server error, and every response
+matches the schema (status code, content type, body)."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+
+from konvergensi.api import tokens
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.mark.parametrize("persona", ["operator", "provinsi", "neighbour"])
+def test_every_get_operation_conforms(world, settings, persona):
+    settings.KONVERGENSI_API_RATE = "100000/min"
+    secret = tokens.create(user=world.user(persona), scope=world.scopes[persona], name="st", days=5).secret
+    app = get_wsgi_application()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [r.ok() for r in schema.get_all_operations()]
+    gets = [op for op in operations if op.method.upper() == "GET"]
+    assert len(gets) >= 6
+    for op in gets:
+
+        @given(case=op.as_strategy())
+        @hyp_settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def check(case):
+            case.call_and_validate(headers={"Authorization": f"Bearer {secret}"})
+
+        check()
