@@ -12,11 +12,14 @@ from __future__ import annotations
 import typer
 
 from konvergensi.cli.ansit import ansit_app
+from konvergensi.cli.api import api_app
 from konvergensi.cli.assessment import assessment_app
+from konvergensi.cli.backup import backup, restore
 from konvergensi.cli.budget import budget_app
 from konvergensi.cli.common import RootApp
 from konvergensi.cli.data import data_app
 from konvergensi.cli.demo import demo_app
+from konvergensi.cli.export import export_app
 from konvergensi.cli.indicators import indicators_app
 from konvergensi.cli.kode import kode
 from konvergensi.cli.measurements import measurements_app
@@ -58,7 +61,11 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(budget_app, name="budget")
 app.add_typer(picture_app, name="picture")
 app.add_typer(assessment_app, name="assessment")
+app.add_typer(api_app, name="api")
 app.command()(report)
+app.command()(backup)
+app.command()(restore)
+app.add_typer(export_app, name="export")
 
 
 def main() -> None:
