@@ -22,6 +22,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from konvergensi.cli.common import refuse_file_problems
+
 assessment_app = typer.Typer(
     help="Penilaian kinerja kabupaten/kota: skor, kelas (Berdaya, Berkembang, Bertumbuh) dan peringkat "
     "dari berkas rubrik dan nilai, tanpa basis data.",
@@ -41,40 +43,6 @@ def _usage(message: str, format: str) -> NoReturn:
     else:
         typer.echo(f"Galat: {message}", err=True)
     raise typer.Exit(2)
-
-
-def _problem_line(file: Path, p) -> str:
-    where = [str(file)]
-    if p.sheet:
-        where.append(f"lembar '{p.sheet}'")
-    if p.row is not None:
-        where.append(f"baris {p.row}")
-    if p.column:
-        where.append(f"kolom '{p.column}'")
-    value = f" [{p.value}]" if p.value else ""
-    return f"Masalah ({', '.join(where)}): {p.message}{value}"
-
-
-def _refuse(found: list, format: str) -> NoReturn:
-    """The problems of the files (``(file, problem)`` pairs), exit 1."""
-    if format == "json":
-        problems = [
-            {
-                "file": str(f),
-                "sheet": p.sheet,
-                "row": p.row,
-                "column": p.column,
-                "value": p.value,
-                "message": p.message,
-            }
-            for f, p in found
-        ]
-        typer.echo(json.dumps({"ok": False, "problems": problems}, ensure_ascii=False))
-    else:
-        for f, p in found:
-            typer.echo(_problem_line(f, p), err=True)
-        typer.echo(f"Berkas ditolak: {len(found)} masalah harus diperbaiki dulu.", err=True)
-    raise typer.Exit(1)
 
 
 def _write(output: Path, data: bytes, format: str) -> None:
@@ -154,12 +122,12 @@ def score(
     if rubric is None:
         if not nilai.is_file():  # say it now too rather than after the rubric is fixed
             found.append((nilai, file_problem(f"Berkas tidak ditemukan: {nilai.name}")))
-        _refuse(found, format)
+        refuse_file_problems(found, format)
     names = kabkota_names(KABKOTA_CSV)
     grades, problems = read_grades(nilai, rubric, set(names))
     found += [(nilai, p) for p in problems if p.is_error]
     if found:
-        _refuse(found, format)
+        refuse_file_problems(found, format)
 
     results = compute(rubric, grades)
     if format == "json":

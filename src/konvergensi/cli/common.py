@@ -209,3 +209,38 @@ class ImportPrinter:
         self.finish(
             {"ok": False, "problems": [file_problem(message).as_dict()], **dict.fromkeys(self.counts, 0)}, 1
         )
+
+
+def file_problem_line(file: object, p) -> str:
+    """One problem of an input file as a line for stderr: where (file, sheet, row, column), then what."""
+    where = [str(file)]
+    if p.sheet:
+        where.append(f"lembar '{p.sheet}'")
+    if p.row is not None:
+        where.append(f"baris {p.row}")
+    if p.column:
+        where.append(f"kolom '{p.column}'")
+    prefix = "Masalah" if p.is_error else "Peringatan"
+    value = f" [{p.value}]" if p.value else ""
+    return f"{prefix} ({', '.join(where)}): {p.message}{value}"
+
+
+def refuse_file_problems(found: list, format: str) -> NoReturn:
+    """Refuse input files for their problems (``(file, problem)`` pairs), exit 1.
+
+    JSON: ``{"ok": false, "problems": [{"file", "sheet", "row", "column", "value", "message"}]}`` with the
+    errors only; text: every problem (warnings too) on stderr, then how many errors block the files.
+    """
+    errors = [(f, p) for f, p in found if p.is_error]
+    if format == "json":
+        problems = [
+            {"file": str(f), "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
+             "message": p.message}
+            for f, p in errors
+        ]  # fmt: skip
+        typer.echo(json.dumps({"ok": False, "problems": problems}, ensure_ascii=False))
+    else:
+        for f, p in found:
+            typer.echo(file_problem_line(f, p), err=True)
+        typer.echo(f"Berkas ditolak: {len(errors)} masalah harus diperbaiki dulu.", err=True)
+    raise typer.Exit(1)

@@ -18,6 +18,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from konvergensi.cli.common import file_problem_line, refuse_file_problems
+
 plan_app = typer.Typer(
     help="Rencana kegiatan (Aksi 2): integrasi rencana ke Renja OPD, RKPD, KUA-PPAS dan APBD dari berkas "
     "CSV/XLSX, tanpa basis data.",
@@ -63,19 +65,6 @@ def _check_file(path: Path, what: str, format: str) -> None:
         _usage(f"Berkas {what} tidak ditemukan: {path}", format)
     if not path.is_file():
         _usage(f"Berkas {what} bukan berkas biasa: {path}", format)
-
-
-def _problem_line(file: Path, p) -> str:
-    where = [str(file)]
-    if p.sheet:
-        where.append(f"lembar '{p.sheet}'")
-    if p.row is not None:
-        where.append(f"baris {p.row}")
-    if p.column:
-        where.append(f"kolom '{p.column}'")
-    prefix = "Masalah" if p.is_error else "Peringatan"
-    value = f" [{p.value}]" if p.value else ""
-    return f"{prefix} ({', '.join(where)}): {p.message}{value}"
 
 
 def _write(output: Path, data: bytes, format: str) -> None:
@@ -136,26 +125,8 @@ def integration(
         lines, problems = read_budget_document(path, document=name)
         docs[name] = lines
         found += [(path, p) for p in problems]
-    errors = [(f, p) for f, p in found if p.is_error]
-    if errors:
-        if format == "json":
-            problems_json = [
-                {
-                    "file": str(f),
-                    "sheet": p.sheet,
-                    "row": p.row,
-                    "column": p.column,
-                    "value": p.value,
-                    "message": p.message,
-                }
-                for f, p in errors
-            ]
-            typer.echo(json.dumps({"ok": False, "problems": problems_json}, ensure_ascii=False))
-        else:
-            for f, p in found:
-                typer.echo(_problem_line(f, p), err=True)
-            typer.echo(f"Berkas ditolak: {len(errors)} masalah harus diperbaiki dulu.", err=True)
-        raise typer.Exit(1)
+    if any(p.is_error for _, p in found):
+        refuse_file_problems(found, format)
 
     result = integrate(rows, docs)
     if format == "json":
@@ -179,7 +150,7 @@ def integration(
         else:
             _write(output, (text + "\n").encode("utf-8"), format)
     for f, p in found:
-        typer.echo(_problem_line(f, p), err=True)
+        typer.echo(file_problem_line(f, p), err=True)
 
 
 def _cut(text: str, width: int) -> str:
