@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
+from django.conf import settings as django_settings
 from django.test import Client
 
 from konvergensi import health
@@ -30,6 +31,14 @@ def unprivileged():
     if os.geteuid() != 0:
         yield
         return
+    # What a request imports is imported now, as root: a checkout in a private folder (``mktemp -d``, as
+    # CI clones) is unreadable to nobody, and the first request of a test worker may be this one.
+    from django.urls import get_resolver
+    from django.utils.module_loading import import_string
+
+    for path in django_settings.MIDDLEWARE:
+        import_string(path)
+    get_resolver().resolve("/healthz")
     os.setegid(NOBODY)
     os.seteuid(NOBODY)
     try:
