@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError, connection
 from django.conf import settings as django_settings
+from django.db import OperationalError, connection
 from django.test import Client
 
 from konvergensi import health
