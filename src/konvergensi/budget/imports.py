@@ -19,7 +19,7 @@ from konvergensi.imports import services as pipeline
 from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, refuse_unsafe_xlsx
 from konvergensi.imports.models import Import
 from konvergensi_core import budget as rules
-from konvergensi_core.io import budget as reader
+from konvergensi_core.adapters import SIPD, Note
 from konvergensi_core.problems import WARNING
 
 from . import selectors, services
@@ -29,16 +29,18 @@ KIND = "anggaran"
 PREVIEW = 30
 
 
-def _read(imp: Import) -> tuple[list[rules.BudgetLine], list]:
-    """The file's lines and every problem; an empty Kategori (a SIPD export has no tags) takes the
-    suggested category of the national catalogue when the code is in it."""
+def _read(imp: Import) -> tuple[list[rules.BudgetLine], list, list[Note]]:
+    """The file's lines, every problem and the old desa codes mapped (through the SIPD adapter: the
+    one budget reader, ``konvergensi_core.io.budget``); an empty Kategori (a SIPD export has no
+    tags) takes the suggested category of the national catalogue when the code is in it."""
     from .models import SubKegiatan
 
     if imp.params.get("stage") not in Stage.values:
         raise FileRefused(_("Tahap APBD tidak dikenal."))
     categories = dict(SubKegiatan.objects.exclude(category="").values_list("code", "category"))
-    read = reader.read_budget(imp.file.path, categories=categories)
-    problems = list(read.problems) + list(
+    adapted = SIPD.read(imp.file.path, categories=categories)
+    read = adapted.result
+    problems = adapted.merge(
         rules.validate(
             read.lines,
             desa_codes=selectors.desa_of(imp.kabkota_id),
@@ -46,7 +48,7 @@ def _read(imp: Import) -> tuple[list[rules.BudgetLine], list]:
             columns=read.columns,
         )  # fmt: skip
     )
-    return read.lines, problems
+    return read.lines, problems, adapted.notes
 
 
 def _stored(imp: Import) -> list[rules.BudgetLine]:
@@ -76,7 +78,7 @@ class BudgetImportKind(ImportKind):
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
         if refused := locks.refusal(imp.kabkota_id, imp.params.get("tahun"), 2):
             raise FileRefused(refused)
-        lines, problems = _read(imp)
+        lines, problems, notes = _read(imp)
         d = rules.diff(_stored(imp), lines)
         new_opd = services.new_opd_names(imp.kabkota_id, lines)
         errors = [p for p in problems if p.severity != WARNING]
@@ -90,6 +92,7 @@ class BudgetImportKind(ImportKind):
                 "removed": len(d.removed),
             },  # fmt: skip
             problems=problems,
+            notes=notes,
             details={
                 "tahun": imp.params.get("tahun"),
                 "stage": imp.params.get("stage"),
@@ -102,7 +105,7 @@ class BudgetImportKind(ImportKind):
         )
 
     def commit(self, imp: Import, scope: Scope, by, progress) -> dict[str, int]:
-        lines, problems = _read(imp)
+        lines, problems, _notes = _read(imp)
         if any(p.severity != WARNING for p in problems) or not lines:
             raise ValidationError(_("Berkas masih bermasalah; tidak ada yang disimpan."))
         with transaction.atomic():

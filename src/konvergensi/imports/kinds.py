@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from konvergensi_core.adapters import Note
 from konvergensi_core.problems import Problem
 
 if TYPE_CHECKING:
@@ -31,12 +32,16 @@ class FileRefused(Exception):  # noqa: N818 - a refusal, told to the user as it 
 class CheckOutcome:
     """What a check found. ``counts`` uses the pipeline's names where they apply (``rows``,
     ``add``, ``replace``, ``unchanged``, ``reject``) and the importer's own otherwise; ``details``
-    is what the importer's preview shows beside the problems (JSON, never personal data)."""
+    is what the importer's preview shows beside the problems (JSON, never personal data);
+    ``notes`` what the check did that is not wrong but worth telling: each old region code mapped to
+    today's by a source adapter (``konvergensi_core.adapters``), shown on the preview and in the
+    CLI's JSON."""
 
     ok: bool
     counts: dict[str, int] = field(default_factory=dict)
     problems: Iterable[Problem] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    notes: Iterable[Note] = ()
 
 
 Progress = Callable[[int, int], None]  # (done, total)

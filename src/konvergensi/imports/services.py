@@ -34,6 +34,7 @@ from .models import LOCKED, Import, ImportProblem, ImportStatus
 log = logging.getLogger(__name__)
 
 KEPT_PROBLEMS = 20_000  # listed and downloadable; beyond that only counted
+KEPT_NOTES = 500  # code mappings kept on the import (one per old code and column); beyond that counted
 WRITE_BATCH = 2_000
 
 
@@ -126,11 +127,13 @@ def check(imp: Import, *, scope, progress: Callable[[int], None] | None = None, 
             [_problem_row(imp, kept + i, p) for i, p in enumerate(batch[:room])], batch_size=WRITE_BATCH
         )
         kept += min(room, len(batch))
-    counts = {**outcome.counts, **tally, "problems": tally["errors"] + tally["warnings"]}
+    notes = [n.as_dict() for n in outcome.notes]
+    counts = {**outcome.counts, **tally, "problems": tally["errors"] + tally["warnings"], "notes": len(notes)}
     summary = {
         "ok": bool(outcome.ok),
         "counts": counts,
         "details": outcome.details,
+        "notes": notes[:KEPT_NOTES],
         "file_problems": [p.message for p in _file_level(imp)],
         "checked_at": timezone.now().isoformat(),
     }
@@ -345,5 +348,6 @@ def as_json(imp: Import) -> dict[str, Any]:
             }
             for p in problems(imp)
         ],  # fmt: skip
+        "notes": summary.get("notes", []),
         **kind_of(imp).json(imp),
     }

@@ -113,6 +113,7 @@ def detail(request, pk):
             "problems": shown,
             "show_sheet": any(p.sheet for p in shown),
             "more_problems": max(0, counts.get("problems", 0) - len(shown)),
+            "more_notes": max(0, counts.get("notes", 0) - len(summary.get("notes", []))),
             "ready": services.ready(imp),
             "back_url": kind.back_url(imp),
             "done_url": kind.done_url(imp),

@@ -24,6 +24,7 @@ from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, refuse_unsafe_xlsx
 from konvergensi.imports.models import Import
+from konvergensi_core.adapters import DUKCAPIL
 from konvergensi_core.io import sasaran as reader
 
 from .models import SASARAN_FIELDS, DataSasaran, SasaranStatus
@@ -84,11 +85,12 @@ def _read(imp: Import, scope: Scope):
     tahun = _tahun(imp)
     desa = desa_of(imp.kabkota_id)
     stored, locked = _stored(imp.kabkota_id, tahun)
-    read = reader.read_sasaran(
+    # Through the Dukcapil adapter: the one data-sasaran reader, desa codes of older editions mapped.
+    adapted = DUKCAPIL.read(
         imp.file.path, kabkota=imp.kabkota_id, desa=desa, writable=writable(scope, desa), locked=locked,
         stored=stored,
     )  # fmt: skip
-    return read, stored, desa
+    return adapted.result, stored, desa, adapted.notes
 
 
 def _describe(row: reader.SasaranRow, desa: dict[str, str], before: dict | None) -> str:
@@ -121,13 +123,14 @@ class SasaranImportKind(ImportKind):
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
         if refused := locks.refusal(imp.kabkota_id, _tahun(imp), 1):
             raise FileRefused(refused)
-        read, stored, desa = _read(imp, scope)
+        read, stored, desa, notes = _read(imp, scope)
         d = reader.diff(read.rows, stored)
         return CheckOutcome(
             ok=read.ok and bool(d["added"] or d["changed"]),
             counts={"rows": len(read.rows), "add": len(d["added"]), "changed": len(d["changed"]),
                     "unchanged": len(d["unchanged"])},
             problems=read.problems,
+            notes=notes,
             details={
                 "tahun": imp.params.get("tahun"),
                 "columns": [str(DataSasaran._meta.get_field(f).verbose_name) for f in read.columns],
@@ -148,7 +151,7 @@ class SasaranImportKind(ImportKind):
                 .filter(desa__kode__startswith=imp.kabkota_id + ".", tahun=tahun)
                 .values_list("pk", flat=True)
             )
-            read, stored, _desa = _read(imp, scope)
+            read, stored, _desa, _notes = _read(imp, scope)
             if not read.ok or not read.rows:
                 raise ValidationError(_("Berkas masih bermasalah; tidak ada yang disimpan."))
             allowed = writable(scope, desa_of(imp.kabkota_id))

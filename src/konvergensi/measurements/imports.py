@@ -1,8 +1,10 @@
 """The e-PPGBM importer of the import pipeline (``konvergensi.imports``): its check and its kind.
 
 The check (:func:`import_check`) writes nothing to the measurement table. It reads the file in
-chunks through the one reader (:func:`konvergensi_core.io.measurements.open_export`, which the
-CLI's ``zscore`` uses too), parses each with the pure core (:func:`konvergensi_core.eppgbm.parse_export`:
+chunks through the e-PPGBM adapter (:mod:`konvergensi_core.adapters.eppgbm`: the one reader,
+:func:`konvergensi_core.io.measurements.open_export`, which the CLI's ``zscore`` uses too, with the
+desa codes of older Kemendagri editions mapped to today's and each mapping reported), parses each
+with the pure core (:func:`konvergensi_core.eppgbm.parse_export`:
 types, WHO z-scores, Permenkes indicators, every problem with its row and column), matches desa
 names to official codes (:func:`konvergensi_core.desa_match.match_desa`, with the district's
 remembered answers, :mod:`.desa_names`), finds duplicates and what a re-import changes
@@ -41,7 +43,9 @@ from konvergensi.wilayah.models import Puskesmas, Region
 from konvergensi_core import desa_match, duplicates, eppgbm
 from konvergensi_core import nik as nik_rules
 from konvergensi_core import problems as problem_rules
-from konvergensi_core.io.measurements import UnreadableFile, open_export, refuse_binary
+from konvergensi_core.adapters import EPPGBM, Note
+from konvergensi_core.adapters.eppgbm import EppgbmRead
+from konvergensi_core.io.measurements import UnreadableFile, refuse_binary
 from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, sheet_names
 from konvergensi_core.numbers import id_count
 
@@ -74,6 +78,7 @@ class CheckResult:
     aliases: dict[str, int] = field(default_factory=dict)  # remembered name (pk) → children it placed
     unknown_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> header
+    notes: list[Note] = field(default_factory=list)  # old desa codes mapped to today's (the adapter)
 
 
 def _official(kabkota: str) -> pl.DataFrame:
@@ -110,14 +115,14 @@ READER_MESSAGES = (
 )
 
 
-def _read(path: Path, name: str, mapping: dict[str, str | None] | None):
-    """The file's chunks through the one reader (``konvergensi_core.io.measurements``), which the
-    CLI's ``zscore`` uses too; a refusal in the user's language."""
+def _read(path: Path, name: str, mapping: dict[str, str | None] | None, **options) -> EppgbmRead:
+    """The file through the e-PPGBM adapter (``konvergensi_core.adapters.eppgbm``: the one reader,
+    ``konvergensi_core.io.measurements``, which the CLI's ``zscore`` uses too, and old desa codes
+    mapped to today's); a refusal in the user's language. ``options`` go to ``parse_export``."""
     try:
-        opened = open_export(path, name, mapping, CHUNK_ROWS, max_bytes=MAX_BYTES)
+        return EPPGBM.open(path, name, mapping, CHUNK_ROWS, max_bytes=MAX_BYTES, **options)
     except UnreadableFile as exc:
         raise UnreadableFile(_(exc.template) % exc.params if exc.params else _(exc.template)) from None
-    return opened.path, opened.skip, opened.chunks
 
 
 # Columns of parse_export's rows that the later steps need (the rest is dropped at once).
@@ -164,17 +169,14 @@ def import_check(
     workdir.mkdir(parents=True)
     columns, file_problems, unknown, seen, pairs = None, [], [], 0, []
     try:
-        path, skip, chunks = _read(Path(imp.file.path), imp.original_name, mapping)
+        opened = _read(Path(imp.file.path), imp.original_name, mapping, kabkota=kabkota, today=today,
+                       nik_key=nik_key())  # fmt: skip
+        path = opened.path
         if path.name != Path(imp.file.name).name:
             imp.file.name = str(Path(imp.file.name).with_name(path.name))
             Import.objects.filter(pk=imp.pk).update(file=imp.file.name)
-        first_row = skip + 2  # file row numbers as the spreadsheet shows them (1-based, after the header)
-        for i, chunk in enumerate(chunks):
-            parsed = eppgbm.parse_export(
-                chunk, kabkota=kabkota, today=today, mapping=mapping, first_row=first_row, nik_key=nik_key()
-            )
-            first_row += chunk.height
-            seen += chunk.height
+        for i, (lines, parsed) in enumerate(opened.parsed()):  # row numbers as the spreadsheet shows them
+            seen += lines
             if columns is None:
                 columns, file_problems, unknown = (
                     parsed.columns,
@@ -302,6 +304,7 @@ def import_check(
         aliases=placed,
         unknown_columns=unknown,
         columns=columns.fields,
+        notes=opened.mapper.notes,
     )  # fmt: skip
     if not result.ok and not ambiguous:
         result.file_problems.append(_("Tidak ada baris yang dapat disimpan."))
@@ -471,6 +474,7 @@ class MeasurementImportKind(ImportKind):
             problems=problems,
             details={"ambiguous": result.ambiguous, "aliases": result.aliases, "columns": result.columns,
                      "unknown_columns": result.unknown_columns, "round": imp.params["round"]},
+            notes=result.notes,
         )  # fmt: skip
 
     def commit(self, imp: Import, scope: Scope, by, progress) -> dict[str, int]:

@@ -22,7 +22,7 @@ Every error blocks the whole file (the caller writes all or nothing).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,12 +100,15 @@ def read_sasaran(
     writable: set[str] | None = None,
     locked: set[str] | frozenset[str] = frozenset(),
     stored: Mapping[str, Mapping[str, int | None]] | None = None,
+    remap: Callable[..., str] | None = None,
 ) -> SasaranRead:
     """Read and check an aggregate data sasaran file for district ``kabkota``.
 
     ``desa``: code → name of the district's desa; ``writable``: the desa the uploader may write
     (a kecamatan: its own; None = all of ``desa``); ``locked``: desa whose row of the year is
-    verified; ``stored``: desa → the counts stored for the year (for the part-of-whole checks)."""
+    verified; ``stored``: desa → the counts stored for the year (for the part-of-whole checks);
+    ``remap``: today's code for an older edition's (``konvergensi_core.adapters``: called as
+    ``remap(kode, row=, column=, value=, sheet=)``, it reports what it mapped)."""
     table = Table(
         path,
         aliases=ALIASES,
@@ -167,6 +170,8 @@ def read_sasaran(
                 table.problem(number, "kode", raw, "Kode desa tidak sah (10 angka, mis. 3211012001).")
             )
             continue
+        if remap is not None:
+            kode = remap(kode, row=number, column=table.column("kode"), value=text, sheet=table.sheet)
         if kode not in desa:
             out.problems.append(
                 table.problem(number, "kode", raw, f"Desa {kode} tidak ada di kabupaten/kota {kabkota}.")
