@@ -4,6 +4,8 @@
   and the ``dataValues`` of the coverage values and published prevalence.
 * ``fhir [--round NAME]``: a FHIR R4 ``Bundle`` of aggregate ``MeasureReport`` resources of the
   published rounds (or the one named).
+* ``opendata [--kabkota KODE] -o FILE.parquet|.csv``: every published figure (nationwide, or one
+  district), the same file as the public download (``konvergensi.exports.opendata``).
 
 Only that district's figures, only published rounds, never a suppressed cell (docs/exports.md). Exit
 codes: 0 written; 1 nothing to export, the district is not loaded, or the file cannot be written; 2 a
@@ -106,30 +108,14 @@ def opendata(
         _usage(f"Akhiran berkas -o harus .parquet atau .csv, bukan '{output.suffix or output.name}'.")
     kode = kabkota_or_refuse(kabkota, _usage) if kabkota is not None else None
     setup_django()
-    import io
-
-    import polars as pl
-
-    from konvergensi.exports.selectors import OPENDATA_MEASURES, opendata_rows
+    from konvergensi.exports.opendata import opendata_bytes
     from konvergensi_core.io.writers import UnwritableFile, write_atomic
 
-    rows = opendata_rows(kabkota=kode)
-    if not rows:
+    content, height = opendata_bytes(kabkota=kode, fmt=suffix[1:])
+    if not height:
         fail("Belum ada putaran pengukuran yang dipublikasikan.")
-    schema: dict = {"kabkota_kode": pl.String, "putaran": pl.String, "tanggal_mulai": pl.Date,
-                    "tanggal_selesai": pl.Date, "kode": pl.String, "nama": pl.String, "tingkat": pl.String,
-                    "diukur": pl.Int64}  # fmt: skip
-    for m in OPENDATA_MEASURES:
-        schema |= {m: pl.Int64, f"{m}_prevalensi": pl.Float64, f"{m}_ci_bawah": pl.Float64,
-                   f"{m}_ci_atas": pl.Float64}  # fmt: skip
-    frame = pl.DataFrame(rows, schema=schema)
-    buffer = io.BytesIO()
-    if suffix == ".parquet":
-        frame.write_parquet(buffer)
-    else:
-        frame.write_csv(buffer)
     try:
-        write_atomic(output, buffer.getvalue())
+        write_atomic(output, content)
     except UnwritableFile as exc:
         fail(str(exc))
-    typer.echo(f"Data terbuka: {output} ({frame.height} baris)")
+    typer.echo(f"Data terbuka: {output} ({height} baris)")
