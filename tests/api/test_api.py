@@ -228,3 +228,17 @@ def test_every_persona_token_gets_its_own_scope_only(world, persona):
             assert '"32.11' not in r.content.decode(), url
         elif url != "/api/v1/indikator/" and persona in ("operator", "provinsi", "pusat"):
             assert '"32.11' in r.content.decode(), url
+
+
+def test_a_region_carries_its_codes_of_older_editions(world):
+    """The code crosswalk: Kab. Merauke was 91.01 (Permendagri 58/2021) before Papua Selatan took 93;
+    Sumedang's code never changed."""
+    from konvergensi.wilayah import services as wilayah_services
+
+    wilayah_services.region_load(only_prefixes=("93.01",))
+    pusat = secret_for(world, "pusat")
+    merauke = get(pusat, "/api/v1/wilayah/93.01").json()
+    assert {"edisi": "permendagri_58_2021", "kode": "91.01"} in merauke["kode_lama"]
+    assert get(pusat, f"/api/v1/wilayah/{KAB}").json()["kode_lama"] == []
+    desa = get(pusat, "/api/v1/wilayah/?parent=93.01.01&page_size=1").json()["items"][0]
+    assert any(k["kode"].startswith("91.01.") for k in desa["kode_lama"])
