@@ -752,6 +752,11 @@ MATRIX: dict[str, Case] = {
     "publication:public-round": Case(kwargs=published_round, allowed=ALL, anonymous=200),
     "publication:public-pdf": Case(kwargs=published_round, allowed=ALL, anonymous=200),
     "publication:public-csv": Case(kwargs=published_round, allowed=ALL, anonymous=200),
+    "publication:opendata": Case(allowed=ALL, anonymous=200),
+    "publication:opendata-national": Case(kwargs=lambda w: {"fmt": "parquet"}, allowed=ALL, anonymous=200),
+    "publication:opendata-kabkota": Case(
+        kwargs=lambda w: {**KAB_KW, "fmt": "csv"}, allowed=ALL, anonymous=200
+    ),
     # Aksi 1 (situation analysis): the operator works, OPD answers reviews, the rest read.
     "ansit:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "ansit:analysis-create": Case(kwargs=lambda w: KAB_KW, allowed=("operator",)),
@@ -861,6 +866,26 @@ MATRIX: dict[str, Case] = {
     "api-v1:value_list": API_CASE,
     "api-v1:siklus_list": API_CASE,
     "api-v1:figure_list": API_CASE,
+    "api-v1:opd_list": API_CASE,
+    "api-v1:puskesmas_list": API_CASE,
+    "api-v1:value_put": Case(
+        kwargs=lambda w: {"desa": DESA, "periode": "2026", "indikator": "U01"}, anonymous=401, other=401
+    ),
+    "api-v1:sasaran_list": API_CASE,
+    "api-v1:sasaran_put": Case(kwargs=lambda w: {"desa": DESA, "tahun": 2026}, anonymous=401, other=401),
+    "api-v1:aksi_transition": Case(
+        method="post", kwargs=lambda w: {"kabkota": KAB, "tahun": 2026, "nomor": 1}, anonymous=401, other=401
+    ),
+    "api-v1:round_list": API_CASE,
+    "api-v1:round_aggregate": Case(
+        kwargs=lambda w: {"round_id": measurement_round(w)["pk"]}, anonymous=401, other=401
+    ),
+    "api-v1:analysis_list": API_CASE,
+    "api-v1:lokus_list": API_CASE,
+    "api-v1:plan_list": API_CASE,
+    "api-v1:budget_line_list": API_CASE,
+    "api-v1:budget_summary": API_CASE,
+    "api-v1:assessment_list": API_CASE,
     "picture:region": Case(kwargs=lambda w: {"kode": KEC}, allowed=VIEWERS),
     "regulations:home": Case(kwargs=lambda w: KAB_KW, allowed=VIEWERS),
     "regulations:add": Case(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import typer
 
+from konvergensi.cli.adapters import adapters_app
 from konvergensi.cli.ansit import ansit_app
 from konvergensi.cli.api import api_app
 from konvergensi.cli.assessment import assessment_app
@@ -66,6 +67,7 @@ app.command()(report)
 app.command()(backup)
 app.command()(restore)
 app.add_typer(export_app, name="export")
+app.add_typer(adapters_app, name="adapters")
 
 
 def main() -> None:
