@@ -1,5 +1,5 @@
-"""Schemathesis: every GET operation of the OpenAPI schema, with the tokens of the operator, the province
-and the neighbouring district, against the app in-process (WSGI): no server error, and every response
+"""Schemathesis: every GET operation of the OpenAPI schema, with a token of every persona (each role, the
+neighbouring district and another province's district), against the app in-process (WSGI): no server error, and every response
 matches the schema (status code, content type, body)."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 
 from konvergensi.api import tokens
+from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-@pytest.mark.parametrize("persona", ["operator", "provinsi", "neighbour"])
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_every_get_operation_conforms(world, settings, persona):
     settings.KONVERGENSI_API_RATE = "100000/min"
     secret = tokens.create(user=world.user(persona), scope=world.scopes[persona], name="st", days=5).secret
