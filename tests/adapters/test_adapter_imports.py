@@ -211,3 +211,39 @@ def test_a_removed_kode_desa_in_an_eppgbm_export_refuses_its_rows_once(merauke, 
         (5, "Kode Desa", "91.13.44.2001"),
     ]
     assert "dihapus" in imp.problems.first().message
+
+
+# --- SIPD planning documents (Aksi 2 integration) -------------------------------------------------
+
+
+def _document(kabkota, path, scope, user):
+    from konvergensi.plans.imports import DOCUMENT_KIND
+
+    return run(pipeline.kinds.get(DOCUMENT_KIND), kabkota, {"kind": "apbd", "tahun": 2026, "opd": None}, path,
+               scope, user)  # fmt: skip
+
+
+def test_the_sipd_document_sample_imports_cleanly(world, tmp_path):
+    from konvergensi.plans.models import BudgetDocument
+    from konvergensi_core.adapters import SIPD_DOKUMEN
+
+    scope, user = world.scopes["operator"], world.user("operator")
+    imp = _document(KAB, sample(SIPD_DOKUMEN, tmp_path, KAB), scope, user)
+    assert problems(imp) == [] and pipeline.ready(imp) and imp.summary["notes"] == []
+    commit(imp, scope, user)
+    assert BudgetDocument.objects.get(kabkota_id=KAB, tahun=2026, kind="apbd").n_rows == 2
+
+
+def test_a_2021_lokasi_code_in_a_sipd_document_is_read_as_todays_code(merauke, tmp_path):
+    from konvergensi_core.adapters import SIPD_DOKUMEN
+
+    user, scope = merauke
+    codes = [k for k, _n, _kec in sample_desa(MERAUKE, 2)]
+    path = sample(SIPD_DOKUMEN, tmp_path, MERAUKE, {c: old(c) for c in codes})
+    imp = _document(MERAUKE, path, scope, user)
+    assert problems(imp) == [] and pipeline.ready(imp)
+    assert {(n["old"], n["new"], n["column"]) for n in imp.summary["notes"]} == {
+        (old(c), c, "Lokasi") for c in codes
+    }
+    read = SIPD_DOKUMEN.read(path, document="apbd")
+    assert read.result[0].locations == tuple(codes)

@@ -108,7 +108,7 @@ def test_the_docs_list_the_columns_of_every_adapter():
         assert f"## `{adapter.name}`" in text
         assert adapter.description in text
         assert columns_markdown(adapter.columns) in text, f"docs/adapters.md: columns of {adapter.name}"
-    documented = re.findall(r"^## `(\w+)`", text, flags=re.M)
+    documented = re.findall(r"^## `([\w-]+)`", text, flags=re.M)
     assert documented == list(adapters.ADAPTERS)
 
 
@@ -117,8 +117,8 @@ def test_cli_lists_and_writes_samples(tmp_path):
     out = runner.invoke(app, ["adapters", "list", "--format", "json"])
     assert out.exit_code == 0, out.output
     listed = json.loads(out.output)
-    assert [a["name"] for a in listed] == ["eppgbm", "sipd", "dukcapil"]
-    assert any(c["level"] == "desa" for c in listed[2]["columns"])
+    assert [a["name"] for a in listed] == ["eppgbm", "sipd", "sipd-dokumen", "dukcapil"]
+    assert any(c["level"] == "desa" for c in listed[3]["columns"])
     target = tmp_path / "contoh.csv"
     out = runner.invoke(app, ["adapters", "sample", "dukcapil", "-o", str(target), "--kabkota", "32.11"])
     assert out.exit_code == 0, out.output

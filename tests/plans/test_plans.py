@@ -444,3 +444,18 @@ def test_a_file_that_is_no_workbook_is_refused_before_anything_is_kept(world):
             pipeline.stage(kind=pipeline.kinds.get(kind), kabkota=KAB, params=params,
                            upload=SimpleUploadedFile("rencana.xlsx", b"bukan zip sama sekali"), by=world.user("operator"))  # fmt: skip
     assert not Import.objects.exists()
+
+
+def test_plan_lokasi_codes_go_through_the_code_mapper(world):
+    """An old code in the workbook's Lokasi is mapped (and noted) like every adapter's; a removed desa
+    (Seredala, Permendagri 58/2021) is told once, as removed, never as an unknown place."""
+    plan = seeded_plan(world)
+    complete(world, plan)
+
+    def old_codes(ws, cols, head):
+        ws.cell(head + 1, cols["Lokasi"], "91.13.44.2001")
+
+    imp = upload(world, plan, edit_sheet(documents.plan_xlsx(plan), old_codes))
+    cell = [p for p in imp.problems.all() if p.column == "Lokasi"]
+    assert len(cell) == 1 and "dihapus" in cell[0].message and cell[0].row is not None
+    assert not pipeline.ready(imp)

@@ -28,6 +28,7 @@ from konvergensi.imports.kinds import CheckOutcome, FileRefused, ImportKind, ref
 from konvergensi.imports.models import Import
 from konvergensi.wilayah.models import OPD
 from konvergensi_core import plan as rules
+from konvergensi_core.adapters import SIPD_DOKUMEN, CodeMapper, Note
 from konvergensi_core.io import plan as reader
 from konvergensi_core.problems import WARNING, Problem
 
@@ -71,13 +72,15 @@ def _group_of(row: rules.PlanRow) -> int:
     return int(head) if head.isdigit() and int(head) in Group.values else Group.ALOKASI
 
 
-def _plan_fields(imp: Import) -> tuple[Plan | None, list[dict], list[Problem]]:
-    """The file's rows as model fields, and every problem (the reader's and the district's)."""
+def _plan_fields(imp: Import) -> tuple[Plan | None, list[dict], list[Problem], list[Note]]:
+    """The file's rows as model fields, every problem (the reader's and the district's) and the desa
+    codes of older Kemendagri editions in ``Lokasi`` mapped to today's (the adapters' code mapper)."""
     plan = Plan.objects.filter(pk=imp.params.get("plan"), kabkota_id=imp.kabkota_id).first()
     if plan is None:
         raise FileRefused(_("Rencana kegiatan tidak ditemukan."))
     rows, problems = reader.read_plan_sheet(imp.file.path)
     problems = list(problems)
+    mapper = CodeMapper()
     opds = _opd_lookup(plan.kabkota_id)
     regions = selectors.places(plan.kabkota_id)
     resolve = selectors.resolver(plan.kabkota_id)
@@ -108,8 +111,10 @@ def _plan_fields(imp: Import) -> tuple[Plan | None, list[dict], list[Problem]]:
                 bad = True
         locations = []
         for loc in r.locations:
-            kode = resolve(loc)
-            if kode not in regions:
+            kode = resolve(mapper.map(loc, row=r.row, column="Lokasi", sheet=r.sheet))
+            if mapper.flagged(Problem(r.sheet, r.row, "Lokasi", loc, "")):
+                bad = True  # a removed or split code: the mapper's problem says so
+            elif kode not in regions:
                 problems.append(
                     _problem(
                         r, "Lokasi", loc, _("Lokasi „%(v)s” bukan desa/kecamatan kabupaten ini.") % {"v": loc}
@@ -141,7 +146,7 @@ def _plan_fields(imp: Import) -> tuple[Plan | None, list[dict], list[Problem]]:
             "locations": list(dict.fromkeys(locations)), "budget": r.budget, "source": source, "opd_id": opd.pk if opd else None,
             "schedule": r.schedule[:100], "row_class": r.row_class if r.row_class in RowClass.values else "",
         })  # fmt: skip
-    return plan, out, problems
+    return plan, out, mapper.merge(problems), mapper.notes
 
 
 def _changes(plan: Plan, fields: list[dict]) -> dict[str, Any]:
@@ -185,7 +190,7 @@ class PlanSheetKind(ImportKind):
         refuse_unsafe_xlsx(upload, name)
 
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
-        plan, fields, problems = _plan_fields(imp)
+        plan, fields, problems, notes = _plan_fields(imp)
         assert plan is not None
         if refused := locks.refusal(plan.kabkota_id, plan.tahun, 2):
             raise FileRefused(refused)
@@ -205,6 +210,7 @@ class PlanSheetKind(ImportKind):
                 "rows": len(fields),
             },  # fmt: skip
             problems=problems,
+            notes=notes,
             details={
                 "plan": plan.pk,
                 "added": [f"{f['no']} {f['activity']}" for f in ch["added"][:PREVIEW_ROWS]],
@@ -214,7 +220,7 @@ class PlanSheetKind(ImportKind):
         )
 
     def commit(self, imp: Import, scope: Scope, by, progress) -> dict[str, int]:
-        plan, fields, problems = _plan_fields(imp)
+        plan, fields, problems, notes = _plan_fields(imp)
         assert plan is not None
         locks.require_open(plan.kabkota_id, plan.tahun, 2)
         if plan.frozen or not selectors.is_latest(plan):
@@ -279,12 +285,13 @@ class PlanSheetKind(ImportKind):
 # --- planning and budget documents ----------------------------------------------------------------------------
 
 
-def _doc_rows(imp: Import) -> tuple[list[rules.DocRow], list[Problem]]:
+def _doc_rows(imp: Import) -> tuple[list[rules.DocRow], list[Problem], list[Note]]:
+    """The document's lines through the SIPD document adapter (the one reader, old desa codes mapped)."""
     kind = imp.params.get("kind", "")
     if kind not in DocumentKind.values:
         raise FileRefused(_("Jenis dokumen tidak dikenal."))
-    rows, problems = reader.read_budget_document(imp.file.path, document=kind)
-    return list(rows), list(problems)
+    adapted = SIPD_DOKUMEN.read(imp.file.path, document=kind)
+    return list(adapted.result), list(adapted.problems), adapted.notes
 
 
 class BudgetDocumentKind(ImportKind):
@@ -314,7 +321,7 @@ class BudgetDocumentKind(ImportKind):
     def check(self, imp: Import, scope: Scope, progress, **options: Any) -> CheckOutcome:
         if refused := locks.refusal(imp.kabkota_id, imp.params.get("tahun"), 2):
             raise FileRefused(refused)
-        rows, problems = _doc_rows(imp)
+        rows, problems, notes = _doc_rows(imp)
         errors = [p for p in problems if p.severity != WARNING]
         details: dict[str, Any] = {"kind": imp.params.get("kind"), "pagu": sum(r.pagu or 0 for r in rows)}
         plan = (
@@ -335,11 +342,12 @@ class BudgetDocumentKind(ImportKind):
             problems=problems
             or ([] if rows else [_problem(None, "", "", _("Berkas tidak berisi baris sub kegiatan."))]),
             details=details,
+            notes=notes,
         )
 
     def commit(self, imp: Import, scope: Scope, by, progress) -> dict[str, int]:
         locks.require_open(imp.kabkota_id, imp.params.get("tahun"), 2)
-        rows, problems = _doc_rows(imp)
+        rows, problems, _notes = _doc_rows(imp)
         if any(p.severity != WARNING for p in problems) or not rows:
             raise ValidationError(_("Berkas masih bermasalah; tidak ada yang disimpan."))
         kind, tahun, opd = imp.params["kind"], int(imp.params["tahun"]), imp.params.get("opd")

@@ -8,13 +8,14 @@ from __future__ import annotations
 from .base import AdapterRead, CodeMapper, Column, Note, SourceAdapter, columns_markdown, sample_desa
 from .dukcapil import DukcapilAdapter
 from .eppgbm import EppgbmAdapter
-from .sipd import SipdAdapter
+from .sipd import SipdAdapter, SipdDocumentAdapter
 
 EPPGBM = EppgbmAdapter()
 SIPD = SipdAdapter()
+SIPD_DOKUMEN = SipdDocumentAdapter()
 DUKCAPIL = DukcapilAdapter()
 
-ADAPTERS: dict[str, SourceAdapter] = {a.name: a for a in (EPPGBM, SIPD, DUKCAPIL)}
+ADAPTERS: dict[str, SourceAdapter] = {a.name: a for a in (EPPGBM, SIPD, SIPD_DOKUMEN, DUKCAPIL)}
 
 
 def get(name: str) -> SourceAdapter:
@@ -22,5 +23,5 @@ def get(name: str) -> SourceAdapter:
     return ADAPTERS[name]
 
 
-__all__ = ["ADAPTERS", "DUKCAPIL", "EPPGBM", "SIPD", "AdapterRead", "CodeMapper", "Column", "Note",
+__all__ = ["ADAPTERS", "DUKCAPIL", "EPPGBM", "SIPD", "SIPD_DOKUMEN", "AdapterRead", "CodeMapper", "Column", "Note",
            "SourceAdapter", "columns_markdown", "get", "sample_desa"]  # fmt: skip

@@ -17,6 +17,8 @@ from typing import Any
 from .. import crosswalk as cw
 from ..budget.lines import COLUMNS, SOURCES
 from ..io import budget as reader
+from ..io import plan as plan_reader
+from ..plan.rows import DocRow
 from .base import (
     CHOICE,
     LIST,
@@ -102,3 +104,71 @@ class SipdAdapter(SourceAdapter):
              "catin; ibu hamil", "", "", "tidak"],
         ]  # fmt: skip
         return write_csv(path, list(COLUMNS.values()), rows)
+
+
+_DOC_MEANING = {
+    "code": "Kode sub kegiatan (mis. 1.02.02.2.02.0016); baris program dan kegiatan di atasnya dilewati. "
+            "Wajib kode atau nama.",
+    "name": "Nomenklatur sub kegiatan. Wajib kode atau nama.",
+    "opd": "Perangkat daerah (SKPD) pelaksana.",
+    "indicator": "Indikator keluaran sub kegiatan (tolok ukur).",
+    "target": "Target keluaran.",
+    "unit": "Satuan target.",
+    "locations": "Kode atau nama desa/kecamatan lokasi (dipisah ;); kode edisi 2021/2022 dipetakan ke kode "
+                 "sekarang.",
+    "pagu": "Pagu sub kegiatan (angka, atau teks seperti Rp 1.250.000.000,00).",
+}  # fmt: skip
+
+
+class SipdDocumentAdapter(SourceAdapter):
+    """SIPD's planning and budget documents (Renja OPD, RKPD, KUA-PPAS, APBD/APBD-P) for the Aksi 2
+    integration check, read by ``konvergensi_core.io.plan.read_budget_document``; codes in ``Lokasi``
+    of the 2021 and 2022 editions are mapped to today's (a name is left to the district's resolver)."""
+
+    name = "sipd-dokumen"
+    description = (
+        "Dokumen perencanaan dan penganggaran dari SIPD (Renja OPD, RKPD, KUA-PPAS, APBD/APBD-P): sub kegiatan "
+        "dengan indikator, target, lokasi dan pagu, untuk memeriksa integrasi rencana kegiatan Aksi 2."
+    )
+    columns = tuple(
+        Column(header, RUPIAH if role == "pagu" else LIST if role == "locations" else TEXT, role == "pagu",
+               _DOC_MEANING[role], level="desa" if role == "locations" else None,
+               aliases=tuple(plan_reader.DOC_ALIASES.get(role, ())[1:4]))
+        for role, header in plan_reader.DOC_LABELS.items()
+    )  # fmt: skip
+
+    def read(
+        self,
+        path: Path | str,
+        *,
+        crosswalk: cw.Crosswalk | None = None,
+        document: str = "apbd",
+        **context: Any,
+    ) -> AdapterRead[list[DocRow]]:
+        mapper = CodeMapper(crosswalk)
+        rows, problems = plan_reader.read_budget_document(path, document=document)
+        out = []
+        for row in rows:
+            if row.locations:
+                # A name is left as it is (the crosswalk knows codes only) for the district's resolver.
+                mapped = tuple(
+                    mapper.map(loc, row=row.row, column=plan_reader.DOC_LABELS["locations"], sheet=row.sheet)
+                    for loc in row.locations
+                )
+                if mapped != row.locations:
+                    row = dataclasses.replace(row, locations=mapped)
+            out.append(row)
+        merged = mapper.merge(problems)
+        return AdapterRead(out, merged, mapper)
+
+    def sample(self, path: Path | str, *, kabkota: str = "") -> Path:
+        desa = sample_desa(kabkota, 2)
+        rows = [
+            ["1.02.02.2.02.0016", "Pengelolaan Pelayanan Kesehatan Gizi Masyarakat", "Dinas Kesehatan",
+             "Jumlah balita gizi kurang yang mendapat PMT", "250", "orang", "; ".join(k for k, _n, _k in desa),
+             1_250_000_000],
+            ["1.03.03.2.01.0007", "Pembangunan SPAM Jaringan Perpipaan di Kawasan Perdesaan",
+             "Dinas Pekerjaan Umum dan Penataan Ruang", "Jumlah SPAM terbangun", "2", "unit", desa[0][0],
+             2_000_000_000],
+        ]  # fmt: skip
+        return write_csv(path, list(plan_reader.DOC_LABELS.values()), rows)
