@@ -235,10 +235,24 @@ MEDIA_ROOT = Path(env_str("KONVERGENSI_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Figures computed from every child of a round (analyses, the data-quality panel, the public page)
 # are kept until the round's data change. On disk, so the web processes and the worker share them
 # (the worker warms them after an import); in memory under test.
+# KONVERGENSI_CACHE=database keeps them in a table of the database instead (created by `migrate`), so
+# that several app servers behind a load balancer and the worker on another machine share one cache
+# (the API throttle, the worker's heartbeat, the warmed panels); sessions are in the database anyway
+# (docs/scale.md, "Several app servers").
+CACHE_KIND = env_str("KONVERGENSI_CACHE", "file")
+if CACHE_KIND not in ("file", "database"):
+    raise ImproperlyConfigured(f"KONVERGENSI_CACHE harus file atau database, bukan {CACHE_KIND!r}")
+CACHE_TABLE = "konvergensi_cache"
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-        if TESTING
+        if TESTING and CACHE_KIND != "database"
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 200000},
+        }
+        if CACHE_KIND == "database"
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
