@@ -187,24 +187,23 @@ def _violations(
     }
     if not sasaran:
         return []
-    bounded = [i for i in indicators if rules.bounds(i.kode)]
-    out = []
+    bounded = {i.pk: i for i in indicators if rules.bounds(i.kode)}
+    counts = {kode: {f: getattr(row, f) for f in rules.FIELD_NAMES} for kode, row in sasaran.items()}
     qs = DataValue.objects.filter(
-        kabkota=kabkota, periode=periode, indicator__in=bounded, desa_id__in=sasaran
+        kabkota=kabkota, periode=periode, indicator__in=list(bounded), desa_id__in=sasaran
     )
-    for v in qs.select_related("desa", "indicator"):
-        counts = {f: getattr(sasaran[v.desa_id], f) for f in rules.FIELD_NAMES}
-        exceeded = rules.bound_exceeded(v.indicator.kode, v.denominator, counts)
+    # Plain tuples for the (many) values; model objects only for the (few) violations.
+    hits = []
+    for desa_id, indicator_id, denominator in qs.values_list("desa_id", "indicator_id", "denominator"):
+        exceeded = rules.bound_exceeded(bounded[indicator_id].kode, denominator, counts[desa_id])
         if exceeded is not None:
-            name, bound = exceeded
-            out.append(
-                Violation(
-                    v.desa,
-                    v.indicator,
-                    f"penyebut {v.denominator} > {rules.LABEL[name]} {bound} di data sasaran terverifikasi",
-                )
-            )
-    return out
+            hits.append((desa_id, bounded[indicator_id], denominator, *exceeded))
+    places = Region.objects.in_bulk({h[0] for h in hits}, field_name="kode")
+    return [
+        Violation(places[desa_id], indicator,
+                  f"penyebut {denominator} > {rules.LABEL[name]} {bound} di data sasaran terverifikasi")
+        for desa_id, indicator, denominator, name, bound in hits
+    ]  # fmt: skip
 
 
 def sasaran_warning(*, indicator: Indicator, desa_kode: str, periode: str, denominator: int | None) -> str:
