@@ -168,13 +168,16 @@ def rollup_up(kabkota: str, keys: Iterable[str], periodes: Iterable[str]) -> Non
 # ---- prevalence from published rounds --------------------------------------------------------
 
 
-def _prevalence_rows(kab: str, tahun: int, data: dict, source: str) -> list[Figure]:
+def _prevalence_rows(
+    kab: str, tahun: int, data: dict, source: str, *, only: str | None = None
+) -> list[Figure]:
+    """The figures of a publication's units (``only``: of that one unit)."""
     periode = str(tahun)
     out: list[Figure] = []
     units = [data.get("district") or {}, *data.get("kecamatan", []), *data.get("desa", [])]
     for row in units:
         kode = row.get("kode")
-        if not kode or not (kode == kab or kode.startswith(kab + ".")):
+        if not kode or not (kode == kab or kode.startswith(kab + ".")) or (only is not None and kode != only):
             continue
         hidden = bool(row.get("hidden"))
         measured = row.get("measured")
@@ -210,7 +213,7 @@ def round_trend(kode: str, key: str) -> list[Figure]:
     kab = kode[:5]
     out: list[Figure] = []
     for pub in reversed(list(current_publications(kabkota=kab))):
-        for f in _prevalence_rows(kab, pub.round.tahun, pub.data or {}, f"publikasi:{pub.pk}"):
+        for f in _prevalence_rows(kab, pub.round.tahun, pub.data or {}, f"publikasi:{pub.pk}", only=kode):
             if f.kode == kode and f.key == key:
                 f.periode = pub.round.nama
                 out.append(f)
