@@ -198,19 +198,22 @@ def _story_after_work(users: dict, tahun: int) -> None:
         move(aksi[7], rules.Move.SUBMIT, operator, op_scope, "Angka stunting putaran tahun ini sudah terbit.")
 
 
-def _other_kabkotas(tahun: int, today: dt.date) -> int:
-    """Invented progress for every other district, so the province and national maps show something."""
+def _other_kabkotas(tahun: int, today: dt.date, *, only: list[str] | None = None, seed: str = "") -> int:
+    """Invented progress for every other district (or the districts ``only``), so the province and
+    national maps show something; the states are drawn per district from ``seed`` (the national data
+    set, ``konvergensi.demo_national``, passes its own)."""
     existing = set(Siklus.objects.filter(tahun=tahun).values_list("kabkota_id", flat=True))
     statuses = [s.value for s in rules.Status]
     rows = []
-    for kab in (
-        Region.objects.filter(level="kabkota").exclude(kode__in=existing).values_list("kode", flat=True)
-    ):
+    districts = Region.objects.filter(level="kabkota").exclude(kode__in=existing)
+    if only is not None:
+        districts = districts.filter(kode__in=only)
+    for kab in districts.values_list("kode", flat=True):
         rows.append(Siklus(kabkota_id=kab, tahun=tahun))
     Siklus.objects.bulk_create(rows)
     aksi = []
-    for s in Siklus.objects.filter(tahun=tahun).exclude(kabkota_id__in=existing):
-        rng = random.Random(f"{s.kabkota_id}-{tahun}")
+    for s in Siklus.objects.filter(tahun=tahun, kabkota_id__in=[r.kabkota_id for r in rows]):
+        rng = random.Random(f"{seed}{s.kabkota_id}-{tahun}")
         done = rng.randint(0, 8)
         for info in rules.AKSI:
             due = rules.default_due_date(info.nomor, tahun)

@@ -42,9 +42,9 @@ def village_data(kabkota: str, *, seed: int = 2026) -> dict[str, int]:
     kecamatan = sorted({d.kode[:8] for d in desa})
     # Stunting differs by kecamatan: a few hotspots, as Aksi 1 should find.
     kec_prev = {k: rng.uniform(0.08, 0.22) for k in kecamatan}
-    for k in rng.sample(kecamatan, 3):
+    for k in rng.sample(kecamatan, min(3, len(kecamatan))):  # a district may have fewer kecamatan
         kec_prev[k] = rng.uniform(0.28, 0.38)
-    returned_kec = kecamatan[1]
+    returned_kec = kecamatan[1] if len(kecamatan) > 1 else None
     draft_kec = set(kecamatan[-4:])
     sasaran = []
     now = timezone.now()
