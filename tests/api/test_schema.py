@@ -43,7 +43,7 @@ def _check_every_get(secret: str) -> None:
     for op in gets:
 
         @given(case=op.as_strategy())
-        @hyp_settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @hyp_settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def check(case):
             case.call_and_validate(headers={"Authorization": f"Bearer {secret}"})
 
