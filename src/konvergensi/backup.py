@@ -163,11 +163,17 @@ def _run_pg(args: list[str], what: str) -> None:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """SQLite's online backup API from ``source`` into ``target``; both connections are closed."""
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def _media_files(root: Path) -> list[Path]:
@@ -199,13 +205,7 @@ def create(output: Path) -> Outcome:
         if vendor == "sqlite":
             member, dump = SQLITE_MEMBER, work / SQLITE_MEMBER
             db_path = Path(connection.settings_dict["NAME"]).resolve()
-            source = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
-            target = sqlite3.connect(dump)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            _sqlite_copy(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True), sqlite3.connect(dump))
         else:
             member, dump = PG_MEMBER, work / PG_MEMBER
             _run_pg([_pg_tool("pg_dump"), "--format=custom", "--no-password", f"--file={dump}"], "pg_dump")
@@ -392,13 +392,7 @@ def restore(path: Path, *, replace: bool = False) -> Outcome:
         if vendor == "sqlite":
             name = connection.settings_dict["NAME"]
             connections.close_all()
-            source = sqlite3.connect(dump)
-            target = sqlite3.connect(name, timeout=20)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            _sqlite_copy(sqlite3.connect(dump), sqlite3.connect(name, timeout=20))
         else:
             tool = _pg_tool("pg_restore")
             connections.close_all()
