@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install install-prod check-deployment system-packages venv assets messages db demo-data static serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements clean docs-cli
+.PHONY: demo install install-prod check-deployment system-packages venv assets messages db demo-data static serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements bench-national clean docs-cli
 
 demo: install db demo-data static
 	@echo "Konvergensi demo: http://$(HOST):$(PORT)/  (akun demo tertera di halaman masuk)"
@@ -138,5 +138,21 @@ bench-growth: install bench-peers
 bench-measurements: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi_bench} $(BIN)/python bench/measurements.py $(MEASUREMENTS_ARGS)
 
+# Fifty locust users on a PostgreSQL database filled by `konvergensi demo national` (bench/README.md,
+# "Fifty users on the national data set"). Not part of `make bench`: filling the data set takes tens of
+# minutes. Locust lives in its own virtualenv, pinned with hashes in bench/locust.lock.
+# NATIONAL_ARGS passes options (e.g. NATIONAL_ARGS="--duration 5m --fill small --provinsi 32").
+LOCUST := bench/.venv-locust
+$(LOCUST)/.stamp: bench/locust.lock | venv
+	rm -rf $(LOCUST)
+	.uv/bin/uv venv --quiet --python $$($(BIN)/python -c 'import sys; print(sys.executable)') $(LOCUST)
+	VIRTUAL_ENV=$(CURDIR)/$(LOCUST) .uv/bin/uv pip install --quiet --require-hashes -r bench/locust.lock
+	@touch $@
+
+NATIONAL_VAR_DIR ?= $(CURDIR)/var/bench-national
+bench-national: install $(LOCUST)/.stamp
+	DATABASE_URL=$${NATIONAL_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi_national} \
+	KONVERGENSI_VAR_DIR=$(NATIONAL_VAR_DIR) $(BIN)/python bench/national.py $(NATIONAL_ARGS)
+
 clean:
-	rm -rf $(VENV) .uv var frontend/node_modules frontend/vendor $(PEERS)
+	rm -rf $(VENV) .uv var frontend/node_modules frontend/vendor $(PEERS) $(LOCUST)
