@@ -146,6 +146,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "konvergensi.accounts.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files are served compressed already and never reach it), before every
+    # middleware that writes the body: HTML, CSV and SVG gzip-compressed when asked for
+    # (konvergensi/compression.py, with why BREACH does not apply).
+    "konvergensi.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "konvergensi.accounts.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
