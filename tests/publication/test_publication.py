@@ -298,6 +298,9 @@ def test_public_pages_show_published_rounds_to_anyone_and_nothing_else(world, cr
     index = anonymous.get(reverse("publication:public-index")).content.decode()
     assert reverse("publication:public-kabkota", kwargs={"kode": KAB}) in index
     assert (
+        f"<td>{district['measured_display']}</td><td>{district['stunted_prevalence_display']}</td>" in index
+    )
+    assert (
         rnd.nama
         in anonymous.get(reverse("publication:public-kabkota", kwargs={"kode": KAB})).content.decode()
     )

@@ -142,8 +142,21 @@ def _public_cache(view):
 @require_GET
 @_public_cache
 def public_index(request):
+    from django.db.models.fields.json import KT
+
+    # Only the two figures the table shows are read from each publication's snapshot: the whole
+    # snapshot (every desa's figures) of every district's every round made this page O(the nation's
+    # desa) — 0.7 s with 35 districts (bench/README.md, "Fifty users on the national data set").
+    current = (
+        selectors.current_publications()
+        .defer("data", "pdf")
+        .annotate(
+            measured=KT("data__district__measured_display"),
+            stunted=KT("data__district__stunted_prevalence_display"),
+        )
+    )
     by_kabkota: dict[str, Publication] = {}
-    for pub in selectors.current_publications():
+    for pub in current:
         by_kabkota.setdefault(pub.round.kabkota_id, pub)  # newest round first
     from konvergensi.wilayah.models import Region
 
