@@ -140,7 +140,9 @@ def aksi7(kabkota: str, tahun: int) -> list[Figure]:
     )
     latest = rounds.order_by("-tanggal_mulai").first()
     desa = Region.objects.filter(level="desa", kode__startswith=kabkota + ".").count()
-    measured = Measurement.objects.filter(round=latest).values("desa_id").distinct().count() if latest else 0
+    measured = (
+        Measurement.objects.of_rounds([latest.pk]).values("desa_id").distinct().count() if latest else 0
+    )
     return [
         Figure(_("Putaran pengukuran dipublikasikan"), str(rounds.count())),
         Figure(_("Desa terukur (putaran terakhir)"), _pct(measured, desa) if latest else "–"),

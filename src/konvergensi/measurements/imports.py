@@ -572,6 +572,6 @@ def round_dates_from_data(rnd: MeasurementRound) -> None:
     """A round created from the command line takes its dates from the visits it holds."""
     from django.db.models import Max, Min
 
-    span = Measurement.objects.filter(round=rnd).aggregate(a=Min("visit_date"), b=Max("visit_date"))
+    span = Measurement.objects.of_rounds([rnd.pk]).aggregate(a=Min("visit_date"), b=Max("visit_date"))
     if span["a"] and span["b"]:
         MeasurementRound.objects.filter(pk=rnd.pk).update(tanggal_mulai=span["a"], tanggal_selesai=span["b"])

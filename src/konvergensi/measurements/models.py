@@ -61,6 +61,18 @@ class MeasurementRound(models.Model):
         return self.tanggal_mulai.year
 
 
+class MeasurementQuerySet(models.QuerySet):
+    def of_rounds(self, round_ids: list[int] | tuple[int, ...]) -> MeasurementQuerySet:
+        """The measurements of these rounds, with their provinces as a second condition: on
+        PostgreSQL the table is partitioned by province (``partitions.py``) and the condition, given
+        as values (one small query by primary key, nothing cached between requests), lets the
+        planner read only those provinces' partitions. (As a subquery it would be a join, which
+        PostgreSQL does not prune.)"""
+        kabkota = MeasurementRound.objects.filter(pk__in=round_ids).values_list("kabkota_id", flat=True)
+        provinces = sorted({kode[:2] for kode in kabkota})
+        return self.filter(round_id__in=round_ids, provinsi_id__in=provinces)
+
+
 class Measurement(models.Model):
     # Indexes: the composite ones below serve every query (by round, then desa or puskesmas); an index
     # per foreign key would only slow the million-row imports down (bench/README.md). Only the desa is
@@ -72,6 +84,12 @@ class Measurement(models.Model):
         db_constraint=False,
     )  # fmt: skip
     kabkota = models.ForeignKey(
+        "wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    # The province of the district (its code's first two digits): on PostgreSQL the table is
+    # partitioned by it (one partition per province, docs/scale.md), and a distributed PostgreSQL
+    # (Citus) would distribute by it. Written by the import with the district.
+    provinsi = models.ForeignKey(
         "wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     desa = models.ForeignKey("wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -120,12 +138,16 @@ class Measurement(models.Model):
     )  # fmt: skip
     source_row = models.PositiveIntegerField(default=0)
 
+    objects = MeasurementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pengukuran")
         verbose_name_plural = _("pengukuran")
         constraints = [
+            # On a partitioned table a unique constraint must hold the partition key; a round
+            # belongs to one district, hence one province, so this is "one row per child and round".
             models.UniqueConstraint(
-                fields=["round", "child_key"],
+                fields=["round", "child_key", "provinsi"],
                 name="measurement_one_per_child",
             ),
             models.CheckConstraint(condition=models.Q(sex__in=[1, 2]), name="measurement_sex_valid"),
@@ -158,6 +180,7 @@ class MeasurementStaging(models.Model):
     import_id = models.UUIDField(db_index=True)
     round_id = models.BigIntegerField()
     kabkota_id = models.CharField(max_length=13)
+    provinsi_id = models.CharField(max_length=13)
     desa_id = models.CharField(max_length=13)
     puskesmas_id = models.BigIntegerField(null=True)
     posyandu = models.CharField(max_length=120)

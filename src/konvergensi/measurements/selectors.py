@@ -52,7 +52,7 @@ def round_for_home(*, scope: Scope, kabkota: str) -> MeasurementRound | None:
 def measured(round_id: int) -> QuerySet[Measurement]:
     """The measurements of a round: those of committed imports only (an import being written is in
     the staging table or inside its transaction until it is whole)."""
-    return Measurement.objects.filter(round_id=round_id)
+    return Measurement.objects.of_rounds([round_id])
 
 
 def counts_by(*, round_id: int, key: str, scope: Scope | None = None) -> dict[str | None, dict[str, int]]:
@@ -266,7 +266,7 @@ def round_totals(round_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def _round_totals(round_ids: list[int]) -> dict[int, dict[str, int]]:
     rows = (
-        Measurement.objects.filter(round_id__in=round_ids)
+        Measurement.objects.of_rounds(round_ids)
         .values("round_id")
         .annotate(
             measured=Count("id"),
@@ -287,7 +287,7 @@ def stunting_by_desa(round_ids: list[int]) -> dict[int, dict[str, tuple[int, int
 
     def compute() -> dict[int, dict[str, tuple[int, int]]]:
         rows = (
-            Measurement.objects.filter(round_id__in=round_ids)
+            Measurement.objects.of_rounds(round_ids)
             .values("round_id", "desa_id")
             .annotate(
                 n_stunted=Count("id", filter=Q(stunted=True)),
