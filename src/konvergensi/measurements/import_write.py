@@ -51,7 +51,7 @@ def _stored(round_id: int, *, with_ids: bool = False) -> pl.DataFrame:
               "oedema": pl.Boolean, "lila": pl.Float64, "desa_kode": pl.String, "posyandu": pl.String}  # fmt: skip
     if with_ids:
         fields, schema = [*fields, "id"], {**schema, "id": pl.Int64}
-    data = list(Measurement.objects.filter(round_id=round_id).values_list(*fields))
+    data = list(Measurement.objects.of_rounds([round_id]).values_list(*fields))
     frame = pl.DataFrame(data, schema=schema, orient="row")
     # Stored text is "" where the file had nothing; the parser gives null.
     return frame.with_columns(posyandu=pl.when(pl.col("posyandu") != "").then(pl.col("posyandu")))
@@ -91,6 +91,7 @@ def _table(frame: pl.DataFrame, imp: Import) -> pl.DataFrame:
         import_id=pl.lit(imp.pk.hex),
         round_id=pl.lit(int(imp.params["round"]), pl.Int64),
         kabkota_id=pl.lit(imp.kabkota_id),
+        provinsi_id=pl.lit(imp.kabkota_id[:2]),  # the partition key on PostgreSQL (partitions.py)
         desa_id=pl.col("desa_kode"),
         puskesmas_id=pl.col("puskesmas_id"),
         **{c: pl.col(c).cast(pl.String).fill_null("").str.slice(0, TEXT_LIMITS.get(c, 64))
@@ -110,26 +111,37 @@ def _table(frame: pl.DataFrame, imp: Import) -> pl.DataFrame:
 
 
 # The columns a measurement takes from the staging table.
-COLUMNS = ["round_id", "kabkota_id", "desa_id", "puskesmas_id", *TEXT_COLUMNS, *VALUE_COLUMNS,
+COLUMNS = ["round_id", "kabkota_id", "provinsi_id", "desa_id", "puskesmas_id", *TEXT_COLUMNS, *VALUE_COLUMNS,
            "source_import_id", "source_row"]  # fmt: skip
 
 
-def _copy_direct(frame: pl.DataFrame, imp: Import) -> None:
-    """PostgreSQL, inside the commit's transaction: COPY the rows straight into the measurement
-    table (nobody sees them before the transaction commits). CSV: text is never null
-    here (""), so an unquoted empty field is NULL and a quoted one is an empty string."""
-    table = Measurement._meta.db_table
-    cols = COLUMNS
-    data = _table(frame, imp).select(cols)
+def _csv(frame: pl.DataFrame, imp: Import) -> bytes:
+    """Rows as the COPY's CSV. Text is never null here (""), so an unquoted empty field is NULL and
+    a quoted one is an empty string."""
     buffer = io.BytesIO()
-    data.write_csv(
+    _table(frame, imp).select(COLUMNS).write_csv(
         buffer, include_header=False, null_value="", quote_style="non_numeric", date_format="%Y-%m-%d"
     )
-    with (
-        connection.cursor() as cur,
-        cur.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as copy,  # noqa: S608
-    ):
-        copy.write(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def _copy_direct(frame: pl.DataFrame, imp: Import, progress: Callable[[int], None] | None = None) -> None:
+    """PostgreSQL, inside the commit's transaction: COPY the rows straight into the measurement
+    table (nobody sees them before the transaction commits), one COPY for the frame, sent in slices
+    of ``WRITE_ROWS``. The slices are queued to a writer thread: the next slice is formatted while
+    the previous one travels and the server parses it (``progress`` is told after each slice)."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    table = Measurement._meta.db_table
+    sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608 - our own names
+    with connection.cursor() as cur:
+        pg = cur.cursor
+        with pg.copy(sql, writer=QueuedLibpqWriter(pg)) as copy:
+            for start in range(0, frame.height, WRITE_ROWS):
+                piece = frame.slice(start, WRITE_ROWS)
+                copy.write(_csv(piece, imp))
+                if progress:
+                    progress(piece.height)
 
 
 def _stage(frame: pl.DataFrame, imp: Import) -> None:
@@ -233,11 +245,14 @@ def _commit_in_one_transaction(
                 ids = stored.filter(pl.col("child_key").is_in(replacing.implode())).get_column("id").to_list()
                 Measurement.objects.filter(pk__in=ids).delete()
             replaced += replacing.len()
-            for start in range(0, frame.height, WRITE_ROWS):
-                _copy_direct(frame.slice(start, WRITE_ROWS), imp)
-                done += min(WRITE_ROWS, frame.height - start)
+
+            def told(rows: int) -> None:
+                nonlocal done
+                done += rows
                 if progress:
                     progress(min(done, total), max(total, done))
+
+            _copy_direct(frame, imp, told)
             written += frame.height
         del stored
         result = {"added": written - replaced, "replaced": replaced}
