@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import matplotlib
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
@@ -46,6 +47,32 @@ class Bar:
     above: bool
 
 
+def _bars(items: Sequence[Bar], colours: list[str], *, width: float) -> PolyCollection:
+    """The bars as one collection (one artist, not a patch per bar: ~850 bars took ~1 s to add and
+    draw): a rectangle per bar, centred on its position; bars that touch (width 1) as one outline per
+    run of neighbours of one colour, which draws the same shape with a few paths instead of hundreds."""
+    half = width / 2
+    if width < 1.0:
+        verts = [
+            ((i - half, 0.0), (i - half, b.value), (i + half, b.value), (i + half, 0.0))
+            for i, b in enumerate(items)
+        ]
+        return PolyCollection(verts, facecolors=colours, linewidths=0)
+    verts, faces = [], []
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end < len(items) and colours[end] == colours[start]:
+            continue
+        outline = [(start - half, 0.0)]
+        for i in range(start, end):
+            outline += [(i - half, items[i].value), (i + half, items[i].value)]
+        outline.append((end - half, 0.0))
+        verts.append(outline)
+        faces.append(colours[start])
+        start = end
+    return PolyCollection(verts, facecolors=faces, linewidths=0)
+
+
 def bar_chart(
     bars: Sequence[Bar],
     *,
@@ -68,7 +95,7 @@ def bar_chart(
         colours = [
             BAR["significant"] if b.significant else BAR["above"] if b.above else BAR["below"] for b in items
         ]
-        ax.bar(range(n), [b.value for b in items], color=colours, width=0.8 if n < 80 else 1.0, linewidth=0)
+        ax.add_collection(_bars(items, colours, width=0.8 if n < 80 else 1.0), autolim=False)
         unit = " %" if percent else ""
         handles = [
             Patch(

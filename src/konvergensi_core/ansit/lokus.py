@@ -253,6 +253,8 @@ def rank_lokus(
     eligible = met >= k
 
     order = rank_order(data.units, low_count, prev, count)
+    # Each desa's coverage as Python floats (None = no data), converted once for the whole matrix.
+    coverage_rows = [tuple(None if v != v else v for v in row) for row in matrix.tolist()]
     ranked = []
     for rank, i in enumerate(order, start=1):
         ranked.append(
@@ -266,7 +268,7 @@ def rank_lokus(
                 coverage_count=int(data_count[i]),
                 criteria=Criteria(bool(c1[i]), bool(c2[i]), bool(c3[i])),
                 eligible=bool(eligible[i]),
-                coverage=tuple(None if np.isnan(v) else float(v) for v in matrix[i]),
+                coverage=coverage_rows[i],
                 row=data.rows[i],
             )
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,11 +69,15 @@ def _notes(analysis: Analysis, result) -> list[DataGapNote]:
     indicators = selectors.main_indicators(analysis.indicator_set)
     n_desa = len(selectors.kabkota_desa(analysis.kabkota_id))
     n_kec = Region.objects.filter(parent_id=analysis.kabkota_id, level="kecamatan").count()
-    filled = defaultdict(int)
-    for ind_id in DataValue.objects.filter(
-        kabkota_id=analysis.kabkota_id, periode=analysis.periode, indicator__in=indicators
-    ).values_list("indicator_id", flat=True):
-        filled[ind_id] += 1
+    filled = defaultdict(int)  # values per indicator, counted by the database (not ~26,000 rows read)
+    filled.update(
+        DataValue.objects.filter(
+            kabkota_id=analysis.kabkota_id, periode=analysis.periode, indicator__in=indicators
+        )
+        .values("indicator_id")
+        .annotate(n=Count("id"))
+        .values_list("indicator_id", "n")
+    )
     none = [i.kode for i in indicators if not filled[i.pk]]
     coarse = coarse_coverage({i.kode: filled[i.pk] for i in indicators}, n_kecamatan=n_kec, n_desa=n_desa)
     coverage_notes = (
