@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export KONVERGENSI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo install install-prod check-deployment system-packages venv assets messages db demo-data static serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements bench-national clean docs-cli
+.PHONY: demo install install-prod check-deployment system-packages venv assets messages db demo-data static serve worker test test-core test-pg lint format check bench bench-app bench-peers bench-growth bench-measurements bench-ansit bench-national clean docs-cli
 
 demo: install db demo-data static
 	@echo "Konvergensi demo: http://$(HOST):$(PORT)/  (akun demo tertera di halaman masuk)"
@@ -137,6 +137,11 @@ bench-growth: install bench-peers
 # MEASUREMENTS_ARGS passes options (e.g. MEASUREMENTS_ARGS="--rows 200000 --runs 1").
 bench-measurements: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/konvergensi_bench} $(BIN)/python bench/measurements.py $(MEASUREMENTS_ARGS)
+
+# Aksi 1 recomputed through the pages for the district with the most desa (bench/README.md). SQLite by
+# default; PostgreSQL with DATABASE_URL. ANSIT_ARGS passes options (e.g. ANSIT_ARGS="--runs 5 --profile").
+bench-ansit: install
+	$(BIN)/python bench/ansit.py $(ANSIT_ARGS)
 
 # Fifty locust users on a PostgreSQL database filled by `konvergensi demo national` (bench/README.md,
 # "Fifty users on the national data set"). Not part of `make bench`: filling the data set takes tens of
