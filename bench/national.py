@@ -12,7 +12,8 @@ round; `--fill` fills it first through that command). Then, on loopback, behind 
    with the accounts service (`user_create`, audited), all three given a fresh random password for
    this run only; an API token of the national account (`api.tokens.create`, one day, the previous
    run's revoked);
-2. `collectstatic` (WhiteNoise's compressed manifest: hashed names), then gunicorn with
+2. `ANALYZE` (the planner's statistics, stale right after a fill), `collectstatic` (WhiteNoise's
+   compressed manifest: hashed names), then gunicorn with
    `--workers 3` as in docs/deployment.md's service unit (`--workers N` to change it), DEBUG off,
    not in demo mode;
 3. each page once per persona to warm the caches (the first visit's time is printed, not counted),
@@ -399,7 +400,14 @@ def main() -> int:
           f"{t['children']:,} children; the district: {t['kab']} {t['kab_nama']} ({t['kab_desa']} desa), "
           f"province {t['prov']}, round {t['round']}, year {t['tahun']}", flush=True)  # fmt: skip
     names, password, token = _accounts(t)
-    from django.db import connections
+    from django.db import connection, connections
+
+    # Fresh planner statistics: right after a fill autovacuum may not have analysed the bulk-loaded
+    # tables yet, and stale estimates turn 5 ms queries into 500 ms ones (the API's coverage list).
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"ANALYZE: {time.perf_counter() - started:.1f} s", flush=True)
 
     connections.close_all()
     subprocess.run(
