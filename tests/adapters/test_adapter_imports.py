@@ -6,6 +6,7 @@ district's user sees none of it."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from konvergensi.accounts.models import Role
 from konvergensi.accounts.scope import scope_for_user
@@ -136,6 +138,14 @@ def test_a_2021_desa_code_in_data_sasaran_is_saved_under_todays_code_with_the_ma
     client.force_login(user)
     page = client.get(reverse("imports:detail", args=[imp.pk])).content.decode()
     assert "Kode wilayah lama yang dipetakan" in page and old(codes[0]) in page and codes[0] in page
+    assert page.index('id="notes"') < page.index('id="commit"')  # read before the Save button
+    sheet = load_workbook(io.BytesIO(client.get(reverse("imports:problems", args=[imp.pk])).content))[
+        "Kode dipetakan"
+    ]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[3], r[4], r[5]) for r in rows] == [
+        (i + 2, "Kode Desa", old(c), c, "pindah kode") for i, c in enumerate(codes)
+    ]
     commit(imp, scope, user)
     assert sorted(DataSasaran.objects.filter(tahun=2025).values_list("desa_id", flat=True)) == codes
 

@@ -306,7 +306,8 @@ SEVERITY_LABEL = {"error": "galat", "warning": "peringatan"}
 
 
 def problems_xlsx(imp: Import) -> bytes:
-    """Every kept problem as an Excel sheet, in the one problem shape."""
+    """Every kept problem as an Excel sheet, in the one problem shape; the old region codes the
+    import mapped to today's (its notes), when there are any, on a second sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -325,6 +326,17 @@ def problems_xlsx(imp: Import) -> bytes:
         ]))  # fmt: skip
     ws.column_dimensions["E"].width = 90
     ws.freeze_panes = "A2"
+    notes = (imp.summary or {}).get("notes") or []
+    if notes:  # old region codes read as today's (the crosswalk): not problems, but to be checked
+        wn = wb.create_sheet("Kode dipetakan")
+        wn.append(["Lembar", "Baris", "Kolom", "Kode lama", "Kode sekarang", "Perubahan", "Jumlah baris"])
+        for cell in wn[1]:
+            cell.font = Font(bold=True)
+        for n in notes:
+            kind = "pindah kode" if n.get("kind") == "pindah_kode" else n.get("kind")
+            wn.append(safe_row([n.get("sheet"), n.get("row"), n.get("column"), n.get("old"), n.get("new"), kind,
+                                n.get("rows")]))  # fmt: skip
+        wn.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
