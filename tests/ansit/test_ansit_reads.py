@@ -95,3 +95,46 @@ def test_the_coverage_notes_count_values_per_indicator(world):
     texts = [n.text for n in DataGapNote.objects.filter(analysis=analysis, kind="cakupan")]
     expected = [f"Data cakupan {', '.join(codes)} periode {PERIODE} " for codes in (coarse, none) if codes]
     assert sorted(t.split(" periode ")[0] for t in texts) == sorted(e.split(" periode ")[0] for e in expected)
+
+
+# The ranking rows of the lokus page as its template wrote them before they were written in Python.
+RANKING_LOOP = (
+    '{% load i18n ansit_tags %}{% for d, nama, kec in rows %}<tr{% if d.selected %} class="selected"{% endif %} '
+    'data-desa="{{ d.desa }}"><td>{{ d.rank }}</td><td>{% if d.selected %}<strong>{{ nama }}</strong>{% else %}'
+    "{{ nama }}{% endif %}</td><td>{{ kec }}</td><td>{{ d.prevalence|id_number }}</td><td>{{ d.cases|id_number:0 }}"
+    "</td><td>{{ d.low_coverage_count }}/{{ d.coverage_count }}</td>\n"
+    '<td class="crit {% if d.criteria.prevalence_above_mean %}on{% else %}off{% endif %}">'
+    "{{ d.criteria.prevalence_above_mean|mark }}</td>"
+    '<td class="crit {% if d.criteria.cases_above_mean %}on{% else %}off{% endif %}">'
+    "{{ d.criteria.cases_above_mean|mark }}</td>"
+    '<td class="crit {% if d.criteria.low_coverage_majority %}on{% else %}off{% endif %}">'
+    "{{ d.criteria.low_coverage_majority|mark }}</td>"
+    '<td>{% if d.eligible %}{% translate "ya" %}{% else %}–{% endif %}</td><td>{% if d.selected %}'
+    '<span class="badge s-diverifikasi">{% translate "lokus" %}</span>{% endif %}</td></tr>\n{% endfor %}'
+)
+
+
+def test_the_lokus_ranking_rows_are_the_html_the_template_wrote():
+    from django.template import engines
+    from django.utils import translation
+
+    from konvergensi.ansit.pages import ranking_rows_html
+    from konvergensi_core.ansit import rank_lokus, select_lokus
+
+    codes = [f"11.08.01.20{i:02d}" for i in range(12)]
+    ranking = select_lokus(
+        rank_lokus(
+            codes,
+            cases=[None, 0, 3, 12, 7, 1, 40, None, 5, 9, 2, 1234],
+            measured=[100, 90, 80, 120, 70, 60, 150, None, 50, 95, 20, 5000],
+            coverage={"U01": [10, 95, None, 60, 40, 75, 20, 55, None, 91, 30, 45.55]},
+        ),
+        count=4,
+    )
+    names = {c: f"Desa <{i}> & 'x' \"y\"" for i, c in enumerate(codes)}
+    rows = [(d, names[d.desa], "Kec & <b>" if i % 2 else "") for i, d in enumerate(ranking.desa)]
+    template = engines["django"].from_string(RANKING_LOOP)
+    assert any(d.selected for d, *_ in rows) and any(d.prevalence is None for d, *_ in rows)
+    for language in ("id", "en"):
+        with translation.override(language):
+            assert str(ranking_rows_html(rows)) == template.render({"rows": rows})

@@ -6,6 +6,8 @@ Kept apart from ``views`` so the views stay short; nothing here writes.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +29,7 @@ from .models import (
     RecommendationStatus,
     ReviewKind,
 )
+from .templatetags import ansit_tags as tags
 
 PREVALENCE_CLASS = {
     PrevalenceCategory.SANGAT_TINGGI: "prev-sangat_tinggi",
@@ -417,6 +420,32 @@ def _settings_form(settings: selectors.LokusSettings) -> dict:
     }
 
 
+def ranking_rows_html(rows) -> str:
+    """The rows of the lokus page's ranking table, ``(LokusDesa, nama, kecamatan)`` each: every desa
+    of the district (852 in Aceh Utara). Written here with the template's own filters and escaping,
+    the same HTML the template loop gave (a test holds them together), in a few ms instead of ~0.2 s."""
+    yes = conditional_escape(_("ya"))
+    badge = '<span class="badge s-diverifikasi">' + conditional_escape(_("lokus")) + "</span>"
+    out = []
+    for d, nama, kec in rows:
+        c = d.criteria
+        name = conditional_escape(nama)
+        crit = "".join(
+            '<td class="crit ' + ("on" if met else "off") + '">' + tags.mark(met) + "</td>"
+            for met in (c.prevalence_above_mean, c.cases_above_mean, c.low_coverage_majority)
+        )
+        out.append(
+            ('<tr class="selected"' if d.selected else "<tr")
+            + f' data-desa="{conditional_escape(d.desa)}"><td>{d.rank}</td>'
+            + (f"<td><strong>{name}</strong></td>" if d.selected else f"<td>{name}</td>")
+            + f"<td>{conditional_escape(kec)}</td><td>{conditional_escape(tags.id_number(d.prevalence))}</td>"
+            + f"<td>{conditional_escape(tags.id_number(d.cases, 0))}</td>"
+            + f"<td>{d.low_coverage_count}/{d.coverage_count}</td>\n{crit}"
+            + f"<td>{yes if d.eligible else '–'}</td><td>{badge if d.selected else ''}</td></tr>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value in it is escaped above
+
+
 def lokus_context(*, request, analysis, visible: set[str] | None) -> dict:
     default = _confirmed_settings(analysis) or selectors.LokusSettings()
     settings, errors = selectors.lokus_settings_from(request.GET, default)
@@ -437,6 +466,7 @@ def lokus_context(*, request, analysis, visible: set[str] | None) -> dict:
         "analysis": analysis,
         "ranking": ranking,
         "rows": rows,
+        "rows_html": ranking_rows_html(rows),
         "settings": settings,
         "form": _settings_form(settings),
         "errors": errors,
