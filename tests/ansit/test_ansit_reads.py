@@ -138,3 +138,34 @@ def test_the_lokus_ranking_rows_are_the_html_the_template_wrote():
     for language in ("id", "en"):
         with translation.override(language):
             assert str(ranking_rows_html(rows)) == template.render({"rows": rows})
+
+
+def test_lists_of_lokus_lists_and_analyses_leave_their_per_desa_tables_unread(world):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.ansit.test_ansit import TAHUN, confirm_lokus
+
+    seed(coverage=True)
+    first = make_analysis(world)
+    confirm_lokus(world, first, count=1)
+    second = make_analysis(world)
+    confirm_lokus(world, second, count=2)
+    history = list(selectors.lokus_history(scope=world.scopes["operator"], kabkota=KAB, tahun=TAHUN))
+    assert len(history) == 2 and all("ranking" in h.get_deferred_fields() for h in history)
+    client = Client()
+    client.force_login(world.user("operator"))
+    for url, listed in ((f"/analisis/{second.pk}/lokus/", "lokus"), (f"/analisis/{second.pk}/", "analysis")):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        if listed == "lokus":
+            assert "Riwayat daftar lokus" in html and html.count("<li>") >= 2
+            # the confirmed list (its settings, its card): twice; the history never (it was a third)
+            table, most = '"ansit_lokuslist"."ranking"', 2
+        else:
+            assert f"/analisis/{first.pk}/" in html  # the other analysis of the year is listed
+            table, most = '"ansit_analysis"."desa_units"', 1  # its own analysis only
+        assert sum(table in q["sql"] for q in queries.captured_queries) == most, url

@@ -56,7 +56,9 @@ def home_context(*, request, kab: Region, tahun: int) -> dict:
     from konvergensi.aksi import selectors as aksi_selectors
 
     scope = request.scope
-    analyses = list(selectors.analysis_list(scope=scope, kabkota=kab.kode, tahun=tahun))
+    analyses = list(
+        selectors.analysis_list(scope=scope, kabkota=kab.kode, tahun=tahun).defer(*selectors.ANALYSIS_TABLES)
+    )
     current = selectors.analysis_current(scope=scope, kabkota=kab.kode, tahun=tahun)
     lokus = selectors.lokus_confirmed(kab.kode, tahun, scope=scope)
     reviews = list(selectors.review_list(scope=scope, kabkota=kab.kode, tahun=tahun))
@@ -315,7 +317,7 @@ def analysis_context(*, request, analysis) -> dict:
         a
         for a in selectors.analysis_list(
             scope=request.scope, kabkota=analysis.kabkota_id, tahun=analysis.tahun
-        )
+        ).defer(*selectors.ANALYSIS_TABLES)
         if a.pk != analysis.pk
     ]
     return {
@@ -549,7 +551,11 @@ def documents_context(*, request, kab: Region, tahun: int) -> dict:
         "kab": kab,
         "tahun": tahun,
         "docs": docs,
-        "analyses": list(selectors.analysis_list(scope=scope, kabkota=kab.kode, tahun=tahun)),
+        "analyses": list(
+            selectors.analysis_list(scope=scope, kabkota=kab.kode, tahun=tahun).defer(
+                *selectors.ANALYSIS_TABLES
+            )
+        ),
         "current": selectors.analysis_current(scope=scope, kabkota=kab.kode, tahun=tahun),
         "lokus": selectors.lokus_confirmed(kab.kode, tahun, scope=scope),
         "aksi1": aksi1,

@@ -475,8 +475,15 @@ def lokus_confirmed(kabkota: str, tahun: int, *, scope: Scope | None = None) -> 
 
 
 def lokus_history(*, scope: Scope, kabkota: str, tahun: int):
-    qs = LokusList.objects.filter(kabkota_id=kabkota, tahun=tahun)
+    """Every lokus list of the year, newest first, without the ranking each keeps (a JSON row per desa
+    of the district: a page listing 20 lists of Aceh Utara's 852 desa read ~17,000 of them)."""
+    qs = LokusList.objects.filter(kabkota_id=kabkota, tahun=tahun).defer("ranking")
     return scope_filter(qs, scope, "kabkota_id").select_related("confirmed_by")
+
+
+# The per-unit tables an analysis keeps (a JSON row per desa of the district), which lists of analyses
+# never show.
+ANALYSIS_TABLES = ("units", "desa_units", "summary", "warnings")
 
 
 # --- reviews, recommendations, documents, notes -------------------------------------------------
