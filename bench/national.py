@@ -315,6 +315,54 @@ def _serve(env: dict[str, str], workers: int, port: int, log: Path) -> subproces
     raise SystemExit(f"gunicorn did not answer on port {port} (see {log})")
 
 
+def _cpu_per_page(pages: list[dict], names: dict[str, str], token: str, repeat: int = 7) -> dict[str, float]:
+    """CPU time of one request of each page in this process (Django's test client, the same settings,
+    warm caches), median of ``repeat``: what a page costs the app server whatever the machine's load."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    out = {}
+    for page in pages:
+        client = Client(HTTP_ACCEPT_ENCODING="gzip, br")
+        if page["persona"] in names:
+            client.force_login(get_user_model().objects.get(username=names[page["persona"]]))
+        elif page["persona"] == "api":
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        client.get(page["path"])
+        times = []
+        for _ in range(repeat):
+            started = time.process_time()
+            client.get(page["path"])
+            times.append(time.process_time() - started)
+        out[page["name"]] = 1000 * statistics.median(times)
+    return out
+
+
+def _proc_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
 def _pct(values: list[float], q: float) -> float:
     """The q-th percentile (0–100) by linear interpolation between the closest ranks."""
     s = sorted(values)
@@ -442,6 +490,9 @@ def main() -> int:
         plan = {"seed": SEED, "pages": pages, "personas": PERSONAS, "password": password, "token": token,
                 "accounts": {p: names[p] for p in names}, "samples": str(work / "samples.json")}  # fmt: skip
         (work / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+        workers = _children(server.pid)
+        cpu_server = _proc_cpu(workers)
+        cpu_locust = os.times().children_user + os.times().children_system
         load_before = os.getloadavg()
         cmd = [str(LOCUST), "-f", str(LOCUSTFILE), "--headless", "--users", str(args.users),
                "--spawn-rate", str(args.spawn_rate), "--run-time", args.duration, "--host", base,
@@ -455,10 +506,13 @@ def main() -> int:
         subprocess.run(cmd, env={**lenv, "KONVERGENSI_BENCH_PLAN": str(work / "plan.json")}, check=False)
         seconds = time.time() - started
         load_after = os.getloadavg()
+        cpu_server = _proc_cpu(workers) - cpu_server
+        cpu_locust = os.times().children_user + os.times().children_system - cpu_locust
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
 
+    cpu_pages = _cpu_per_page(pages, names, token)
     recorded = json.loads((work / "samples.json").read_text(encoding="utf-8"))
     samples, ramp_up = recorded["steady"], recorded["ramp_up"]
     steady = recorded["seconds"]
@@ -475,6 +529,7 @@ def main() -> int:
             "requests": len(ms), "html_bytes": weights[page["name"]]["html"],
             "html_uncompressed_bytes": weights[page["name"]]["plain"],
             "assets": len(weights[page["name"]]["assets"]),
+            "cpu_ms_one_request": round(cpu_pages[page["name"]], 1),
         })  # fmt: skip
     logins = [s for s in ramp_up + samples if s[0] in ("login", "login form")]
     result = {
@@ -495,6 +550,9 @@ def main() -> int:
             "measured_s": round(steady, 1),
             "requests_per_s": round(total / steady, 1) if steady else None,
             "login_errors": sum(s[3] for s in logins),
+            "gunicorn_cpu_s": round(cpu_server, 1),
+            "gunicorn_cpu_ms_per_request": round(1000 * cpu_server / max(1, total + len(ramp_up)), 1),
+            "locust_cpu_s": round(cpu_locust, 1),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in load_after],
             "cpus": os.cpu_count(),
@@ -507,17 +565,20 @@ def main() -> int:
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\n{total:,} requests in {steady:.0f} s after the ramp-up ({total / steady:.1f}/s), {args.users} users, "
           f"{args.workers} gunicorn workers; load average {load_before[0]:.1f} → {load_after[0]:.1f}")  # fmt: skip
-    print(f"{'page':<24} {'n':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'err':>4} {'KB':>7}  html KB (plain)")
+    print(f"gunicorn CPU {cpu_server:.0f} s ({result['run']['gunicorn_cpu_ms_per_request']} ms a request), "
+          f"locust CPU {cpu_locust:.0f} s")  # fmt: skip
+    print(
+        f"{'page':<24} {'n':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'err':>4} {'KB':>7} {'cpu':>5}  html KB (plain)"
+    )
     for p in out_pages:
         flag = "  ← p95 ≥ 200 ms" if p["p95_ms"] >= 200 else ""
         print(f"{p['name']:<24} {p['requests']:>5} {p['p50_ms']:>7.1f} {p['p95_ms']:>7.1f} {p['p99_ms']:>7.1f} "
-              f"{p['errors']:>4} {p['bytes'] / 1024:>7.1f}  {p['html_bytes'] / 1024:.1f} "
+              f"{p['errors']:>4} {p['bytes'] / 1024:>7.1f} {p['cpu_ms_one_request']:>5.0f}  {p['html_bytes'] / 1024:.1f} "
               f"({p['html_uncompressed_bytes'] / 1024:.1f}){flag}")  # fmt: skip
     print(f"written: {args.out}")
-    if result["import"] is None or result["zscore"] is None:
-        print(
-            "import / zscore: null unless --import-json / --zscore-json (or --zscore-rows) are given: not measured."
-        )
+    for key, how in (("import", "--import-json"), ("zscore", "--zscore-json or --zscore-rows")):
+        if result[key] is None:
+            print(f"{key}: null (not measured; give {how}).")
     return 0
 
 
