@@ -160,3 +160,35 @@ def test_on_postgresql_a_large_import_leaves_statistics_of_its_round_for_the_pla
     monkeypatch.setattr(import_write, "ANALYZE_ROWS", 10**9)
     other = imported(world, n=20, seed=9, nama="Agustus 2026")
     assert str(other.pk) not in rounds_in_statistics().strip("{}").split(",")
+
+
+@pytest.mark.postgres
+@pg
+def test_on_postgresql_the_round_frame_read_by_copy_equals_the_one_read_by_the_cursor(world):
+    """The round's rows are read by ``COPY … TO STDOUT`` and parsed by Polars on PostgreSQL: empty
+    texts stay empty (not null), nulls stay null, booleans and floats come back exactly."""
+    import polars as pl
+
+    rnd = services.round_create(
+        scope=world.scopes["operator"], kabkota=Region.objects.get(kode=KAB), nama="Februari 2026",
+        tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28), by=world.user("operator"),
+    )  # fmt: skip
+    every = pl.int_range(pl.len())
+    frame = export(n=200, seed=12, errors=False).with_columns(
+        Posyandu=pl.when(every % 3 == 0).then(pl.lit("")).otherwise(pl.col("Posyandu")),
+        Tinggi=pl.when(every % 7 == 0).then(None).otherwise(pl.col("Tinggi")),  # no length: NULL z-score
+    )
+    imp = stage(world, rnd, as_csv(frame))
+    imports.check(imp, scope=world.scopes["operator"], today=dt.date(2026, 3, 1))
+    pipeline.commit(imp, scope=world.scopes["operator"], by=world.user("operator"))
+    sql, params = (
+        selectors.measured(rnd.pk).values_list(*selectors.FRAME_FIELDS).order_by("id").query.sql_with_params()
+    )
+    by_copy = selectors._frame_copy(connection, sql, params)
+    by_cursor = selectors._frame_fetch(connection, sql, params)
+    assert by_copy.height == Measurement.objects.filter(round=rnd).count() > 100
+    assert by_copy.schema == by_cursor.schema
+    assert by_copy.equals(by_cursor, null_equal=True)
+    assert by_copy.get_column("posyandu").eq("").sum() > 0  # empty texts, not nulls
+    assert by_copy.get_column("zlen").null_count() > 0 and by_copy.get_column("stunted").null_count() > 0
+    assert by_copy.get_column("stunted").sum() > 0

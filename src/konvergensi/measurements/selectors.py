@@ -95,25 +95,62 @@ FRAME_SCHEMA = {
 }  # fmt: skip
 
 
+FRAME_BATCH = 50_000
+
+
 def _frame_rows(qs: QuerySet[Measurement]) -> pl.DataFrame:
     """:data:`FRAME_FIELDS` of the measurements ``qs`` (no personal field). Read with the database
     cursor, not through the ORM: its per-value converters took more time than the database itself
-    for a district's 100,000 rows (bench/README.md)."""
+    for a district's 100,000 rows (bench/README.md). PostgreSQL: one ``COPY … TO STDOUT`` parsed by
+    Polars; otherwise in batches, each made columns at once. (All the rows as Python tuples at once
+    took ~1 GB more than their columns for a million-row round: bench/README.md.)"""
     from django.db import connections
 
     sql, params = qs.values_list(*FRAME_FIELDS).order_by().query.sql_with_params()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    if connections[qs.db].vendor == "postgresql":
+        return _frame_copy(connections[qs.db], sql, params)
+    return _frame_fetch(connections[qs.db], sql, params)
+
+
+def _frame_fetch(conn, sql: str, params) -> pl.DataFrame:
+    """The rows in batches from the cursor (server-side on PostgreSQL), each batch made columns."""
     # SQLite gives booleans as 0/1: read as integers, then cast.
     raw = {k: (pl.Int64 if v == pl.Boolean else v) for k, v in FRAME_SCHEMA.items()}
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(raw)
-    return pl.DataFrame(
-        [
-            pl.Series(name, values, dtype=dtype)
-            for (name, dtype), values in zip(raw.items(), columns, strict=True)
-        ]
-    ).cast(FRAME_SCHEMA)
+    parts = []
+    with conn.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FRAME_BATCH):
+            columns = zip(*rows, strict=True)
+            parts.append(
+                pl.DataFrame(
+                    [
+                        pl.Series(name, values, dtype=dtype)
+                        for (name, dtype), values in zip(raw.items(), columns, strict=True)
+                    ]
+                )
+            )
+            del rows, columns
+    if not parts:
+        return pl.DataFrame(schema=FRAME_SCHEMA)
+    return pl.concat(parts, rechunk=True).cast(FRAME_SCHEMA)
+
+
+def _frame_copy(conn, sql: str, params) -> pl.DataFrame:
+    """PostgreSQL: the rows as CSV from ``COPY (query) TO STDOUT``, parsed by Polars — no Python
+    object per value (a million-row round: 5 s instead of ~10 s, no memory beyond the CSV and the
+    columns). In PostgreSQL's CSV an empty
+    string is quoted and NULL is not; booleans are ``t``/``f``."""
+    import io
+
+    buffer = io.BytesIO()
+    with conn.cursor() as cur, cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return pl.DataFrame(schema=FRAME_SCHEMA)
+    text = {k: (pl.String if v == pl.Boolean else v) for k, v in FRAME_SCHEMA.items()}
+    frame = pl.read_csv(buffer.getvalue(), has_header=False, new_columns=list(FRAME_FIELDS), schema=text)
+    return frame.with_columns(**{k: pl.col(k) == "t" for k, v in FRAME_SCHEMA.items() if v == pl.Boolean})
 
 
 def _kabkota_frame(round_id: int) -> bytes:
