@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from konvergensi.accounts.models import Membership, Role
 from konvergensi.wilayah import services as wilayah_services
@@ -34,6 +35,39 @@ CHROMIUM_ARGS = [
 ]
 HTMX = Path(settings.PROJECT_DIR) / "frontend" / "vendor" / "htmx.min.js"
 SHOTS_DIR = Path("/tmp/konvergensi-shots")
+
+JOB_POLL = "**/tugas/**"
+
+
+def run_worker_while_the_poll_waits(page) -> None:
+    """Run the task worker once, with the job page's poll held in the browser meanwhile.
+
+    The job page asks the live server for its job every second. With SQLite's in-memory test
+    database the live server and this thread share one database, whose locks fail at once
+    ("database table is locked") instead of waiting, so a poll that lands while the worker claims
+    its task breaks the worker. The poll is held from just after one answer (the next is a second
+    away) until the worker is done, then let through.
+    """
+    held: list = []
+    holding = True
+
+    def hold(route) -> None:
+        if holding:
+            held.append(route)
+        else:
+            route.continue_()
+
+    with page.expect_response(lambda response: "/tugas/" in response.url):
+        pass
+    page.route(JOB_POLL, hold)
+    try:
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    finally:
+        holding = False
+        for route in held:
+            route.continue_()
+        page.unroute(JOB_POLL)
+
 
 KAB = "32.11"  # Kabupaten Sumedang, Jawa Barat
 NEIGHBOUR = "32.10"  # Kabupaten Majalengka, Jawa Barat

@@ -12,7 +12,6 @@ import re
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,7 +23,7 @@ from konvergensi.wilayah.models import Puskesmas, Region
 from tests.ansit.test_ansit import PERIODE, seed
 from tests.conftest import ensure_catalogue
 
-from .conftest import KAB
+from .conftest import KAB, run_worker_while_the_poll_waits
 from .test_aksi_flow import TIMEOUT, expect_success, login
 
 pytestmark = pytest.mark.browser
@@ -105,7 +104,7 @@ def test_from_village_data_to_the_submitted_situation_analysis(accounts, new_pag
     page.locator(".subnav a", has_text="7 Dokumen").click()
     page.locator("#make-document").click()
     expect(page.locator(".jobstatus")).to_have_attribute("data-status", "queued", timeout=TIMEOUT)
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    run_worker_while_the_poll_waits(page)
     expect(page.locator(".jobstatus")).to_have_attribute("data-status", "done", timeout=TIMEOUT)
     page.get_by_role("link", name="Lanjut").click()
     expect(page.locator("#documents")).to_contain_text("Selesai", timeout=TIMEOUT)

@@ -12,26 +12,21 @@ import re
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from konvergensi.measurements.demo import generate, kabkota_desa
 from konvergensi.measurements.models import Measurement, MeasurementRound
 
-from .conftest import KAB
+from .conftest import KAB, run_worker_while_the_poll_waits
 from .test_aksi_flow import TIMEOUT, login
 
 pytestmark = pytest.mark.browser
 
 
-def run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-
-
 def finish_job(page) -> None:
     """The job page polls; once the worker has run, it offers "Lanjut"."""
     expect(page).to_have_url(re.compile(r"/tugas/|/jobs/|/pekerjaan/"), timeout=TIMEOUT)
-    run_worker()
+    run_worker_while_the_poll_waits(page)
     page.get_by_role("link", name="Lanjut").click(timeout=TIMEOUT)
 
 
