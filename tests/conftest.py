@@ -160,3 +160,32 @@ def _indonesian_after_each_test():
     from django.utils import translation
 
     translation.activate("id")
+
+
+# --- The PostgreSQL pass runs the tests that reach a database -----------------------------------------
+# `.ci/run` runs the suite twice, on SQLite and on PostgreSQL. A test that asks for no database (no
+# `db`, `transactional_db` or `live_server` fixture, no `django_db` mark) runs the same code on both, so
+# with KONVERGENSI_TESTS_DATABASE_ONLY=1 (the second pass) it is left out. A test that reaches the
+# database another way (a subprocess given this run's DATABASE_URL) says so with
+# `@pytest.mark.every_database` and is kept, as is every test marked `postgres`.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def reaches_a_database(item) -> bool:
+    if any(item.get_closest_marker(mark) for mark in ("django_db", "every_database", "postgres")):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if os.environ.get("KONVERGENSI_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept = [item for item in items if reaches_a_database(item)]
+    left = [item for item in items if not reaches_a_database(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
