@@ -302,6 +302,9 @@ def demo_load(*, tahun: int | None = None) -> dict[str, int]:
                             pusat_user=users["bangda"], kabkota=DEMO_KABKOTA)  # fmt: skip
     with transaction.atomic():
         _story_after_work(users, tahun)
+    from konvergensi import dbstats
+
+    dbstats.refresh_all()  # the planner's statistics of what the demo filled (SQLite has none until now)
     return {
         "puskesmas": len(pkm),
         "accounts": len(users),

@@ -209,3 +209,66 @@ def test_a_cli_dry_run_leaves_no_import_row_and_no_file(world, tmp_path, setting
     runner.invoke(app, ["data", "import", str(bad), "--kabkota", KAB])
     (imp,) = Import.objects.all()
     assert imp.status == ImportStatus.FAILED and not imp.file
+
+
+# --- Planner statistics after a bulk write (konvergensi.dbstats) --------------------------------------
+
+sqlite_only = pytest.mark.skipif(
+    "sqlite" not in os.environ.get("DATABASE_URL", "sqlite"), reason="SQLite's own statistics table"
+)
+
+
+def _analyzed_on_sqlite(table: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cur.fetchone()[0]:
+            return False
+        cur.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cur.fetchone()[0] > 0
+
+
+def _forget_sqlite_statistics() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE sqlite_schema")  # makes sqlite_stat1 if missing
+        cur.execute("DELETE FROM sqlite_stat1")
+
+
+@sqlite_only
+def test_a_large_import_refreshes_the_statistics_of_what_it_filled(world, monkeypatch):
+    """SQLite has no planner statistics until ANALYZE runs; the pipeline runs it after a bulk commit
+    of at least dbstats.BULK_ROWS rows (lowered here), on the tables the importer fills."""
+    from konvergensi import dbstats
+
+    _forget_sqlite_statistics()
+    monkeypatch.setattr(dbstats, "BULK_ROWS", 10**9)
+    pipeline.commit(_village(world, GOOD), scope=world.scopes["operator"], by=world.user("operator"))
+    assert not _analyzed_on_sqlite(DataValue._meta.db_table)  # a small import leaves them alone
+    monkeypatch.setattr(dbstats, "BULK_ROWS", 1)
+    changed = {(DESA, "U01 Pembilang"): 8, (DESA, "U01 Penyebut"): 10}
+    pipeline.commit(_village(world, changed), scope=world.scopes["operator"], by=world.user("operator"))
+    assert _analyzed_on_sqlite(DataValue._meta.db_table)
+    measured = _measurements(world, errors=False)
+    assert not _analyzed_on_sqlite("measurements_measurement")
+    pipeline.commit(measured, scope=world.scopes["operator"], by=world.user("operator"))
+    assert _analyzed_on_sqlite("measurements_measurement")
+
+
+@sqlite_only
+def test_with_statistics_the_desa_of_a_district_are_read_through_the_parent_links(world):
+    """Without statistics SQLite read every desa of the country through the `level` index to find
+    those of one district; the region load and the demo refresh them."""
+    from django.db import connection
+
+    from konvergensi import dbstats
+    from konvergensi.indicators.selectors import visible_desa
+
+    dbstats.refresh(Region._meta.db_table)
+    sql, params = visible_desa(scope=world.scopes["operator"], kabkota=KAB).query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cur.fetchall())
+    assert "parent_id" in plan and "level" not in plan.replace("parent", ""), plan

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from konvergensi import dbstats
 from konvergensi.imports import services as pipeline
-from konvergensi.measurements import import_write, imports, partitions, selectors, services
+from konvergensi.measurements import imports, partitions, selectors, services
 from konvergensi.measurements.models import Measurement
 from konvergensi.wilayah.models import Region
 from tests.conftest import KAB
@@ -143,7 +144,7 @@ def test_on_postgresql_the_conversion_both_ways_keeps_rows_ids_and_names(world):
 def test_on_postgresql_a_large_import_leaves_statistics_of_its_round_for_the_planner(world, monkeypatch):
     """Without statistics of the new rows the planner read a 500,000-row round through the wrong
     index (bench/README.md); a large import analyzes its partition when it commits."""
-    monkeypatch.setattr(import_write, "ANALYZE_ROWS", 10)
+    monkeypatch.setattr(dbstats, "BULK_ROWS", 10)
 
     def rounds_in_statistics() -> str:
         with connection.cursor() as cur:
@@ -157,7 +158,7 @@ def test_on_postgresql_a_large_import_leaves_statistics_of_its_round_for_the_pla
 
     rnd = imported(world, n=60)
     assert str(rnd.pk) in rounds_in_statistics().strip("{}").split(",")
-    monkeypatch.setattr(import_write, "ANALYZE_ROWS", 10**9)
+    monkeypatch.setattr(dbstats, "BULK_ROWS", 10**9)
     other = imported(world, n=20, seed=9, nama="Agustus 2026")
     assert str(other.pk) not in rounds_in_statistics().strip("{}").split(",")
 

@@ -126,6 +126,17 @@ class ImportKind:
         """The importer's own keys of the CLI's ``--format json`` answer."""
         return {}
 
+    @property
+    def bulk_tables(self) -> tuple[str, ...]:
+        """The tables a commit fills in bulk: after a large one (dbstats.BULK_ROWS rows) the pipeline
+        refreshes their planner statistics, before after_commit reads them."""
+        return ()
+
+    def refresh_statistics(self, imp: Import) -> None:
+        from konvergensi import dbstats
+
+        dbstats.refresh(*self.bulk_tables)
+
     def after_commit(self, imp: Import) -> None:
         """After a commit, outside its transaction (e.g. compute the figures once, so that the
         first page is fast too). A failure here is logged, never the user's problem."""

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from konvergensi import staging
+from konvergensi import dbstats, staging
 from konvergensi_core.io.xlsx import short_name
 from konvergensi_core.problems import ERROR, Problem, file_problem
 
@@ -213,6 +213,11 @@ def commit(imp: Import, *, scope, by, progress: Progress | None = None) -> dict[
     if imp.status != ImportStatus.COMMITTED:
         mark_committed(imp, counts)
     cleanup(imp)
+    if sum(n for n in counts.values() if isinstance(n, int)) >= dbstats.BULK_ROWS:
+        try:
+            kind.refresh_statistics(imp)
+        except Exception:
+            log.exception("refreshing the statistics after import %s", imp.pk)
     try:
         kind.after_commit(imp)
     except Exception:

@@ -357,6 +357,10 @@ class VillageDataImportKind(ImportKind):
     preview_template = "indicators/upload_preview_part.html"
 
     @property
+    def bulk_tables(self) -> tuple[str, ...]:
+        return (DataValue._meta.db_table,)
+
+    @property
     def upload_hint(self) -> str:
         return _("Unggah templat Excel (.xlsx) yang diunduh dari halaman ini.")
 

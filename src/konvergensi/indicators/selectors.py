@@ -17,7 +17,12 @@ from .services import bands_for
 
 
 def visible_desa(*, scope: Scope, kabkota: str, kecamatan: str | None = None):
-    qs = Region.objects.filter(level="desa", kode__startswith=(kecamatan or kabkota) + ".")
+    # Through the indexed parent links, not a code prefix: SQLite cannot use an index for the
+    # prefix's LIKE and scanned all 91,599 regions, three times a completeness page.
+    if kecamatan:
+        qs = Region.objects.filter(level="desa", parent_id=kecamatan)
+    else:
+        qs = Region.objects.filter(level="desa", parent__parent_id=kabkota)
     return scope_filter(qs, scope, "kode", purpose="region").order_by("kode")
 
 
@@ -111,7 +116,8 @@ def completeness(*, scope: Scope, kabkota: Region, periode: str, indicators: lis
         by_opd[opd.singkatan if opd else "—"].expected += len(desa)
     for kec, n in n_desa_by_kec.items():
         by_kec[kec].expected = n * len(indicators)
-    stored = DataValue.objects.filter(kabkota=kabkota, periode=periode, indicator__in=indicators)
+    # Unordered: the model's ordering made SQLite walk the desa index and sort (27 ms instead of 6).
+    stored = DataValue.objects.filter(kabkota=kabkota, periode=periode, indicator__in=indicators).order_by()
     # The district's ~10,000 values as plain tuples; their latest change in SQL (converting every
     # row's timestamp to an aware datetime cost more than the rest of the loop).
     values = stored.values_list("desa_id", "indicator_id", "numerator", "denominator", "status")
@@ -191,7 +197,7 @@ def _violations(
     counts = {kode: {f: getattr(row, f) for f in rules.FIELD_NAMES} for kode, row in sasaran.items()}
     qs = DataValue.objects.filter(
         kabkota=kabkota, periode=periode, indicator__in=list(bounded), desa_id__in=sasaran
-    )
+    ).order_by()
     # Plain tuples for the (many) values; model objects only for the (few) violations.
     hits = []
     for desa_id, indicator_id, denominator in qs.values_list("desa_id", "indicator_id", "denominator"):

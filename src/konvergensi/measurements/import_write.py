@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from konvergensi import dbstats
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
@@ -259,22 +260,20 @@ def _commit_in_one_transaction(
         pipeline.mark_committed(imp, result)
         audit(by=by, action="measurement.import", target=imp, region_kode=rnd.kabkota_id,
               data={"round": rnd.pk, **result})  # fmt: skip
-    if written >= ANALYZE_ROWS:
-        _analyze(rnd)
     return result
 
 
-ANALYZE_ROWS = 10_000
-
-
-def _analyze(rnd: MeasurementRound) -> None:
-    """PostgreSQL: fresh statistics for the partition a large import just filled. Without them the
-    planner guesses a handful of rows for the round and reads it through the wrong index (the
-    round's aggregates took 4–6 s instead of 1.3 s after a 500,000-row import, bench/README.md);
-    autovacuum would analyze it only later. ANALYZE samples a fixed number of rows: well under a
-    second."""
+def refresh_statistics(rnd: MeasurementRound) -> None:
+    """Fresh statistics after a large import (the pipeline calls it, ``dbstats``). On PostgreSQL those
+    of the partition it filled: without them the planner guesses a handful of rows for the round and
+    reads it through the wrong index (the round's aggregates took 4–6 s instead of 1.3 s after a
+    500,000-row import, bench/README.md); autovacuum would analyze it only later. ANALYZE samples a
+    fixed number of rows: well under a second."""
     from . import partitions
 
+    if connection.vendor != "postgresql":
+        dbstats.refresh(Measurement._meta.db_table)
+        return
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT tableoid::regclass::text FROM {partitions.TABLE} "  # noqa: S608 - our own names

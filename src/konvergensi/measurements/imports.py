@@ -480,6 +480,9 @@ class MeasurementImportKind(ImportKind):
     def commit(self, imp: Import, scope: Scope, by, progress) -> dict[str, int]:
         return import_write.import_commit(imp=imp, scope=scope, by=by, progress=progress)
 
+    def refresh_statistics(self, imp: Import) -> None:
+        import_write.refresh_statistics(round_of(imp))
+
     def after_commit(self, imp: Import) -> None:
         from .tasks import warm
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from konvergensi import dbstats
 from konvergensi.accounts.services import audit
 from konvergensi_core import kode as kode_rules
 
@@ -94,6 +95,8 @@ def region_load(*, path: Path = WILAYAH_CSV, only_prefixes: tuple[str, ...] = ()
             )
         if to_write:
             audit(by=by, action="wilayah.load", target=None, data={"written": len(to_write)})
+    if len(to_write) >= dbstats.BULK_ROWS:
+        dbstats.refresh(Region._meta.db_table)
     return LoadResult(
         created=created,
         updated=len(to_write) - created,
