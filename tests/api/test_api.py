@@ -148,6 +148,13 @@ def test_figures_are_scoped_and_suppressed_values_hidden(world):
     assert hidden["suppressed"] and hidden["value"] is None and hidden["n"] is None
     assert kodes(get(secret_for(world, "neighbour"), "/api/v1/angka/")) == {NEIGHBOUR}
     assert kodes(get(secret_for(world, "provinsi"), "/api/v1/angka/?parent=32")) == {KAB, NEIGHBOUR}
+    RegionFigure.objects.create(
+        kode=DESA[:8] + ".2002", level="desa", parent=DESA[:8], value=10.0, n=40, **base
+    )
+    assert kodes(get(secret_for(world, "desa"), "/api/v1/angka/")) == {DESA}  # not the other desa
+    assert kodes(get(secret_for(world, "kecamatan"), "/api/v1/angka/")) == {DESA, DESA[:8] + ".2002"}
+    page = get(secret_for(world, "pusat"), "/api/v1/angka/?page_size=1&page=2").json()
+    assert page["count"] == 4 and [r["kode"] for r in page["items"]] == [KAB]  # 32.10, 32.11, …: kode order
 
 
 def test_etag_and_304(world):

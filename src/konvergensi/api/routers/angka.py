@@ -3,9 +3,20 @@
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from konvergensi.accounts.models import Role
+
 from ..base import Page, prefix
 
 figures = Router(tags=["angka"])
+
+
+def _shown(field: str):
+    """A resolver that hides the number of a suppressed (small-cell) figure."""
+
+    def resolve(obj):
+        return None if obj.suppressed else getattr(obj, field)
+
+    return staticmethod(resolve)
 
 
 class FigureOut(Schema):
@@ -24,6 +35,14 @@ class FigureOut(Schema):
     suppressed: bool
     source: str
 
+    # A suppressed figure says so and gives no number.
+    resolve_numerator = _shown("numerator")
+    resolve_denominator = _shown("denominator")
+    resolve_value = _shown("value")
+    resolve_ci_low = _shown("ci_low")
+    resolve_ci_high = _shown("ci_high")
+    resolve_n = _shown("n")
+
 
 class FigureFilter(Schema):
     kode: str | None = None
@@ -31,26 +50,6 @@ class FigureFilter(Schema):
     key: str | None = None
     periode: str | None = None
     tahun: int | None = None
-
-
-def _figure_out(r) -> dict:
-    hidden = r.suppressed
-    return {
-        "kode": r.kode,
-        "level": r.level,
-        "parent": r.parent,
-        "key": r.key,
-        "periode": r.periode,
-        "tahun": r.tahun,
-        "numerator": None if hidden else r.numerator,
-        "denominator": None if hidden else r.denominator,
-        "value": None if hidden else r.value,
-        "ci_low": None if hidden else r.ci_low,
-        "ci_high": None if hidden else r.ci_high,
-        "n": None if hidden else r.n,
-        "suppressed": hidden,
-        "source": r.source,
-    }
 
 
 @figures.get("/", response=list[FigureOut], summary="Angka wilayah (gambaran): prevalensi, cakupan, anggaran")
@@ -75,9 +74,8 @@ def figure_list(request, filters: Query[FigureFilter]):
         qs = qs.filter(periode=filters.periode)
     if filters.tahun:
         qs = qs.filter(tahun=filters.tahun)
-    rows = qs.order_by("kode", "key", "periode")
-    return [
-        _figure_out(r)
-        for r in rows
-        if picture.child_visible(scope, r.kode) and picture.may_view(scope, r.kode)
-    ]
+    if scope.role == Role.DESA:  # a desa sees its own figures, not its neighbours' (child_visible)
+        qs = qs.filter(kode=scope.kode)
+    # The reader's subtree is in the query (picture.may_view), so the page is cut in SQL: every
+    # figure of a province was read, made an object and checked in Python (112 ms for West Java).
+    return qs.order_by("kode", "key", "periode")
