@@ -22,6 +22,7 @@ the imports warn (they do not refuse: the data sasaran may be the figure that is
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -208,6 +209,7 @@ def penyebut(kode: str) -> Penyebut | None:
     return DENOMINATOR.get(kode)
 
 
+@functools.cache  # a fixed table's answer; asked once per stored value on the completeness page
 def bounds(kode: str) -> tuple[str, ...]:
     """The data sasaran fields an indicator's denominator may not exceed: its own group, then every
     group that contains it (B03: anak 6–23 bulan, baduta, balita, anak 0–17, penduduk), so that a

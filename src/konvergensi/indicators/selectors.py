@@ -121,18 +121,28 @@ def completeness(*, scope: Scope, kabkota: Region, periode: str, indicators: lis
     # The district's ~10,000 values as plain tuples; their latest change in SQL (converting every
     # row's timestamp to an aware datetime cost more than the rest of the loop).
     values = stored.values_list("desa_id", "indicator_id", "numerator", "denominator", "status")
+    # Counted per (indicator, kecamatan) first, then added to the three tables: one small update a
+    # value instead of three rows' three counters (12,000 values in Bogor).
+    counted: dict[tuple[int, str], list[int]] = {}
     for desa_kode, ind_id, num, den, status in values:
         if desa_kode not in desa_codes:
             continue
-        rows = [by_ind[ind_id], by_kec[desa_kode[:8]]]
-        opd = assign.get(ind_id)
-        rows.append(by_opd[opd.singkatan if opd else "—"])
+        key = (ind_id, desa_kode[:8])
+        c = counted.get(key)
+        if c is None:
+            c = counted[key] = [0, 0, 0]
+        c[0] += 1
+        if status == "diverifikasi":
+            c[1] += 1
         pct = percent(num, den)
-        is_low = pct is not None and category(pct, bands[ind_id]) in LOW
-        for r in rows:
-            r.filled += 1
-            r.verified += status == "diverifikasi"
-            r.low += is_low
+        if pct is not None and category(pct, bands[ind_id]) in LOW:
+            c[2] += 1
+    for (ind_id, kec), (filled, verified, low) in counted.items():
+        opd = assign.get(ind_id)
+        for r in (by_ind[ind_id], by_kec[kec], by_opd[opd.singkatan if opd else "—"]):
+            r.filled += filled
+            r.verified += verified
+            r.low += low
     last_update = stored.filter(desa_id__in=desa_codes).aggregate(last=Max("updated_at"))["last"]
     # Late: a year's data are due by the end of March of the following year (semester data three
     # months after the semester). Past the due date, every missing cell is late.
