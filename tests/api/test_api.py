@@ -264,3 +264,15 @@ def test_a_nul_character_in_an_address_or_parameter_is_a_400_not_a_database_erro
     assert any(
         o.get("pattern") == "^[^\\u0000]*$" for o in [kode["schema"], *kode["schema"].get("anyOf", [])]
     )
+
+
+@pytest.mark.parametrize("kode", ["32", "32.11", "32.11.01", DESA, "33.29", "32.1", "9"])
+def test_the_region_prefix_filter_finds_exactly_the_code_and_what_lies_inside_it(world, kode):
+    """The range that lets an index seek (api.base.prefix) never leaves out a region of the prefix."""
+    from konvergensi.api.base import prefix
+    from konvergensi.wilayah.models import Region
+
+    everything = list(Region.objects.values_list("kode", flat=True))
+    expected = {k for k in everything if k == kode or k.startswith(kode + ".")}
+    assert set(prefix(Region.objects.all(), "kode", kode).values_list("kode", flat=True)) == expected
+    assert expected or kode in ("32.1", "9")

@@ -57,10 +57,15 @@ def value_list(request, filters: Query[ValueFilter]):
     if not scope.is_national:
         qs = qs.filter(kabkota_id__in=districts(scope))
     qs = prefix(qs, "desa_id", filters.kode)
+    if filters.kode and len(filters.kode) >= 5:
+        # The same rows (a desa's district is its code's first five characters), through the
+        # (kabkota, periode) index: the prefix alone made PostgreSQL walk every desa in order (74 ms).
+        qs = qs.filter(kabkota_id=filters.kode[:5])
     if filters.periode:
         qs = qs.filter(periode=filters.periode)
     if filters.tahun:
-        qs = qs.filter(periode__startswith=str(filters.tahun))
+        year = str(filters.tahun)  # a year's periods, as the table's check allows them
+        qs = qs.filter(periode__in=[year, f"{year}-S1", f"{year}-S2"])
     if filters.indikator:
         qs = qs.filter(indicator__kode=filters.indikator)
     return qs.order_by("desa_id", "indicator__urutan", "indicator__kode", "periode")
