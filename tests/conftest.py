@@ -8,6 +8,7 @@ another province — the last two must see nothing of Sumedang.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -180,8 +181,6 @@ def reaches_a_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    import os
-
     if os.environ.get("KONVERGENSI_TESTS_DATABASE_ONLY") != "1":
         return
     kept = [item for item in items if reaches_a_database(item)]

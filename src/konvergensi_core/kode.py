@@ -67,6 +67,21 @@ def at_level(kode: str, level: Level) -> str:
     return kode[: _LENGTHS[level]]
 
 
+def subtree_range(kode: str) -> tuple[str, str] | None:
+    """``(low, high)`` with ``low <= c < high`` for ``kode`` and every code inside it, so that an
+    index on the code column can seek to the subtree ("32.05" <= "32.05.…" < "32.06"). The same holds in
+    byte order and in linguistic collations, which compare the digits and ignore the dots. None for a
+    string that is not a code, or whose last digit is 9 (the next character, ":", is ignored by those
+    collations)."""
+    try:
+        level_of(kode)
+    except InvalidKode:
+        return None
+    if kode[-1] == "9":
+        return None
+    return kode, kode[:-1] + chr(ord(kode[-1]) + 1)
+
+
 def contains(outer: str, inner: str) -> bool:
     """True when region ``inner`` is ``outer`` or lies inside it."""
     if inner == outer:

@@ -51,3 +51,15 @@ def test_at_level_and_jenis():
     assert kode.jenis_of("32.11") == "kabupaten"
     assert kode.jenis_of("32.73.01.1001") == "kelurahan"
     assert kode.jenis_of("91.03.01.3001") == "desa_adat"
+
+
+def test_the_subtree_range_holds_the_code_and_everything_inside_it_and_nothing_beside():
+    low, high = kode.subtree_range("32.05")
+    inside = ["32.05", "32.05.01", "32.05.99", "32.05.01.2001", "32.05.99.2999"]
+    beside = ["32.04.99.2999", "32.06", "32.06.01.1001", "32", "33.05"]
+    assert all(low <= c < high for c in inside)
+    assert not any(low <= c < high for c in beside)
+    assert kode.subtree_range("32.11.01.2001") == ("32.11.01.2001", "32.11.01.2002")
+    # Not a code, or a last digit 9 (no digit follows it): no range, the prefix alone.
+    assert kode.subtree_range("32.1") is None and kode.subtree_range("32.09") is None
+    assert kode.subtree_range("") is None

@@ -267,7 +267,8 @@ def test_with_statistics_the_desa_of_a_district_are_read_through_the_parent_link
     from konvergensi.indicators.selectors import visible_desa
 
     dbstats.refresh(Region._meta.db_table)
-    sql, params = visible_desa(scope=world.scopes["operator"], kabkota=KAB).query.sql_with_params()
+    # The national reader: no scope range (accounts.scope.subtree_filter) beside the parent links.
+    sql, params = visible_desa(scope=world.scopes["pusat"], kabkota=KAB).query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row[-1]) for row in cur.fetchall())

@@ -63,6 +63,23 @@ class Scope:
 ANONYMOUS = Scope(role=None)
 
 
+def subtree_filter(qs: QuerySet, field_path: str, kode: str) -> QuerySet:
+    """Rows whose region code at ``field_path`` is ``kode`` or lies inside it: the prefix, plus the same
+    rows as an index range (``kode_rules.subtree_range``). Without the range PostgreSQL walked the desa
+    index from the country's first desa to fill a page of 100 (69 ms instead of 1), and SQLite cannot
+    use an index for the prefix's LIKE at all."""
+    from konvergensi_core import kode as kode_rules
+
+    if field_path.endswith("_id"):
+        # Pattern lookups are not allowed on a foreign key's column; "fk__pk" reads the same column.
+        field_path = field_path[:-3] + "__pk"
+    qs = qs.filter(Q(**{field_path: kode}) | Q(**{f"{field_path}__startswith": kode + "."}))
+    bounds = kode_rules.subtree_range(kode)
+    if bounds is not None:
+        qs = qs.filter(**{f"{field_path}__gte": bounds[0], f"{field_path}__lt": bounds[1]})
+    return qs
+
+
 def scope_filter(qs: QuerySet, scope: Scope, field_path: str, purpose: Purpose = "district") -> QuerySet:
     """Limit ``qs`` to rows whose region code (at ``field_path``) lies inside ``scope``.
 
@@ -73,15 +90,12 @@ def scope_filter(qs: QuerySet, scope: Scope, field_path: str, purpose: Purpose =
     """
     if not scope.is_active:
         return qs.none()
-    if field_path.endswith("_id"):
-        # Pattern lookups are not allowed on a foreign key's column; "fk__pk" reads the same column.
-        field_path = field_path[:-3] + "__pk"
     if purpose == "region" and scope.role == Role.PUSKESMAS:
         return qs.filter(**{f"{field_path}__in": scope.desa_codes})
     prefix = scope.prefix(purpose)
     if prefix is None:
         return qs
-    return qs.filter(Q(**{field_path: prefix}) | Q(**{f"{field_path}__startswith": prefix + "."}))
+    return subtree_filter(qs, field_path, prefix)
 
 
 def scope_for_user(user) -> Scope:

@@ -8,7 +8,6 @@ token's user — the same function the web uses — and limits its rows with
 """
 
 import hashlib
-import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -26,7 +25,7 @@ from pydantic import Field
 
 from konvergensi import concurrency
 from konvergensi.accounts.permissions import Permission, has_permission
-from konvergensi.accounts.scope import scope_filter, scope_for_user
+from konvergensi.accounts.scope import scope_filter, scope_for_user, subtree_filter
 
 from . import tokens
 
@@ -130,24 +129,11 @@ class InvalidOut(Schema):
     detail: str | list[dict[str, Any]]
 
 
-REGION_CODE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
-
-
 def prefix(qs, field: str, kode: str | None):
-    """Rows whose region code at ``field`` is ``kode`` or inside it."""
+    """Rows whose region code at ``field`` is ``kode`` or inside it (no ``kode``: every row)."""
     if not kode:
         return qs
-    if field.endswith("_id"):  # pattern lookups on a foreign key's column: "fk__pk" reads the same column
-        field = field[:-3] + "__pk"
-    qs = qs.filter(Q(**{field: kode}) | Q(**{f"{field}__startswith": kode + "."}))
-    if REGION_CODE.fullmatch(kode) and kode[-1] != "9":
-        # The same rows, bounded as a range an index can seek to: a code and every code inside it sort
-        # from the code itself to below the code one higher at its last digit ("32.05" ≤ "32.05.…" <
-        # "32.06", in byte order and in linguistic collations alike). Without it PostgreSQL walked the
-        # desa index from the first desa of the country to reach Garut's, for a page of 100 (69 ms → 1).
-        upper = kode[:-1] + chr(ord(kode[-1]) + 1)
-        qs = qs.filter(**{f"{field}__gte": kode, f"{field}__lt": upper})
-    return qs
+    return subtree_filter(qs, field, kode)
 
 
 def in_prefix(code: str | None, kode: str | None) -> bool:

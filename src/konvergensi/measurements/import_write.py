@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from konvergensi import dbstats
 from konvergensi.accounts.permissions import Permission, require
 from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
@@ -263,17 +262,14 @@ def _commit_in_one_transaction(
     return result
 
 
-def refresh_statistics(rnd: MeasurementRound) -> None:
-    """Fresh statistics after a large import (the pipeline calls it, ``dbstats``). On PostgreSQL those
-    of the partition it filled: without them the planner guesses a handful of rows for the round and
+def analyze_partition(rnd: MeasurementRound) -> None:
+    """PostgreSQL: fresh statistics of the partition a large import filled (the pipeline calls it
+    through the importer, ``dbstats``). Without them the planner guesses a handful of rows for the round and
     reads it through the wrong index (the round's aggregates took 4–6 s instead of 1.3 s after a
     500,000-row import, bench/README.md); autovacuum would analyze it only later. ANALYZE samples a
     fixed number of rows: well under a second."""
     from . import partitions
 
-    if connection.vendor != "postgresql":
-        dbstats.refresh(Measurement._meta.db_table)
-        return
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT tableoid::regclass::text FROM {partitions.TABLE} "  # noqa: S608 - our own names

@@ -1,11 +1,14 @@
 """Coverage values per desa (``/cakupan``): read, and write one cell through the web grid's service."""
 
+import contextlib
+
 from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from konvergensi.accounts.permissions import Permission, has_permission
 from konvergensi.accounts.scope import scope_filter
+from konvergensi_core import kode as kode_rules
 
 from ..base import ErrorOut, InvalidOut, Page, attempt, districts, prefix
 
@@ -57,10 +60,11 @@ def value_list(request, filters: Query[ValueFilter]):
     if not scope.is_national:
         qs = qs.filter(kabkota_id__in=districts(scope))
     qs = prefix(qs, "desa_id", filters.kode)
-    if filters.kode and len(filters.kode) >= 5:
-        # The same rows (a desa's district is its code's first five characters), through the
-        # (kabkota, periode) index: the prefix alone made PostgreSQL walk every desa in order (74 ms).
-        qs = qs.filter(kabkota_id=filters.kode[:5])
+    if filters.kode:
+        # The same rows (a district, kecamatan or desa lies in one district), read through the
+        # (kabkota, periode) index; a province or a non-code keeps the prefix alone.
+        with contextlib.suppress(kode_rules.InvalidKode):
+            qs = qs.filter(kabkota_id=kode_rules.at_level(filters.kode, "kabkota"))
     if filters.periode:
         qs = qs.filter(periode=filters.periode)
     if filters.tahun:
