@@ -417,6 +417,63 @@ def test_completeness_counts_filled_missing_and_rule_violations(world):
     assert own["by_indicator"][0].expected == 1 and own["late"] is False
 
 
+def test_the_completeness_counts_are_kept_until_a_writer_changes_their_sources(world):
+    """The counts are cached (a large district's ~10,500 values were counted on every visit); every
+    writer of what they count must show on the next visit: grid save, change, removal, verification,
+    Excel import, the category bands, the verified data sasaran."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    u01 = Indicator.objects.get(kode="U01")
+    op, scope = world.user("operator"), world.scopes["operator"]
+    kab, desa = Region.objects.get(kode=KAB), Region.objects.get(kode=DESA)
+
+    def row():
+        data = selectors.completeness(scope=scope, kabkota=kab, periode="2025", indicators=[u01],
+                                      today=dt.date(2026, 5, 1))  # fmt: skip
+        r = data["by_indicator"][0]
+        return (r.filled, r.verified, r.low, len(data["violations"]))
+
+    def save(num, den, version):
+        return services.value_set(scope=scope, indicator=u01, desa=desa, periode="2025", numerator=num,
+                                  denominator=den, expected_version=version, by=op)  # fmt: skip
+
+    assert row() == (0, 0, 0, 0)
+    value = save(5, 30, 0)
+    assert row() == (1, 0, 1, 0)  # 17 %: low
+    # Read again unchanged: the values are not read, only their version.
+    with CaptureQueriesContext(connection) as queries:
+        assert row() == (1, 0, 1, 0)
+    assert not [q for q in queries if "numerator" in q["sql"]]
+    value = save(29, 30, value.version)  # same count of values, a later change
+    assert row() == (1, 0, 0, 0)
+    services.values_verify(scope=scope, kabkota=kab, indicator=u01, periode="2025", by=op)
+    assert row() == (1, 1, 0, 0)
+    # Stricter bands for the year: 97 % is now below "hampir memadai".
+    services.band_set(scope=world.scopes["pusat"], indicator=u01, tahun=2025, memadai=99.5, hampir=99,
+                      rendah=98, by=world.user("pusat"))  # fmt: skip
+    assert row() == (1, 1, 1, 0)
+    # A verified data sasaran the denominator exceeds.
+    DataSasaran.objects.create(desa_id=DESA, tahun=2025, ibu_hamil=20, status=SasaranStatus.DIVERIFIKASI)
+    assert row()[3] == 1
+    save(None, None, DataValue.objects.get(desa_id=DESA, indicator=u01, periode="2025").version)
+    assert row() == (0, 0, 0, 0)
+    # The Excel import, through the web upload.
+    client = Client()
+    client.force_login(op)
+    content = filled_template(edits={(DESA, "U01 Pembilang"): 9, (DESA, "U01 Penyebut"): 10,
+                                     (DESA2, "U01 Pembilang"): 1, (DESA2, "U01 Penyebut"): 10})  # fmt: skip
+    preview = client.post(
+        reverse("indicators:upload", kwargs={"kode": KAB}), {"file": SimpleUploadedFile("isi.xlsx", content)}
+    )["Location"]
+    client.post(preview + "simpan/")
+    assert DataValue.objects.filter(indicator=u01, periode="2025").count() == 2
+    assert row() == (2, 0, 2, 0)
+
+
 def test_exports_hold_only_the_desa_the_reader_sees(world):
     u01 = Indicator.objects.get(kode="U01")
     op, scope = world.user("operator"), world.scopes["operator"]

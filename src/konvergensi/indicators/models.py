@@ -229,7 +229,9 @@ class DataValue(models.Model):
                 condition=models.Q(periode__regex=r"^20[1-9][0-9](-S[12])?$"), name="datavalue_periode_valid"
             ),
         ]
-        indexes = [models.Index(fields=["kabkota", "periode"], name="datavalue_kab_periode")]
+        # With the latest change: a district's "version" of a period (count and latest change, which the
+        # completeness page keys its cached counts on) is read from the index alone.
+        indexes = [models.Index(fields=["kabkota", "periode", "updated_at"], name="datavalue_kab_periode_at")]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.desa_id} {self.periode}: {self.numerator}/{self.denominator}"
