@@ -56,6 +56,12 @@ def test_grid_sasaran_page_and_import_tell_the_lock(world):
                            {"desa": DESA, "indikator": "U01", "periode": "2026-S1", "numerator": "3",
                             "denominator": "10", "version": "0"})  # fmt: skip
     assert response.status_code == 400 and response.json()["message"] == SENTENCE
+    # The grid of a locked period is read-only; another year's stays editable.
+    grid = reverse("indicators:grid", kwargs={"kode": KAB}) + f"?kec={KEC}&set=2025&periode="
+    locked, open_ = (client.get(grid + p).content.decode() for p in ("2026-S1", "2025"))
+    assert SENTENCE in locked and 'class="num"' in locked and " readonly" in locked
+    assert " readonly" not in open_
+    assert "Ketik angka lalu pindah sel" in open_ and "Ketik angka lalu pindah sel" not in locked
     page = client.get(reverse("indicators:sasaran", kwargs={"kode": KAB}) + f"?kec={KEC}&tahun=2026")
     assert SENTENCE in page.content.decode()
     imp = check(world, "operator", [["Kode Desa", "Jumlah Balita"], [DESA, 10]], tahun=2026)

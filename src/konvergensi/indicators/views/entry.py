@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergensi.accounts.permissions import Permission, has_permission, login_required_scope
+from konvergensi.aksi import locks
 from konvergensi.web import flash_errors, int_from, kabkota_or_404, tahun_from
 from konvergensi.wilayah.models import Region
 from konvergensi_core import sasaran as sasaran_rules
@@ -192,7 +193,11 @@ def grid(request, kode: str):
             "sets": IndicatorSet.choices,
             "indicators": indicators,
             "rows": rows,
-            "editable": bool(indicators) and services.allowed_indicators(request.scope, kab.kode) != set(),
+            # Read-only while the year's Aksi 1 data are locked (the notice above the grid says why):
+            # every save would be refused.
+            "editable": bool(indicators)
+            and services.allowed_indicators(request.scope, kab.kode) != set()
+            and not locks.is_locked(kab.kode, int(periode[:4]), 1),
         },
     )
 
