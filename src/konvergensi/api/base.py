@@ -138,7 +138,9 @@ def prefix(qs, field: str, kode: str | None):
 
 def in_prefix(code: str | None, kode: str | None) -> bool:
     """``code`` is ``kode`` or inside it (no ``kode``: everything)."""
-    return not kode or (code is not None and (code == kode or code.startswith(kode + ".")))
+    from konvergensi_core import kode as kode_rules
+
+    return not kode or (code is not None and kode_rules.contains(kode, code))
 
 
 def districts(scope, kode: str | None = None, permission: Permission = Permission.VIEW_KABKOTA) -> list[str]:
