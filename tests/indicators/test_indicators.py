@@ -459,6 +459,15 @@ def test_the_completeness_counts_are_kept_until_a_writer_changes_their_sources(w
     # A verified data sasaran the denominator exceeds.
     DataSasaran.objects.create(desa_id=DESA, tahun=2025, ibu_hamil=20, status=SasaranStatus.DIVERIFIKASI)
     assert row()[3] == 1
+    # Kept as numbers, worded in the reader's language on every visit.
+    from django.utils import translation
+
+    for lang, text in (("id", "penyebut 30 > ibu hamil 20 di data sasaran terverifikasi"),
+                       ("en", "denominator 30 > pregnant women 20 in the verified target data")):  # fmt: skip
+        with translation.override(lang):
+            (violation,) = selectors.completeness(scope=scope, kabkota=kab, periode="2025", indicators=[u01],
+                                                  today=dt.date(2026, 5, 1))["violations"]  # fmt: skip
+        assert violation.message == text
     save(None, None, DataValue.objects.get(desa_id=DESA, indicator=u01, periode="2025").version)
     assert row() == (0, 0, 0, 0)
     # The Excel import, through the web upload.

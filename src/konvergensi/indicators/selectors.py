@@ -290,13 +290,17 @@ def _violations(
 
 def _violation_rows(hits: list[tuple], indicators: list[Indicator]) -> list[Violation]:
     """The violations :func:`_violations` found, with their desa and indicator, as the page shows them."""
-    from konvergensi_core import sasaran as rules
+    from django.utils.translation import gettext as _
 
     by_pk = {i.pk: i for i in indicators}
     places = Region.objects.in_bulk({h[0] for h in hits}, field_name="kode")
+    # Worded here, per request, in the reader's language (the target group as the data sasaran
+    # field's translated label); the cached hits hold only codes and numbers.
+    text = _("penyebut %(denominator)s > %(group)s %(bound)s di data sasaran terverifikasi")
     return [
         Violation(places[desa_id], by_pk[indicator_id],
-                  f"penyebut {denominator} > {rules.LABEL[name]} {bound} di data sasaran terverifikasi")
+                  text % {"denominator": denominator, "group": DataSasaran._meta.get_field(name).verbose_name,
+                          "bound": bound})
         for desa_id, indicator_id, denominator, name, bound in hits
     ]  # fmt: skip
 
