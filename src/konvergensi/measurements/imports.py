@@ -21,6 +21,7 @@ import datetime as dt
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,7 @@ from konvergensi_core.io.xlsx import XlsxRejected, check_xlsx, sheet_names
 from konvergensi_core.numbers import id_count
 
 from . import desa_names, import_write
-from .import_write import _parts, _stored, _workdir, round_of
+from .import_write import _parts, _stored, _workdir, round_of, write_part
 from .models import ColumnMapping, Measurement, MeasurementRound
 
 log = logging.getLogger(__name__)
@@ -167,11 +168,17 @@ def import_check(
     mapping = saved.mapping if saved else None
     workdir = _workdir(imp)
     shutil.rmtree(workdir, ignore_errors=True)
+    import_write.drop_staging(imp)  # what an earlier check of the file staged
     workdir.mkdir(parents=True)
     columns, file_problems, unknown, seen, pairs = None, [], [], 0, []
+    # Each chunk's NIK hashes (a Python loop) and work files are done in a second thread while the
+    # main one reads and parses the next chunk (Polars and NumPy, which release the GIL).
+    finishing = ThreadPoolExecutor(1, thread_name_prefix="check")
+    pending: Future[pl.DataFrame] | None = None
     try:
+        # The NIKs are hashed by _finish_part, not by the parser.
         opened = _read(Path(imp.file.path), imp.original_name, mapping, kabkota=kabkota, today=today,
-                       nik_key=nik_key())  # fmt: skip
+                       nik_key=None)  # fmt: skip
         path = opened.path
         if path.name != Path(imp.file.name).name:
             imp.file.name = str(Path(imp.file.name).with_name(path.name))
@@ -186,15 +193,18 @@ def import_check(
                 )
                 if file_problems:
                     break
-            rows = parsed.rows.select([c for c in KEEP if c in parsed.rows.columns])
-            rows.write_parquet(workdir / f"parsed-{i:05d}.parquet")
-            _masked(parsed.problems).write_parquet(workdir / f"problems-{i:05d}.parquet")
-            pairs.append(_given_desa(rows).unique())
+            if pending is not None:
+                pairs.append(pending.result())
+            pending = finishing.submit(_finish_part, parsed, workdir, i)
             if progress:
                 progress(seen)
+        if pending is not None:
+            pairs.append(pending.result())
     except (UnreadableFile, XlsxRejected) as exc:
         # A file that cannot be read is of no further use: the pipeline deletes it at once (NIK).
         raise FileRefused(str(exc)) from None
+    finally:
+        finishing.shutdown(wait=True, cancel_futures=True)
     if columns is not None and file_problems:
         return CheckResult(
             ok=False, file_problems=file_problems, columns=columns.fields, unknown_columns=unknown
@@ -231,46 +241,42 @@ def import_check(
         pl.col("kode").alias("__kode"), pl.col("status").alias("__status"),
     )  # fmt: skip
     pkm = _puskesmas_of(kabkota)
-    keys = []
-    for part in _parts(workdir, "parsed"):
-        rows, desa_problems = _assign_desa(pl.read_parquet(part), lookup=lookup, scope=scope, puskesmas=pkm)
-        # A row whose desa is unknown is rejected before duplicates are looked for: it must not be
-        # the one kept for a child.
-        blocked = desa_problems.get_column("row").unique().implode()
-        rows = rows.with_columns(accepted=pl.col("accepted") & ~pl.col("row").is_in(blocked))
-        rows = rows.with_columns(child_key=_child_keys(rows))
-        rows.write_parquet(part.with_name(part.name.replace("parsed", "keyed")))
-        desa_problems.write_parquet(part.with_name(part.name.replace("parsed", "desaproblems")))
-        keys.append(rows.select("row", "accepted", "child_key", "visit_date"))
-        part.unlink()
-    marked = duplicates.mark_duplicates(pl.concat(keys))
-    dup_problems = duplicates.duplicate_problems(marked)
-    duplicate_rows = marked.filter(pl.col("duplicate")).get_column("row").implode()
-    del keys, marked
-
     stored = _stored(rnd.pk)
+    keys = []
     count: dict[str, int] = {}
     total_rows = 0
-    for part in _parts(workdir, "keyed"):
-        rows = pl.read_parquet(part).with_columns(duplicate=pl.col("row").is_in(duplicate_rows))
-        rows = rows.with_columns(accepted=pl.col("accepted") & ~pl.col("duplicate"))
-        if by_alias.height:
-            # ``desa_kode`` is now the official desa the row was given; the file's name is in ``desa``.
-            used = (
-                rows.filter(pl.col("accepted"))
-                .select(pl.col("kecamatan", "desa", "desa_kode").cast(pl.String))
-                .join(by_alias, on=["kecamatan", "desa", "desa_kode"], nulls_equal=True)
+    # On PostgreSQL the rows to save also go, part by part, into the import's staging table: the
+    # server parses one part while the client prepares the next, from the first part with its desa
+    # and child keys to the last prepared one (no other query on the connection meanwhile); the
+    # commit inserts them from there. The work files then keep only what the later steps compare.
+    with import_write.StagingCopy(imp) as staging:
+        for part in _parts(workdir, "parsed"):
+            rows, desa_problems = _assign_desa(
+                pl.read_parquet(part), lookup=lookup, scope=scope, puskesmas=pkm
             )
-            for alias_pk, n in used.get_column("alias").value_counts().iter_rows():
-                placed[str(alias_pk)] = placed.get(str(alias_pk), 0) + n
-        actions = duplicates.import_actions(rows, stored)
-        for action, n in actions.get_column("action").value_counts().iter_rows():
-            count[action] = count.get(action, 0) + n
-        total_rows += rows.height
-        actions.filter(pl.col("accepted")).write_parquet(
-            part.with_name(part.name.replace("keyed", "prepared"))
-        )
-        part.unlink()
+            # A row whose desa is unknown is rejected before duplicates are looked for: it must not be
+            # the one kept for a child.
+            blocked = desa_problems.get_column("row").unique().implode()
+            rows = rows.with_columns(accepted=pl.col("accepted") & ~pl.col("row").is_in(blocked))
+            rows = rows.with_columns(child_key=_child_keys(rows))
+            staging.write(rows.filter(pl.col("accepted")))
+            if staging.active:
+                rows = rows.select(
+                    c for c in rows.columns if c in import_write.PREPARED_COMPARED | ALIAS_COLUMNS
+                )
+            write_part(rows, part.with_name(part.name.replace("parsed", "keyed")))
+            desa_problems.write_parquet(part.with_name(part.name.replace("parsed", "desaproblems")))
+            keys.append(rows.select("row", "accepted", "child_key", "visit_date"))
+            part.unlink()
+        marked = duplicates.mark_duplicates(pl.concat(keys))
+        dup_problems = duplicates.duplicate_problems(marked)
+        duplicate_rows = marked.filter(pl.col("duplicate")).get_column("row").implode()
+        del keys, marked
+        for part in _parts(workdir, "keyed"):
+            total_rows += _prepare(part, duplicate_rows=duplicate_rows, by_alias=by_alias, stored=stored,
+                                   placed=placed, count=count)  # fmt: skip
+    # Staged before they were known: the duplicates (a child's other rows) go.
+    staging.discard(duplicate_rows.explode().drop_nulls().to_list())
     problem_parts = [*_parts(workdir, "problems"), *_parts(workdir, "desaproblems")]
     dup_problems.write_parquet(workdir / "problems-dup.parquet")
     problem_parts.append(workdir / "problems-dup.parquet")
@@ -310,6 +316,48 @@ def import_check(
     if not result.ok and not ambiguous:
         result.file_problems.append(_("Tidak ada baris yang dapat disimpan."))
     return result
+
+
+# Columns of the file's desa names, for the count of the remembered names (``_prepare``).
+ALIAS_COLUMNS = frozenset({"kecamatan", "desa", "desa_kode"})
+
+
+def _prepare(part: Path, *, duplicate_rows: pl.Series, by_alias: pl.DataFrame, stored: pl.DataFrame,
+             placed: dict[str, int], count: dict[str, int]) -> int:  # fmt: skip
+    """A keyed part made a prepared one: duplicates out, the remembered desa names counted, what a
+    commit would do against what the round stores (``count``); the rows to keep written. Returns
+    the rows of the part."""
+    rows = pl.read_parquet(part).with_columns(duplicate=pl.col("row").is_in(duplicate_rows))
+    rows = rows.with_columns(accepted=pl.col("accepted") & ~pl.col("duplicate"))
+    if by_alias.height:
+        # ``desa_kode`` is now the official desa the row was given; the file's name is in ``desa``.
+        used = (
+            rows.filter(pl.col("accepted"))
+            .select(pl.col("kecamatan", "desa", "desa_kode").cast(pl.String))
+            .join(by_alias, on=["kecamatan", "desa", "desa_kode"], nulls_equal=True)
+        )
+        for alias_pk, n in used.get_column("alias").value_counts().iter_rows():
+            placed[str(alias_pk)] = placed.get(str(alias_pk), 0) + n
+    actions = duplicates.import_actions(rows, stored)
+    for action, n in actions.get_column("action").value_counts().iter_rows():
+        count[action] = count.get(action, 0) + n
+    write_part(actions.filter(pl.col("accepted")), part.with_name(part.name.replace("keyed", "prepared")))
+    part.unlink()
+    return rows.height
+
+
+def _finish_part(parsed: eppgbm.ParsedExport, workdir: Path, i: int) -> pl.DataFrame:
+    """A parsed chunk made a work file (in the check's second thread): the NIK's keyed hash and
+    masked form (the cleaned NIK itself is not kept), the columns the later steps need, its problems
+    (NIKs masked); returns the (kecamatan, desa) it names."""
+    nik = parsed.rows.get_column("nik")
+    rows = parsed.rows.with_columns(
+        nik_hash=nik_rules.nik_hash(nik, nik_key()), nik_masked=nik_rules.mask_expr(pl.col("nik"))
+    )
+    rows = rows.select([c for c in KEEP if c in rows.columns])
+    write_part(rows, workdir / f"parsed-{i:05d}.parquet")
+    _masked(parsed.problems).write_parquet(workdir / f"problems-{i:05d}.parquet")
+    return _given_desa(rows).unique()
 
 
 def _given_desa(rows: pl.DataFrame) -> pl.DataFrame:
@@ -484,6 +532,10 @@ class MeasurementImportKind(ImportKind):
     @property
     def bulk_tables(self) -> tuple[str, ...]:
         return (Measurement._meta.db_table,)
+
+    def cleanup(self, imp: Import) -> None:
+        """The rows the check staged on PostgreSQL go with the work folder (commit, "Batal", expiry)."""
+        import_write.drop_staging(imp)
 
     def refresh_statistics(self, imp: Import) -> None:
         if connection.vendor == "postgresql":  # the one partition it filled, not all 39

@@ -75,10 +75,13 @@ class MeasurementQuerySet(models.QuerySet):
 
 class Measurement(models.Model):
     # Indexes: the composite ones below serve every query (by round, then desa or puskesmas); an index
-    # per foreign key would only slow the million-row imports down (bench/README.md). Only the desa is
-    # checked by the database row by row: the round, its district and the puskesmas come from the
-    # import itself (the same for every row, or looked up from the district's own list), and Django
-    # still cascades or nulls them on delete.
+    # per foreign key would only slow the million-row imports down (bench/README.md). No foreign key
+    # is checked by the database row by row: the round, its district and the puskesmas come from the
+    # import itself (the same for every row, or looked up from the district's own list); the desa
+    # are the official codes the check matched, and the commit checks them again at once, as a set,
+    # in its own transaction, locking them as a foreign key would (``import_write._check_desa``: a
+    # million row-by-row checks took 4.8 s, bench/README.md). Regions are never deleted
+    # (``region_load`` only adds and renames) and Django still protects, cascades or nulls on delete.
     round = models.ForeignKey(
         MeasurementRound, on_delete=models.CASCADE, related_name="measurements", db_index=False,
         db_constraint=False,
@@ -92,7 +95,9 @@ class Measurement(models.Model):
     provinsi = models.ForeignKey(
         "wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    desa = models.ForeignKey("wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    desa = models.ForeignKey(
+        "wilayah.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     puskesmas = models.ForeignKey(
         "wilayah.Puskesmas", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
         db_constraint=False,
