@@ -6,8 +6,8 @@
   z-scores and Permenkes indicators computed at import. Personal fields (name, parent, address, birth
   date) are only shown to the roles that follow children up; the NIK itself is never stored, only a
   keyed hash for matching and a masked form. An import's rows become measurements in one short
-  transaction (SQLite: from the staging table; PostgreSQL: the COPY's own transaction), so analyses
-  never see half an import.
+  transaction (SQLite: from the staging table; PostgreSQL: from the import's own staging table, which
+  the check filled), so analyses never see half an import.
 * The uploaded files between check, preview and commit are the import pipeline's
   (``konvergensi.imports``, kind ``pengukuran``); ``Measurement.source_import`` names the one a row
   came from.
