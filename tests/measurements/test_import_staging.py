@@ -188,3 +188,16 @@ def test_two_imports_checked_together_each_writes_what_is_new_when_it_commits(wo
     assert len(rows) == 30 and rows[5] == other.pk  # No 4 is row 5
     assert sum(v == one.pk for v in rows.values()) == 29
     assert not staged_rows(one) and not staged_rows(other)
+
+
+def test_a_reimport_of_the_same_file_commits_and_writes_nothing(world, rnd):
+    content = as_csv(export(n=25, seed=28, errors=False))
+    first = stage(world, rnd, content)
+    imports.check(first, scope=world.scopes["operator"])
+    commit(world, first)
+    ids = set(Measurement.objects.filter(round=rnd).values_list("pk", flat=True))
+    again = stage(world, rnd, content)
+    assert imports.check(again, scope=world.scopes["operator"]).counts["unchanged"] == 25
+    assert commit(world, again) == {"added": 0, "replaced": 0}
+    assert set(Measurement.objects.filter(round=rnd).values_list("pk", flat=True)) == ids
+    assert not staged_rows(again)
