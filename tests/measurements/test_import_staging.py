@@ -17,21 +17,12 @@ from django.utils import timezone
 
 from konvergensi.imports import services as pipeline
 from konvergensi.imports.models import Import, ImportStatus
-from konvergensi.measurements import import_write, imports, services
+from konvergensi.measurements import import_write, imports
 from konvergensi.measurements.models import Measurement, MeasurementStaging
-from konvergensi.wilayah.models import Region
 from tests.conftest import KAB, KEC
 from tests.measurements.test_measurements import as_csv, export, stage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rnd(world):
-    return services.round_create(
-        scope=world.scopes["operator"], kabkota=Region.objects.get(kode=KAB), nama="Februari 2026",
-        tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28), by=world.user("operator"),
-    )  # fmt: skip
 
 
 postgresql_only = pytest.mark.skipif(

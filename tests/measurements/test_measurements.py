@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db
 VISIT = dt.date(2026, 2, 10)
 
 
-@pytest.fixture
-def rnd(world):
-    return services.round_create(
-        scope=world.scopes["operator"], kabkota=Region.objects.get(kode=KAB), nama="Februari 2026",
-        tanggal_mulai=dt.date(2026, 2, 1), tanggal_selesai=dt.date(2026, 2, 28), by=world.user("operator"),
-    )  # fmt: skip
-
-
 def export(n=300, seed=1, errors=True, **kw) -> pl.DataFrame:
     return generate(kabkota_desa(KAB), n=n, visit_from=dt.date(2026, 2, 1), visit_to=dt.date(2026, 2, 20),
                     seed=seed, errors=errors, **kw)  # fmt: skip
