@@ -126,6 +126,26 @@ def test_batal_and_the_expiry_remove_what_the_check_staged(world, rnd, settings)
 
 @pytest.mark.postgres
 @postgresql_only
+def test_on_postgresql_the_expiry_sweeps_staging_tables_left_behind(world, rnd):
+    """A crash between an import's end and its cleanup, or its row deleted, leaves its staging table
+    (personal data): the next expiry drops it, and leaves the tables of imports still waiting."""
+    import uuid
+
+    waiting = checked(world, rnd, n=20, seed=26)
+    done = checked(world, rnd, n=20, seed=27)
+    Import.objects.filter(pk=done.pk).update(status=ImportStatus.FAILED)  # cancelled, table not dropped
+    orphan = Import(pk=uuid.uuid4())  # its row is gone
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TABLE {import_write.staging_table(orphan)} (x int)")
+        cur.execute("CREATE TABLE measurements_staging_not_an_import (x int)")
+    assert pipeline.expire() == 3
+    assert staged_rows(waiting) == 20
+    assert staged_rows(done) is None and staged_rows(orphan) is None
+    assert pipeline.expire() == 0
+
+
+@pytest.mark.postgres
+@postgresql_only
 def test_on_postgresql_staged_rows_the_server_lost_are_never_half_written(world, rnd):
     """An UNLOGGED table is emptied when the server restarts after a crash: the commit finds fewer
     rows than the check prepared, writes nothing and asks for the file to be checked again."""

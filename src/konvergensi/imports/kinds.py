@@ -144,6 +144,13 @@ class ImportKind:
     def cleanup(self, imp: Import) -> None:
         """Delete what the importer kept beside the pipeline's files (none by default)."""
 
+    def sweep(self) -> int:
+        """What the importer kept for imports that no longer await their commit but was not cleaned
+        with them (a crash between their end and the cleanup, an import row deleted): deleted when
+        expired imports are (:func:`konvergensi.imports.services.expire`). Returns how many. None by
+        default."""
+        return 0
+
 
 def refuse_unsafe_xlsx(upload, name: str) -> None:
     """``ImportKind.refuse`` for kinds that take XLSX (and CSV): a workbook that is not a safe,

@@ -271,6 +271,8 @@ def expire(now: dt.datetime | None = None) -> int:
             cleanup(imp)
             n += 1
     old.exclude(status=ImportStatus.FAILED).update(status=ImportStatus.FAILED)
+    for kind in kinds.known().values():
+        n += kind.sweep()
     return n
 
 

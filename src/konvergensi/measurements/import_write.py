@@ -26,7 +26,7 @@ from konvergensi.accounts.scope import Scope
 from konvergensi.accounts.services import audit
 from konvergensi.aksi import locks
 from konvergensi.imports import services as pipeline
-from konvergensi.imports.models import Import
+from konvergensi.imports.models import Import, ImportStatus
 from konvergensi_core import duplicates, eppgbm
 
 from .models import Measurement, MeasurementRound, MeasurementStaging
@@ -138,9 +138,12 @@ def _csv(frame: pl.DataFrame, imp: Import) -> bytes:
     return buffer.getvalue()
 
 
+STAGING_PREFIX = "measurements_staging_"
+
+
 def staging_table(imp: Import) -> str:
     """PostgreSQL: the name of the import's own staging table."""
-    return f"measurements_staging_{imp.pk.hex}"
+    return f"{STAGING_PREFIX}{imp.pk.hex}"
 
 
 def drop_staging(imp: Import) -> None:
@@ -148,6 +151,41 @@ def drop_staging(imp: Import) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {staging_table(imp)}")
+
+
+def sweep_staging() -> int:
+    """PostgreSQL: drop the staging tables of imports that no longer await their commit (committed,
+    cancelled, expired, or whose row is gone) but kept their table — a crash between the end of an
+    import and its cleanup. The tables of imports still staged, checked or committing stay."""
+    if connection.vendor != "postgresql":
+        return 0
+    prefix = STAGING_PREFIX
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+            [prefix.replace("_", r"\_") + "%"],
+        )
+        tables = {name[len(prefix) :]: name for (name,) in cur.fetchall()}
+        waiting = {
+            pk.hex
+            for pk in Import.objects.filter(
+                pk__in=[h for h in tables if _is_hex_uuid(h)],
+                status__in=(ImportStatus.STAGED, ImportStatus.CHECKED, ImportStatus.COMMITTING),
+            ).values_list("pk", flat=True)
+        }
+        gone = [name for key, name in tables.items() if key not in waiting]
+        for name in gone:
+            cur.execute(f'DROP TABLE IF EXISTS "{name}"')
+    return len(gone)
+
+
+def _is_hex_uuid(text: str) -> bool:
+    import uuid
+
+    try:
+        return uuid.UUID(hex=text).hex == text
+    except ValueError:
+        return False
 
 
 class StagingCopy:

@@ -537,6 +537,9 @@ class MeasurementImportKind(ImportKind):
         """The rows the check staged on PostgreSQL go with the work folder (commit, "Batal", expiry)."""
         import_write.drop_staging(imp)
 
+    def sweep(self) -> int:
+        return import_write.sweep_staging()
+
     def refresh_statistics(self, imp: Import) -> None:
         if connection.vendor == "postgresql":  # the one partition it filled, not all 39
             import_write.analyze_partition(round_of(imp))
