@@ -130,3 +130,31 @@ def test_the_round_page_of_a_kecamatan_counts_only_its_desa(world):
     in_kec = Measurement.objects.filter(desa__kode__startswith="32.11.01.").count()
     assert page.status_code == 200 and f"{in_kec} balita diukur" in body.replace(".", "")
     assert "Jatinunggal" not in body  # another kecamatan's name never appears
+
+
+def test_a_save_refused_in_the_worker_says_why_on_the_job_page(world):
+    """The province verifies Aksi 7 while the operator's save waits for the worker: the job page says
+    the lock's own sentence (not "save failed"), nothing is written, and the import can be saved
+    once the province unlocks it."""
+    from konvergensi.aksi import locks
+
+    client = Client()
+    client.force_login(world.user("operator"))
+    rnd = make_round(world)
+    imp = imports.stage(scope=world.scopes["operator"], rnd=rnd,
+                        upload=SimpleUploadedFile("e.csv", as_csv(export(n=80, seed=13, errors=False))),
+                        by=world.user("operator"))  # fmt: skip
+    assert imports.check(imp, scope=world.scopes["operator"], today=dt.date(2026, 3, 1)).ok
+    client.post(reverse("imports:commit", kwargs={"pk": imp.pk}))
+    locks.lock(KAB, rnd.tahun, 7, world.user("provinsi"), "verifikasi")
+    run_worker()
+    job = Job.objects.get(kind="measurement_import")
+    assert job.status == "failed"
+    assert job.message == (
+        f"Data Aksi 7 tahun {rnd.tahun} sudah dikunci karena telah diverifikasi provinsi; minta provinsi membuka kunci."
+    )
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert job.message in page
+    assert not Measurement.objects.exists()
+    imp.refresh_from_db()
+    assert imp.status == "checked" and pipeline.ready(imp)

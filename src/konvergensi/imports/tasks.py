@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.tasks import task
 
 from konvergensi.accounts.scope import scope_for_user
@@ -58,6 +59,12 @@ def commit_task(job_id: str) -> str:
                 job=job, done=done, total=max(total, 1), message="Menyimpan…"
             ),
         )
+    except ValidationError as exc:
+        # A refusal the operator can act on (the year's data locked meanwhile, the checked rows lost,
+        # a desa gone from the region list): said on the job page as the importer words it, as the
+        # web's own commit says it; nothing was written.
+        job_services.job_fail(job=job, message=" ".join(exc.messages))
+        return "refused"
     except Exception:
         log.exception("import commit failed for job %s", job_id)
         job_services.job_fail(job=job, message="Gagal menyimpan; tidak ada yang berubah.")
