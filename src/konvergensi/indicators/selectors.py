@@ -155,12 +155,7 @@ def values_version(*, kabkota: str, periode: str) -> str:
     """Changes whenever a value of the district's period is added, changed or removed: every writer
     (grid, Excel import, verification, generators) sets ``updated_at`` on what it writes, and a
     removal lowers the count. Read from the (kabkota, periode, updated_at) index alone."""
-    state = (
-        DataValue.objects.filter(kabkota_id=kabkota, periode=periode)
-        .order_by()
-        .aggregate(n=Count("*"), at=Max("updated_at"))
-    )
-    return f"{state['n']}-{state['at'].timestamp() if state['at'] else 0:.6f}"
+    return _count_and_latest(DataValue.objects.filter(kabkota_id=kabkota, periode=periode))
 
 
 def _sasaran_version(*, kabkota: str, tahun: int) -> str:
@@ -168,8 +163,14 @@ def _sasaran_version(*, kabkota: str, tahun: int) -> str:
     unverified (the rule violations compare the values with them)."""
     from konvergensi.accounts.scope import subtree_filter
 
-    qs = DataSasaran.objects.filter(tahun=tahun, status=SasaranStatus.DIVERIFIKASI).order_by()
-    state = subtree_filter(qs, "desa_id", kabkota).aggregate(n=Count("*"), at=Max("updated_at"))
+    qs = DataSasaran.objects.filter(tahun=tahun, status=SasaranStatus.DIVERIFIKASI)
+    return _count_and_latest(subtree_filter(qs, "desa_id", kabkota))
+
+
+def _count_and_latest(qs) -> str:
+    """ "count-latest change" of the rows: a version that moves with every write that sets
+    ``updated_at`` and every removal."""
+    state = qs.order_by().aggregate(n=Count("*"), at=Max("updated_at"))
     return f"{state['n']}-{state['at'].timestamp() if state['at'] else 0:.6f}"
 
 
@@ -197,13 +198,13 @@ def value_counts(
     versions = (values_version(kabkota=kabkota, periode=periode),
                 _sasaran_version(kabkota=kabkota, tahun=int(periode[:4])))  # fmt: skip
     key = f"completeness:{kabkota}:{digest}:{versions[0]}:{versions[1]}"
-    value = cache.get(key)
-    if value is None:
-        value = _value_counts(
+    return cache.get_or_set(
+        key,
+        lambda: _value_counts(
             kabkota=kabkota, periode=periode, indicators=indicators, desa_codes=set(desa_codes), bands=bands
-        )
-        cache.set(key, value, timeout=COUNTS_CACHE_SECONDS)
-    return value
+        ),
+        timeout=COUNTS_CACHE_SECONDS,
+    )
 
 
 def _value_counts(
