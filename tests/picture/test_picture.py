@@ -192,3 +192,42 @@ def test_a_district_trend_has_one_point_per_published_round(world):
     assert [p.periode for p in page.context["trend"]] == ["Februari 2026", "Agustus 2026"]
     assert "Agustus 2026" in page.content.decode()
     assert services.round_trend(KAB, "cakupan-U01") == [] and services.round_trend("32", KEY) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # each refresh in its own connection, as two web requests
+def test_districts_refreshed_at_once_leave_the_province_and_nation_their_sum(world):
+    """Three districts of two provinces publish at the same moment: each refresh rewrites the province's
+    and the nation's rows. Before the figures' writes were serialised, the second insert of the
+    nation's row failed on its unique key (the refresh was lost, logged), or a sum missed the other
+    district's new figure. Every round, after all three, the parents are the hand sums."""
+    from django.db import connection
+
+    from tests.concurrency import concurrently
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has one writer at a time")
+    hands = {KAB: (1000, 230, 980), NEIGHBOUR: (500, 90, 470), OTHER_PROVINCE_KAB: (300, 60, 290)}
+    pubs = {
+        kab: publish_hand(world, persona, kab, district_data(kab, *hands[kab]))
+        for kab, persona in (
+            (KAB, "operator"),
+            (NEIGHBOUR, "neighbour"),
+            (OTHER_PROVINCE_KAB, "other_province"),
+        )
+    }
+    for i in range(12):
+        counts = {kab: (measured, stunted + i * (n % 7), n) for kab, (measured, stunted, n) in hands.items()}
+        for kab, pub in pubs.items():
+            pub.data = district_data(kab, *counts[kab])
+            pub.save(update_fields=["data"])
+        concurrently(*(lambda kab=kab: services.refresh_prevalence(kab) for kab in pubs))
+        jabar = [counts[KAB], counts[NEIGHBOUR]]
+        assert (fig("32").numerator, fig("32").denominator) == (
+            sum(c[1] for c in jabar),
+            sum(c[2] for c in jabar),
+        )
+        assert (fig("").numerator, fig("").denominator) == (
+            sum(c[1] for c in counts.values()),
+            sum(c[2] for c in counts.values()),
+        ), i

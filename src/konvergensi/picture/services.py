@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from konvergensi_core.stats import wilson_interval
 
@@ -40,6 +41,24 @@ PREVALENCE_KEYS = tuple(f"prevalensi-{m}" for m in RATES)
 BUDGET_KEY = "anggaran"
 COVERAGE_PREFIX = "cakupan-"
 MIN_N = 10  # a province or nation summed from fewer valid children than this is not shown
+
+
+WRITE_LOCK = 0x4B4F4E56  # "KONV": PostgreSQL advisory lock key of the figures' writes
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """A transaction that writes figures, one at a time across the country. A district's refresh
+    rebuilds its province's and the nation's rows (delete, then insert the sum of the children);
+    two districts refreshed at once (two publications, an import and a grid edit) would insert the
+    same parent row twice, or each sum without the other's new figures. On PostgreSQL the
+    transaction first takes an advisory lock, so the second waits and then sums what the first
+    committed; SQLite has one writer at a time already."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+        yield
 
 
 def level_of(kode: str) -> str:
@@ -234,7 +253,7 @@ def refresh_prevalence(kabkota: str) -> int:
     before = set(
         RegionFigure.objects.filter(kode=kabkota, key__in=PREVALENCE_KEYS).values_list("periode", flat=True)
     )
-    with transaction.atomic():
+    with _writing():
         _write(figures, keys=PREVALENCE_KEYS, prefix=kabkota, periodes=None)
         rollup_up(kabkota, PREVALENCE_KEYS, sorted(before | {str(t) for t in latest}))
     return len(latest)
@@ -291,7 +310,7 @@ def refresh_coverage(kabkota: str, periode: str | None = None) -> int:
     affected = set(stored.values_list("key", "periode")) | {
         (f.key, f.periode) for f in figures if f.kode == kabkota
     }
-    with transaction.atomic():
+    with _writing():
         _write(figures, keys=keys, prefix=kabkota, periodes=[periode] if periode else None)
         for key, p in sorted(affected):
             rollup(kabkota[:2], key, p)
@@ -311,7 +330,7 @@ def refresh_coverage_cell(desa: str, indicator: str, periode: str) -> None:
         .values_list("numerator", "denominator")
         .first()
     )
-    with transaction.atomic():
+    with _writing():
         RegionFigure.objects.filter(kode=desa, key=key, periode=periode).delete()
         if v is not None and v[1]:
             _finish(Figure(desa, key, periode, v[0], v[1], 1)).row().save()
@@ -348,7 +367,7 @@ def refresh_budget(kabkota: str) -> int:
     stored = set(RegionFigure.objects.filter(kode=kabkota, key=BUDGET_KEY).values_list("tahun", flat=True))
     years = _budget_years(kabkota) | stored
     figures = [f for t in sorted(years) for f in _budget_figures(t, [kabkota])]
-    with transaction.atomic():
+    with _writing():
         _write(figures, keys=[BUDGET_KEY], prefix=kabkota, periodes=None)
         rollup_up(kabkota, [BUDGET_KEY], [str(t) for t in years])
     return len(figures)
@@ -390,7 +409,7 @@ def refresh_all(kabkota: str | None = None) -> dict[str, int]:
     keys = [COVERAGE_PREFIX + k for k in main_indicators()]
     figures = _coverage_figures(_coverage_rows(None, None).iterator(chunk_size=10000))
     budget = [f for t in sorted(_budget_years(None)) for f in _budget_figures(t, None)]
-    with transaction.atomic():
+    with _writing():
         RegionFigure.objects.filter(key__in=[*keys, BUDGET_KEY]).delete()
         RegionFigure.objects.bulk_create([f.row() for f in figures + budget], batch_size=2000)
         pairs = {(f.kode[:2], f.key, f.periode) for f in figures + budget if level_of(f.kode) == "kabkota"}
