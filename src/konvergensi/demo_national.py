@@ -14,6 +14,12 @@ Children per round are the scale's national total shared by each district's popu
 1/20 of it, ``tiny`` a few hundred per district (tests). One district is built at a time and its
 export is dropped before the next: memory is that of the largest district, not of the nation.
 
+On PostgreSQL, ``jobs`` > 1 builds whole provinces in that many processes at once (the largest
+first). A province stays in one process, so its measurement partition is written by one writer; the
+province's and the nation's stored figures, which every district's refresh rewrites, are written one
+transaction at a time (``picture.services._writing``), as for two districts publishing at once. The accounts and the first district are made before the processes start, so the
+rows every district shares (indicators, programmes) exist once.
+
 Idempotent and resumable: every step of a district is skipped when its result exists, so a second
 run adds nothing and an interrupted run goes on where it stopped. Everything is generated and
 labelled demo data; no child in it is real.
@@ -30,6 +36,7 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 
@@ -37,7 +44,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from konvergensi.accounts.models import Membership, Role
@@ -138,6 +145,15 @@ class Summary:
     def add(self, part: dict[str, int]) -> None:
         for k, v in part.items():
             self.counts[k] = self.counts.get(k, 0) + int(v)
+
+    def merge(self, other: Summary) -> None:
+        """Add another process's part (its provinces, districts, counts and step times)."""
+        self.provinces += other.provinces
+        self.districts += other.districts
+        self.skipped += other.skipped
+        self.add(other.counts)
+        for k, v in other.timings.items():
+            self.timings[k] = self.timings.get(k, 0.0) + v
 
 
 def _password() -> tuple[str, bool]:
@@ -320,10 +336,42 @@ def _complete(kabkota: str, tahun: int, names: list[str]) -> bool:
     ).values("nama").distinct().count() == len(names)
 
 
+def _province(prov: str, nama: str, *, scale: str, tahun: int, today: dt.date, seed: int, budget: bool,
+              names: list[str], built: frozenset[str] = frozenset()) -> tuple[Summary, str]:  # fmt: skip
+    """Build the districts of one province (their accounts exist); returns its summary and the line
+    told for it. ``built``: districts made by this run already (not reported as skipped)."""
+    t = time.perf_counter()
+    part = Summary(scale=scale)
+    User = get_user_model()
+    districts = list(
+        Region.objects.filter(level="kabkota", parent_id=prov).select_related("parent").order_by("kode")
+    )
+    sizes = children_per_round(scale, [k.kode for k in districts])
+    skipped = 0
+    for kab in districts:
+        if _complete(kab.kode, tahun, names):
+            if kab.kode not in built:
+                part.skipped.append(kab.kode)
+                skipped += 1
+            continue
+        operator = User.objects.get(username=operator_username(kab.kode))
+        part.add(build_district(kab, operator=operator, children=sizes[kab.kode], tahun=tahun, today=today,
+                                seed=seed, budget=budget, timed=part.timed))  # fmt: skip
+    part.provinces = 1
+    part.districts = len(districts)
+    line = (
+        f"[{prov}] {nama}: {len(districts)} kab/kota"
+        + (f" ({skipped} sudah ada, dilewati)" if skipped else "")
+        + f", {part.counts.get('measurements', 0):,} anak diimpor, {time.perf_counter() - t:.1f} s"
+    )
+    return part, line
+
+
 def national_load(*, scale: str = "small", provinsi: list[str] | None = None, seed: int = 2026,
-                  budget: bool = True, today: dt.date | None = None,
+                  budget: bool = True, today: dt.date | None = None, jobs: int = 1,
                   echo: Callable[[str], None] = lambda _line: None) -> Summary:  # fmt: skip
-    """Build the national data set (or the provinces ``provinsi``); see the module's docstring."""
+    """Build the national data set (or the provinces ``provinsi``), in ``jobs`` processes; see the
+    module's docstring."""
     started = time.perf_counter()
     today = today or timezone.localdate()
     tahun = today.year
@@ -334,46 +382,86 @@ def national_load(*, scale: str = "small", provinsi: list[str] | None = None, se
         raise NationalError(f"Kode provinsi tidak dikenal: {', '.join(unknown)} (contoh: 31 DKI Jakarta).")
     if scale not in SCALES:
         raise NationalError(f"Skala '{scale}' tidak dikenal: pilih {', '.join(SCALES)}.")
+    if jobs < 1:
+        raise NationalError("Jumlah proses paling sedikit 1.")
+    if jobs > 1 and connection.vendor != "postgresql":
+        raise NationalError(
+            "Lebih dari satu proses hanya untuk PostgreSQL: SQLite menerima satu penulis sekaligus."
+        )
     _ensure_regions(wanted)
     summary = Summary(scale=scale)
     accounts = _Accounts(echo)
     names = [nama for nama, _s, _e in rounds_for(today)]
+    # Every account first, with one password hash: the build processes only read them.
     with transaction.atomic():
         _user, made = accounts.ensure(
             PUSAT_USERNAME, "Pengguna", "Nasional (data nasional)", Role.PUSAT, None
         )
-    summary.add({"accounts": made})
-    for prov in wanted:
-        t = time.perf_counter()
-        districts = list(
-            Region.objects.filter(level="kabkota", parent_id=prov).select_related("parent").order_by("kode")
-        )
-        sizes = children_per_round(scale, [k.kode for k in districts])
-        with transaction.atomic():
+        summary.add({"accounts": made})
+        for prov in wanted:
             _user, made = accounts.ensure(
                 provinsi_username(prov), "Provinsi", known[prov], Role.PROVINSI, prov
             )
-        before = dict(summary.counts)
-        summary.add({"accounts": made})
-        for kab in districts:
-            with transaction.atomic():
-                operator, made = accounts.ensure(operator_username(kab.kode), "Operator", kab.nama, Role.OPERATOR,
-                                                 kab.kode)  # fmt: skip
             summary.add({"accounts": made})
-            if _complete(kab.kode, tahun, names):
-                summary.skipped.append(kab.kode)
-                continue
-            summary.add(build_district(kab, operator=operator, children=sizes[kab.kode], tahun=tahun, today=today,
-                                       seed=seed, budget=budget, timed=summary.timed))  # fmt: skip
-        summary.provinces += 1
-        summary.districts += len(districts)
-        added = summary.counts.get("measurements", 0) - before.get("measurements", 0)
-        skipped = sum(1 for k in districts if k.kode in summary.skipped)
-        echo(
-            f"[{prov}] {known[prov]}: {len(districts)} kab/kota"
-            + (f" ({skipped} sudah ada, dilewati)" if skipped else "")
-            + f", {added:,} anak diimpor, {time.perf_counter() - t:.1f} s"
-        )
+            for kab in Region.objects.filter(level="kabkota", parent_id=prov).order_by("kode"):
+                _user, made = accounts.ensure(operator_username(kab.kode), "Operator", kab.nama, Role.OPERATOR,
+                                              kab.kode)  # fmt: skip
+                summary.add({"accounts": made})
+    kwargs = {"scale": scale, "tahun": tahun, "today": today, "seed": seed, "budget": budget, "names": names}
+    if jobs == 1 or len(wanted) == 1:
+        for prov in wanted:
+            part, line = _province(prov, known[prov], **kwargs)
+            summary.merge(part)
+            echo(line)
+    else:
+        summary.merge(_parallel(wanted, known, jobs=jobs, kwargs=kwargs, echo=echo))
     summary.password = accounts.generated
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _parallel(wanted: list[str], known: dict[str, str], *, jobs: int, kwargs: dict,
+              echo: Callable[[str], None]) -> Summary:  # fmt: skip
+    """The provinces in ``jobs`` processes, the most children first (the longest work starts first)."""
+    import multiprocessing
+
+    from konvergensi import national_worker
+
+    summary = Summary(scale=kwargs["scale"])
+    # The first district still to build is made here, alone: the rows all districts share are created
+    # once, not raced for.
+    first = (
+        Region.objects.filter(level="kabkota", parent_id__in=wanted).select_related("parent").order_by("kode")
+    )
+    built: set[str] = set()
+    for kab in first:
+        if not _complete(kab.kode, kwargs["tahun"], kwargs["names"]):
+            operator = get_user_model().objects.get(username=operator_username(kab.kode))
+            size = children_per_round(kwargs["scale"], [kab.kode])[kab.kode]
+            summary.add(build_district(kab, operator=operator, children=size, tahun=kwargs["tahun"],
+                                       today=kwargs["today"], seed=kwargs["seed"], budget=kwargs["budget"],
+                                       timed=summary.timed))  # fmt: skip
+            built.add(kab.kode)
+            break
+    pop = population()
+    weight = Counter()
+    for kab, prov in Region.objects.filter(level="kabkota", parent_id__in=wanted).values_list(
+        "kode", "parent_id"
+    ):
+        weight[prov] += pop.get(kab, 0) + 1
+    order = sorted(wanted, key=lambda p: (-weight[p], p))
+    media_root = str(settings.MEDIA_ROOT)
+    database = connection.settings_dict["NAME"]
+    connections.close_all()
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=national_worker.start,
+                             initargs=(database, media_root, settings.TESTING)) as pool:  # fmt: skip
+        futures = [
+            pool.submit(national_worker.province, prov, known[prov], kwargs | {"built": frozenset(built)})
+            for prov in order
+        ]
+        for done in as_completed(futures):
+            part, line = done.result()
+            summary.merge(part)
+            echo(line)
     return summary

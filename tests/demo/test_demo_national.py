@@ -213,3 +213,74 @@ def test_tiny_national_data_set_of_one_province(monkeypatch):
             Analysis,
         )
     }
+
+
+@pytest.mark.django_db
+def test_more_than_one_process_is_refused_on_sqlite():
+    from django.db import connection
+
+    from konvergensi.demo_national import NationalError, national_load
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL takes the processes")
+    with pytest.raises(NationalError, match="hanya untuk PostgreSQL"):
+        national_load(scale="tiny", provinsi=[PROV], jobs=2)
+    bad = runner.invoke(app, ["demo", "national", "--scale", "tiny", "--provinsi", PROV, "--proses", "0"])
+    assert bad.exit_code == 2 and "paling sedikit 1" in bad.output
+
+
+def _rolled_up(codes) -> dict:
+    from konvergensi.picture.models import RegionFigure
+
+    rows = RegionFigure.objects.filter(kode__in=codes).values_list(
+        "kode", "key", "periode", "numerator", "denominator", "n", "value"
+    )
+    return {r[:3]: r[3:] for r in rows}
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # the build processes read what this test's process wrote
+def test_two_provinces_built_in_two_processes_roll_up_as_one_process_would(monkeypatch):
+    """`--proses 2` on PostgreSQL: DKI Jakarta (31) and DI Yogyakarta (34) built at once in two spawned
+    processes. Every district is complete, and the province and national figures, which every
+    district's refresh rewrites, are those a whole-country refresh computes afterwards."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from konvergensi.aksi.models import Siklus
+    from konvergensi.demo_national import PASSWORD_ENV, national_load
+    from konvergensi.measurements.models import Measurement
+    from konvergensi.picture.services import refresh_all
+    from konvergensi.publication.models import Publication
+    from konvergensi.wilayah.models import Region
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite takes one writer at a time (refused, tested above)")
+    monkeypatch.setenv(PASSWORD_ENV, "sandi-nasional-uji-123")
+    today = timezone.localdate()
+    lines: list[str] = []
+    summary = national_load(scale="tiny", provinsi=["34", PROV], today=today, jobs=2, echo=lines.append)
+
+    districts = set(
+        Region.objects.filter(level="kabkota", parent_id__in=[PROV, "34"]).values_list("kode", flat=True)
+    )
+    assert len(districts) == 11 and summary.districts == 11 and summary.provinces == 2
+    assert summary.skipped == []  # the district built before the processes start is not "already there"
+    assert sorted(line[:4] for line in lines) == ["[31]", "[34]"]
+    assert set(Siklus.objects.filter(tahun=today.year).values_list("kabkota_id", flat=True)) == districts
+    published = Publication.objects.filter(withdrawn_at__isnull=True).values_list(
+        "round__kabkota_id", flat=True
+    )
+    assert sorted(published) == sorted(2 * list(districts))
+    assert Measurement.objects.count() == summary.counts["measurements"] > 11 * 2 * 200
+    assert summary.timings["gambaran"] > 0  # the workers' step times reach the parent
+
+    codes = ["", PROV, "34"]
+    after_build = _rolled_up(codes)
+    assert {k[0] for k in after_build} == set(codes)
+    refresh_all()  # the whole country from its districts, in one process
+    assert _rolled_up(codes) == after_build
+
+    again = national_load(scale="tiny", provinsi=[PROV, "34"], today=today, jobs=2)
+    assert sorted(again.skipped) == sorted(districts) and again.counts.get("measurements", 0) == 0

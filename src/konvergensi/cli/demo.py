@@ -41,6 +41,12 @@ def demo_national(
     budget: Annotated[
         bool, typer.Option("--anggaran/--tanpa-anggaran", help="Buat juga baris anggaran")
     ] = True,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--proses", help="Bangun sekian provinsi sekaligus, satu proses masing-masing (PostgreSQL)"
+        ),
+    ] = 1,
 ) -> None:
     """A national data set on the real regions: for every district OPD, puskesmas, accounts, village
     data, two measurement rounds through the import pipeline (published), Aksi 1, budget, the aksi cycle."""
@@ -48,7 +54,9 @@ def demo_national(
     from konvergensi.demo_national import NationalError, national_load
 
     try:
-        summary = national_load(scale=scale, provinsi=provinsi, seed=seed, budget=budget, echo=typer.echo)
+        summary = national_load(
+            scale=scale, provinsi=provinsi, seed=seed, budget=budget, jobs=jobs, echo=typer.echo
+        )
     except NationalError as exc:
         typer.echo(f"Galat: {exc}", err=True)
         raise typer.Exit(2) from exc
