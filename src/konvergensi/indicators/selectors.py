@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
-from konvergensi.accounts.scope import Scope, scope_filter
+from konvergensi.accounts.scope import Scope, scope_filter, subtree_filter
 from konvergensi.wilayah.models import OPD, Region
 from konvergensi_core.indicators import CATEGORY_LABEL, LOW, Bands, category, percent, pooled
 
@@ -329,7 +329,7 @@ def sasaran_in_kabkota(
     """The data sasaran rows of the desa of ``kabkota`` (a queryset): of one year when ``tahun`` is
     given, only the desa ``scope`` may see when given, only rows with their under-fives filled in
     when ``with_balita``. The one query every app uses for the data sasaran of a district."""
-    qs = DataSasaran.objects.filter(desa__kode__startswith=kabkota + ".")
+    qs = subtree_filter(DataSasaran.objects.all(), "desa_id", kabkota)  # an index range, no join
     if tahun is not None:
         qs = qs.filter(tahun=tahun)
     if with_balita:
