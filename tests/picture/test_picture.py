@@ -231,3 +231,25 @@ def test_districts_refreshed_at_once_leave_the_province_and_nation_their_sum(wor
             sum(c[1] for c in counts.values()),
             sum(c[2] for c in counts.values()),
         ), i
+
+
+@pytest.mark.every_database
+def test_figures_stored_in_bulk_are_the_figures_rows(db):
+    """`_insert` (one COPY on PostgreSQL, bulk_create on SQLite) stores exactly what `Figure.row()`
+    describes: level, parent and year derived from the code and period, nulls and flags kept."""
+    figures = [
+        services._finish(services.Figure("32.11.01.2001", "cakupan-A01", "2026-S1", 3, 10, 1)),
+        services._finish(services.Figure("32.11", KEY, "2026", 23, 98, 100, source="publikasi:7")),
+        services._finish(services.Figure("33", KEY, "2025", None, None, None, suppressed=True, partial=2)),
+        services._finish(
+            services.Figure("", "anggaran", "2026", 5_000_000_000, 7_000_000_000, 7_000_000_000)
+        ),
+    ]
+    fields = [f.name for f in RegionFigure._meta.fields if f.name not in ("id", "updated_at")]
+    services._insert(figures)
+    for f in figures:
+        stored = RegionFigure.objects.get(kode=f.kode, key=f.key, periode=f.periode)
+        expected = f.row()
+        assert {n: getattr(stored, n) for n in fields} == {n: getattr(expected, n) for n in fields}, f.kode
+        assert stored.updated_at is not None
+    assert fig("32.11").ci_low < fig("32.11").value < fig("32.11").ci_high
