@@ -17,8 +17,10 @@ export is dropped before the next: memory is that of the largest district, not o
 On PostgreSQL, ``jobs`` > 1 builds whole provinces in that many processes at once (the largest
 first). A province stays in one process, so its measurement partition is written by one writer; the
 province's and the nation's stored figures, which every district's refresh rewrites, are written one
-transaction at a time (``picture.services._writing``), as for two districts publishing at once. The accounts and the first district are made before the processes start, so the
-rows every district shares (indicators, programmes) exist once.
+transaction at a time (``picture.services._writing``), as for two districts publishing at once. The
+accounts and the first district are made before the processes start, so the rows every district
+shares (indicators, programmes) exist once. A province that fails stops the run: the provinces not
+started are cancelled, those running are finished first (a second run goes on from there).
 
 Idempotent and resumable: every step of a district is skipped when its result exists, so a second
 run adds nothing and an interrupted run goes on where it stopped. Everything is generated and
@@ -460,8 +462,12 @@ def _parallel(wanted: list[str], known: dict[str, str], *, jobs: int, kwargs: di
             pool.submit(national_worker.province, prov, known[prov], kwargs | {"built": frozenset(built)})
             for prov in order
         ]
-        for done in as_completed(futures):
-            part, line = done.result()
-            summary.merge(part)
-            echo(line)
+        try:
+            for done in as_completed(futures):
+                part, line = done.result()
+                summary.merge(part)
+                echo(line)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return summary
