@@ -324,6 +324,9 @@ def test_public_pages_show_published_rounds_to_anyone_and_nothing_else(world, cr
     assert r.status_code == 302
     for url in public_urls(rnd):
         assert anonymous.get(url).status_code == 404
+    # The index's rows are cached under the set of current publications: the withdrawal shows at once.
+    index = anonymous.get(reverse("publication:public-index")).content.decode()
+    assert reverse("publication:public-kabkota", kwargs={"kode": KAB}) not in index
     pub.refresh_from_db()
     rnd.refresh_from_db()
     assert pub.withdrawn_at is not None and rnd.status == "draf"
