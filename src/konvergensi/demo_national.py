@@ -246,6 +246,15 @@ def _import_round(kab: Region, operator, *, nama: str, start: dt.date, end: dt.d
     with step("pengukuran_periksa"):
         imp = imports.stage(scope=scope, rnd=rnd, upload=upload, by=operator)
         result = imports.check(imp, scope=scope, today=today)
+        if result.ambiguous:
+            # Two desa of one kecamatan with the same name (16 pairs in the country, e.g. Sorkam Kanan
+            # in Tapanuli Tengah): the file cannot tell them apart, so the operator answers, as on the
+            # check's page, and checks again; here the first candidate, for all of that name's rows.
+            from konvergensi.measurements.desa_names import desa_answers
+
+            answers = [(a["kecamatan"], a["desa"], a["candidates"][0]["kode"]) for a in result.ambiguous]
+            desa_answers(imp=imp, scope=scope, answers=answers, by=operator)
+            result = imports.check(imp, scope=scope, today=today)
     if not result.ok:
         problems = "; ".join(result.file_problems[:3]) or f"{len(result.ambiguous)} nama desa meragukan"
         raise NationalError(f"{kab.kode} {kab.nama}, putaran {nama}: pemeriksaan impor gagal ({problems}).")

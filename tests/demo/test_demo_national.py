@@ -4,6 +4,7 @@ with ``DATABASE_URL=postgres://…``, on PostgreSQL (plain ``django_db``, nothin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 
@@ -284,3 +285,35 @@ def test_two_provinces_built_in_two_processes_roll_up_as_one_process_would(monke
 
     again = national_load(scale="tiny", provinsi=[PROV, "34"], today=today, jobs=2)
     assert sorted(again.skipped) == sorted(districts) and again.counts.get("measurements", 0) == 0
+
+
+@pytest.mark.django_db
+def test_two_desa_of_one_name_in_a_kecamatan_are_answered_as_an_operator_would(monkeypatch):
+    """Kabupaten Tapanuli Tengah's kecamatan Sorkam Barat has two desa named Sorkam Kanan (a kelurahan
+    and a desa): the generated export cannot tell them apart, so its check asks which one is meant.
+    The national fill stopped there; it now answers through the app (a remembered desa name, as on the
+    check's page) and imports every row."""
+    from django.utils import timezone
+
+    from konvergensi.demo_national import PASSWORD_ENV, _Accounts, _import_round, operator_username
+    from konvergensi.measurements.demo import kabkota_desa
+    from konvergensi.measurements.models import DesaAlias, MeasurementRound
+    from konvergensi.wilayah import services as wilayah_services
+    from konvergensi.wilayah.models import Region
+
+    monkeypatch.setenv(PASSWORD_ENV, "sandi-nasional-uji-123")
+    wilayah_services.region_load(only_prefixes=("12.01",))
+    kab = Region.objects.select_related("parent").get(kode="12.01")
+    operator, _made = _Accounts().ensure(
+        operator_username(kab.kode), "Operator", kab.nama, "operator", kab.kode
+    )
+    same = [d for d in kabkota_desa(kab.kode) if d[0] in ("12.01.10.1001", "12.01.10.2018")]
+    assert len(same) == 2 and same[0][1].lower() == same[1][1].lower()  # one name, two desa
+    today = timezone.localdate()
+    added = _import_round(kab, operator, nama="Februari 2026", start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28),
+                          n=60, stunting=0.2, seed=7, desa=same, weights=None, today=today,
+                          step=lambda _name: contextlib.nullcontext())  # fmt: skip
+    rnd = MeasurementRound.objects.get(kabkota=kab, nama="Februari 2026")
+    assert added == rnd.measurements.count() > 50  # a generated row or two may be rejected
+    assert set(rnd.measurements.values_list("desa_id", flat=True)) == {"12.01.10.1001"}  # the first candidate
+    assert DesaAlias.objects.filter(kabkota=kab, desa_id="12.01.10.1001").count() == 1
