@@ -55,10 +55,12 @@ class Cell:
 def grid(*, scope: Scope, kabkota: str, kecamatan: str, periode: str, indicators: list[Indicator]):
     """Desa of a kecamatan × indicators: the stored cells (version for compare-and-set)."""
     desa = list(visible_desa(scope=scope, kabkota=kabkota, kecamatan=kecamatan))
-    values = DataValue.objects.filter(desa__in=desa, periode=periode, indicator__in=indicators)
-    cells: dict[tuple[str, int], Cell] = {
-        (v.desa_id, v.indicator_id): Cell(v.numerator, v.denominator, v.version, v.status) for v in values
-    }
+    # Plain tuples, not model instances: a kecamatan of Aceh Utara has ~2,000 values (bench/README.md,
+    # "The whole country at small").
+    values = DataValue.objects.filter(desa__in=desa, periode=periode, indicator__in=indicators).values_list(
+        "desa_id", "indicator_id", "numerator", "denominator", "version", "status"
+    )
+    cells: dict[tuple[str, int], Cell] = {(d, i): Cell(n, den, ver, st) for d, i, n, den, ver, st in values}
     rows = [(d, [(i, cells.get((d.kode, i.pk), Cell())) for i in indicators]) for d in desa]
     return rows
 
