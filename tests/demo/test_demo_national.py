@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from konvergensi.cli import app
+from tests.conftest import ensure_catalogue
 
 runner = CliRunner()
 PROV = "31"
@@ -106,6 +107,7 @@ def test_tiny_national_data_set_of_one_province(monkeypatch):
     from konvergensi.wilayah.models import OPD, Puskesmas, Region
     from konvergensi.wilayah.services import STANDARD_OPD
 
+    ensure_catalogue()  # a transactional test before this one (same worker) flushed the catalogue
     monkeypatch.setenv(PASSWORD_ENV, "sandi-nasional-uji-123")
     today = timezone.localdate()  # the village data are of the current period
     lines: list[str] = []
@@ -258,6 +260,7 @@ def test_two_provinces_built_in_two_processes_roll_up_as_one_process_would(monke
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite takes one writer at a time (refused, tested above)")
+    ensure_catalogue()  # an earlier transactional test in this worker may have flushed the catalogue
     monkeypatch.setenv(PASSWORD_ENV, "sandi-nasional-uji-123")
     today = timezone.localdate()
     lines: list[str] = []
@@ -301,6 +304,7 @@ def test_two_desa_of_one_name_in_a_kecamatan_are_answered_as_an_operator_would(m
     from konvergensi.wilayah import services as wilayah_services
     from konvergensi.wilayah.models import Region
 
+    ensure_catalogue()  # an earlier transactional test in this worker may have flushed the catalogue
     monkeypatch.setenv(PASSWORD_ENV, "sandi-nasional-uji-123")
     wilayah_services.region_load(only_prefixes=("12.01",))
     kab = Region.objects.select_related("parent").get(kode="12.01")
