@@ -171,7 +171,7 @@ _COLUMNS = ("kode", "level", "parent", "key", "periode", "tahun", "numerator", "
 def _insert(figures: list[Figure]) -> None:
     """Store new figures. On PostgreSQL one COPY of plain tuples: a district's refresh writes tens of
     thousands of rows (Kabupaten Garut: 60,000), and building a model instance per row for
-    ``bulk_create`` cost 3.9 s of CPU there (bench/README.md, "Figures written by COPY")."""
+    ``bulk_create`` cost 3.9 s of CPU there (bench/README.md, "The whole country at `small`, filled")."""
     if connection.vendor != "postgresql":
         RegionFigure.objects.bulk_create([f.row() for f in figures], batch_size=2000)
         return
